@@ -1,0 +1,1107 @@
+/* Licensed under the Apache License, Version 2.0 (the "License"); you may
+ * not use this file except in compliance with the License.  You may obtain
+ * a copy of the License at http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ */
+
+/*
+ * mod_cors: Cross-Origin Resource Sharing for Apache httpd 2.4.
+ *
+ * This file is the httpd glue; the policy (origins, lists, the verdict) lives
+ * in modules/cors_*.c and knows nothing of httpd.
+ *
+ * Hooks, and why each sits where it does:
+ *  - access_checker_ex, after mod_authz_core: browsers never send
+ *    credentials on a preflight, so a preflight we answer ourselves may skip
+ *    authentication.  mod_authz_core's own userless check runs first, so
+ *    "Require ip" or "Require all denied" still refuse it.
+ *  - fixups, REALLY_FIRST: answer preflights (and CORSRejectDisallowed's
+ *    403/405) before mod_dir's trailing-slash redirect and per-directory
+ *    mod_rewrite, which also run in fixups, can touch them.  The preflight
+ *    response is sent here and DONE returned, so no handler runs and
+ *    ErrorDocument is never consulted.
+ *  - insert_filter and insert_error_filter: every other response in scope,
+ *    errors included, gets the CORS filter (before mod_cache's save filter,
+ *    so a cached copy keeps its CORS headers and Vary) and CORS_LATE (after
+ *    mod_headers, so a left-over "Header set Access-Control-..." line cannot
+ *    add a second Access-Control-Allow-Origin).
+ *  - log_transaction, REALLY_FIRST: CORS_RESULT for mod_log_config on the
+ *    request it logs, whatever path the response took.
+ */
+
+#include "httpd.h"
+#include "http_config.h"
+#include "http_core.h"
+#include "http_log.h"
+#include "http_protocol.h"
+#include "http_request.h"
+#include "ap_regex.h"
+
+#include "apr_lib.h"
+#include "apr_strings.h"
+
+#include "cors_list.h"
+#include "cors_origin.h"
+#include "cors_policy.h"
+#include "cors_token.h"
+
+module AP_MODULE_DECLARE_DATA cors_module;
+
+APLOG_USE_MODULE(cors);
+
+#define CORS_UNSET (-1)
+
+/* The Access-Control- prefix every CORS response header shares. */
+#define CORS_HEADER_PREFIX "Access-Control-"
+#define CORS_HEADER_PREFIX_LEN (sizeof(CORS_HEADER_PREFIX) - 1)
+
+typedef struct {
+    int engine;                /* CORSEngine; default Off */
+    cors_origins *origins;     /* CORSAllowOrigin and CORSAllowOriginMatch;
+                                * NULL: unset, no origin allowed */
+    int origin_edit;           /* this section's CORSAllowOrigin form:
+                                * CORS_UNSET, 0 plain, 1 '+'/'-' edits */
+    cors_list *methods;        /* CORSAllowMethods; NULL: GET HEAD POST */
+    cors_list *allow_headers;  /* CORSAllowHeaders; NULL: none */
+    cors_list *expose_headers; /* CORSExposeHeaders; NULL: none */
+    int credentials;           /* CORSAllowCredentials; default Off */
+    const char *max_age;       /* CORSMaxAge as sent; NULL: unset (Off) */
+    int private_network;       /* CORSAllowPrivateNetwork; default Off */
+    int preflight_status;      /* CORSPreflightStatus; default 204 */
+    int passthrough;           /* CORSPreflightPassthrough; default Off */
+    int bypass_auth;           /* CORSPreflightBypassAuth; default On */
+    int reject;                /* CORSRejectDisallowed; default Off */
+} cors_dir_conf;
+
+/* CORSMaxAge Off, told apart from "unset" by address. */
+static const char cors_max_age_off[] = "off";
+
+/*
+ * The defaults every scope starts from, built once when the module is
+ * registered and only read afterwards.
+ */
+static cors_list *cors_default_methods;   /* GET HEAD POST */
+static cors_origins *cors_default_origins; /* no origins */
+
+/* The filters, resolved at registration to spare a name lookup per request. */
+static ap_filter_rec_t *cors_filter_handle;
+static ap_filter_rec_t *cors_late_filter_handle;
+
+/* One request's decision, kept on the request whose policy governs. */
+typedef struct {
+    const cors_dir_conf *conf; /* the governing configuration */
+    cors_verdict v;            /* what cors_decide() said (or the refusal) */
+} cors_state;
+
+/* -------------------------------------------------------------------- */
+/* Configuration: create and merge                                       */
+
+static void *cors_create_dir_conf(apr_pool_t *p, char *dummy)
+{
+    cors_dir_conf *conf = apr_pcalloc(p, sizeof(*conf));
+
+    conf->engine = CORS_UNSET;
+    conf->origin_edit = CORS_UNSET;
+    conf->credentials = CORS_UNSET;
+    conf->private_network = CORS_UNSET;
+    conf->preflight_status = CORS_UNSET;
+    conf->passthrough = CORS_UNSET;
+    conf->bypass_auth = CORS_UNSET;
+    conf->reject = CORS_UNSET;
+    return conf;
+}
+
+/* A list from the child section: unset inherits, a plain list replaces, and
+ * an edit list is moved onto what it inherits (its edit links copied). */
+static cors_list *cors_merge_list(apr_pool_t *p, cors_list *base,
+                                  cors_list *add)
+{
+    return add ? cors_list_rebase(p, add, base) : base;
+}
+
+static void *cors_merge_dir_conf(apr_pool_t *p, void *basev, void *addv)
+{
+    cors_dir_conf *base = basev, *add = addv;
+    cors_dir_conf *conf = apr_palloc(p, sizeof(*conf));
+
+    conf->engine = add->engine != CORS_UNSET ? add->engine : base->engine;
+    conf->origins = add->origins ? cors_origins_rebase(p, add->origins,
+                                                       base->origins)
+                                 : base->origins;
+    conf->origin_edit = add->origin_edit;
+    conf->methods = cors_merge_list(p, base->methods, add->methods);
+    conf->allow_headers = cors_merge_list(p, base->allow_headers,
+                                          add->allow_headers);
+    conf->expose_headers = cors_merge_list(p, base->expose_headers,
+                                           add->expose_headers);
+    conf->credentials = add->credentials != CORS_UNSET ? add->credentials
+                                                       : base->credentials;
+    conf->max_age = add->max_age ? add->max_age : base->max_age;
+    conf->private_network = add->private_network != CORS_UNSET
+                            ? add->private_network : base->private_network;
+    conf->preflight_status = add->preflight_status != CORS_UNSET
+                             ? add->preflight_status : base->preflight_status;
+    conf->passthrough = add->passthrough != CORS_UNSET ? add->passthrough
+                                                       : base->passthrough;
+    conf->bypass_auth = add->bypass_auth != CORS_UNSET ? add->bypass_auth
+                                                       : base->bypass_auth;
+    conf->reject = add->reject != CORS_UNSET ? add->reject : base->reject;
+    return conf;
+}
+
+/* -------------------------------------------------------------------- */
+/* Directive handlers, in SPEC order                                     */
+
+/*
+ * The items of a list directive: words as Apache splits them, each unquoted
+ * word split again on commas ("GET, PUT" is "GET PUT"); a quoted word is one
+ * item, so '"x bad"' reaches the token check whole.
+ */
+static apr_array_header_t *cors_list_words(cmd_parms *cmd, const char *args)
+{
+    apr_array_header_t *items = apr_array_make(cmd->pool, 4,
+                                               sizeof(const char *));
+
+    for (;;) {
+        int quoted;
+        char *word;
+
+        while (*args && apr_isspace(*args)) {
+            args++;
+        }
+        if (!*args) {
+            break;
+        }
+        quoted = (*args == '"' || *args == '\'');
+        word = ap_getword_conf(cmd->pool, &args);
+        if (quoted) {
+            APR_ARRAY_PUSH(items, const char *) = word;
+            continue;
+        }
+        while (*word) {
+            char *comma = strchr(word, ',');
+            if (comma) {
+                *comma = '\0';
+            }
+            if (*word) {
+                APR_ARRAY_PUSH(items, const char *) = word;
+            }
+            if (!comma) {
+                break;
+            }
+            word = comma + 1;
+        }
+    }
+    return items;
+}
+
+/*
+ * Whether a line is made of edits ('+X'/'-X') or plain items; mixing the two
+ * on one line, or across the lines of one section, is an error.
+ */
+static const char *cors_list_form(cmd_parms *cmd, apr_array_header_t *items,
+                                  int section_edit, const char *plural,
+                                  int *edit)
+{
+    int i;
+
+    if (items->nelts == 0) {
+        return apr_psprintf(cmd->pool, "%s needs at least one %s",
+                            cmd->cmd->name, plural);
+    }
+    for (i = 0; i < items->nelts; i++) {
+        const char *item = APR_ARRAY_IDX(items, i, const char *);
+        int this_edit = (item[0] == '+' || item[0] == '-');
+        if (i == 0) {
+            *edit = this_edit;
+        }
+        if (this_edit != *edit
+            || (section_edit != CORS_UNSET && section_edit != this_edit)) {
+            return apr_psprintf(cmd->pool, "%s: cannot mix plain %ss and +/- "
+                                "edits in one section", cmd->cmd->name, plural);
+        }
+    }
+    return NULL;
+}
+
+static const char *cors_set_engine(cmd_parms *cmd, void *dconf, int on)
+{
+    ((cors_dir_conf *)dconf)->engine = on;
+    return NULL;
+}
+
+/* Whether this section's own origin list turns '*' on. */
+static int cors_section_any(const cors_dir_conf *conf)
+{
+    return conf->origins && conf->origins->list->star == 1;
+}
+
+/* A regex of this section that matches an origin nobody owns, or NULL. */
+static const cors_origin_regex *cors_section_canary(const cors_dir_conf *conf)
+{
+    int i;
+
+    if (!conf->origins) {
+        return NULL;
+    }
+    for (i = 0; i < conf->origins->regexes->nelts; i++) {
+        const cors_origin_regex *re =
+            &APR_ARRAY_IDX(conf->origins->regexes, i, cors_origin_regex);
+        if (re->canary) {
+            return re;
+        }
+    }
+    return NULL;
+}
+
+static int cors_regex_match(const void *compiled, const char *s,
+                            apr_size_t len)
+{
+    return ap_regexec_len((const ap_regex_t *)compiled, s, len, 0, NULL, 0)
+           == 0;
+}
+
+/* The section's origin set, made on first use; a CORSAllowOriginMatch-only
+ * section is a plain set until a CORSAllowOrigin line says otherwise. */
+static cors_origins *cors_section_origins(cmd_parms *cmd, cors_dir_conf *conf,
+                                          int edit)
+{
+    if (!conf->origins) {
+        conf->origins = cors_origins_make(cmd->pool, edit, NULL,
+                                          cors_regex_match);
+    }
+    else if (edit && !conf->origins->edit) {
+        /* Only regexes so far: the section turns out to edit. */
+        conf->origins->edit = 1;
+        conf->origins->list = cors_list_make(cmd->pool, 1, NULL);
+    }
+    return conf->origins;
+}
+
+static const char *cors_set_allow_origin(cmd_parms *cmd, void *dconf,
+                                         const char *args)
+{
+    cors_dir_conf *conf = dconf;
+    apr_array_header_t *items = cors_list_words(cmd, args);
+    cors_origins *set;
+    const char *err;
+    int edit, i;
+
+    err = cors_list_form(cmd, items, conf->origin_edit, "origin", &edit);
+    if (err) {
+        /* "needs at least one origin" reads better without the colon form */
+        return err;
+    }
+    conf->origin_edit = edit;
+    set = cors_section_origins(cmd, conf, edit);
+
+    for (i = 0; i < items->nelts; i++) {
+        const char *item = APR_ARRAY_IDX(items, i, const char *);
+        char op = edit ? item[0] : '+';
+        cors_origin origin;
+
+        if (edit) {
+            item++;
+        }
+        err = cors_origin_parse_config(cmd->pool, item, &origin);
+        if (err) {
+            return apr_psprintf(cmd->pool, "%s: '%s' is not an origin: %s",
+                                cmd->cmd->name, item, err);
+        }
+        if (origin.kind == CORS_ORIGIN_ANY) {
+            if (op == '+' && conf->credentials == 1) {
+                return apr_psprintf(cmd->pool, "%s: '*' cannot be used with "
+                                    "CORSAllowCredentials On in the same "
+                                    "section", cmd->cmd->name);
+            }
+            cors_list_set_star(set->list, op == '+');
+        }
+        else if (op == '+') {
+            cors_list_add(cmd->pool, set->list, origin.key);
+        }
+        else {
+            cors_list_remove(set->list, origin.key);
+        }
+    }
+    return NULL;
+}
+
+static const char *cors_set_allow_origin_match(cmd_parms *cmd, void *dconf,
+                                               const char *regex)
+{
+    cors_dir_conf *conf = dconf;
+    cors_origin_regex *re;
+    ap_regex_t *compiled;
+    const char *const *canary;
+    cors_origins *set;
+
+    if (!*regex) {
+        return apr_psprintf(cmd->pool, "%s needs a regular expression",
+                            cmd->cmd->name);
+    }
+    /* The module anchors the expression: it must match the whole origin.
+     * Case-insensitive, because scheme and host are; '$' only at the end. */
+    compiled = apr_pcalloc(cmd->pool, sizeof(*compiled));
+    {
+        char buf[256];
+        int rc = ap_regcomp(compiled,
+                            apr_pstrcat(cmd->temp_pool, "^(?:", regex, ")$",
+                                        NULL),
+                            AP_REG_ICASE | AP_REG_DOLLAR_ENDONLY);
+        if (rc != 0) {
+            ap_regerror(rc, compiled, buf, sizeof(buf));
+            return apr_psprintf(cmd->pool, "%s: '%s' is not a valid regular "
+                                "expression: %s", cmd->cmd->name, regex, buf);
+        }
+        apr_pool_cleanup_register(cmd->pool, compiled,
+                                  (apr_status_t (*)(void *))ap_regfree,
+                                  apr_pool_cleanup_null);
+    }
+
+    set = cors_section_origins(cmd, conf, 0);
+    re = apr_array_push(set->regexes);
+    re->compiled = compiled;
+    re->source = apr_pstrdup(cmd->pool, regex);
+    re->canary = 0;
+    for (canary = cors_origin_canaries; *canary; canary++) {
+        if (cors_regex_match(compiled, *canary, strlen(*canary))) {
+            re->canary = 1;
+            if (conf->credentials == 1) {
+                return apr_psprintf(cmd->pool, "%s: '%s' matches '%s', an "
+                                    "origin nobody owns, which cannot be used "
+                                    "with CORSAllowCredentials On in the same "
+                                    "section", cmd->cmd->name, regex, *canary);
+            }
+            break;
+        }
+    }
+    return NULL;
+}
+
+/*
+ * CORSAllowMethods, CORSAllowHeaders, CORSExposeHeaders: one handler, told
+ * apart by cmd->info (the kind of list).
+ */
+typedef enum {
+    CORS_LIST_METHODS,
+    CORS_LIST_ALLOW_HEADERS,
+    CORS_LIST_EXPOSE_HEADERS
+} cors_list_kind;
+
+static const char *cors_set_list(cmd_parms *cmd, void *dconf,
+                                 const char *args)
+{
+    cors_dir_conf *conf = dconf;
+    cors_list_kind kind = (cors_list_kind)(apr_uintptr_t)cmd->info;
+    int methods = (kind == CORS_LIST_METHODS);
+    const char *noun = methods ? "method" : "header name";
+    cors_list **slot = methods ? &conf->methods
+                       : kind == CORS_LIST_ALLOW_HEADERS
+                           ? &conf->allow_headers : &conf->expose_headers;
+    const cors_list *deflt = methods ? cors_default_methods : NULL;
+    apr_array_header_t *items = cors_list_words(cmd, args);
+    const char *err;
+    int edit, i;
+
+    err = cors_list_form(cmd, items, *slot ? (*slot)->edit : CORS_UNSET,
+                         noun, &edit);
+    if (err) {
+        return err;
+    }
+    if (!*slot) {
+        *slot = cors_list_make(cmd->pool, edit, deflt);
+    }
+    for (i = 0; i < items->nelts; i++) {
+        const char *item = APR_ARRAY_IDX(items, i, const char *);
+        char op = edit ? item[0] : '+';
+        apr_size_t len;
+
+        if (edit) {
+            item++;
+        }
+        if (strcmp(item, "*") == 0) {
+            cors_list_set_star(*slot, op == '+');
+            continue;
+        }
+        len = strlen(item);
+        if (!cors_is_token(item, len)) {
+            return apr_psprintf(cmd->pool, "%s: '%s' is not a %s: only "
+                                "RFC 9110 token characters are allowed",
+                                cmd->cmd->name, item, noun);
+        }
+        /* Methods are case-sensitive; header names are not, and go out
+         * lowercase. */
+        if (!methods) {
+            item = cors_lowercase(cmd->pool, item, len);
+        }
+        if (op == '+') {
+            cors_list_add(cmd->pool, *slot, item);
+        }
+        else {
+            cors_list_remove(*slot, item);
+        }
+    }
+    return NULL;
+}
+
+static const char *cors_set_credentials(cmd_parms *cmd, void *dconf, int on)
+{
+    cors_dir_conf *conf = dconf;
+    const cors_origin_regex *re;
+
+    if (on && cors_section_any(conf)) {
+        return apr_psprintf(cmd->pool, "%s: On cannot be used with "
+                            "CORSAllowOrigin '*' in the same section",
+                            cmd->cmd->name);
+    }
+    if (on && (re = cors_section_canary(conf)) != NULL) {
+        return apr_psprintf(cmd->pool, "%s: On cannot be used with "
+                            "CORSAllowOriginMatch '%s' in the same section: "
+                            "it matches an origin nobody owns",
+                            cmd->cmd->name, re->source);
+    }
+    conf->credentials = on;
+    return NULL;
+}
+
+/* Browsers cap the preflight cache; longer values work but mislead. */
+#define CORS_MAX_AGE_CAP 86400
+#define CORS_MAX_AGE_MAX 2147483647L
+
+static const char *cors_set_max_age(cmd_parms *cmd, void *dconf,
+                                    const char *arg)
+{
+    cors_dir_conf *conf = dconf;
+    apr_int64_t seconds = 0;
+    const char *s;
+
+    if (strcasecmp(arg, "Off") == 0) {
+        conf->max_age = cors_max_age_off;
+        return NULL;
+    }
+    for (s = arg; *s; s++) {
+        if (!apr_isdigit(*s) || seconds > CORS_MAX_AGE_MAX) {
+            break;
+        }
+        seconds = seconds * 10 + (*s - '0');
+    }
+    if (!*arg || *s || seconds > CORS_MAX_AGE_MAX) {
+        return apr_psprintf(cmd->pool, "%s: '%s' is not a number of seconds "
+                            "from 0 to 2147483647, or Off", cmd->cmd->name,
+                            arg);
+    }
+    if (seconds > CORS_MAX_AGE_CAP) {
+        ap_log_error(APLOG_MARK, APLOG_WARNING, 0, cmd->server,
+                     "%s %s (%s:%d): browsers cap the "
+                     "preflight cache (Firefox at 86400 seconds, Chromium at "
+                     "7200), so the longer value has no effect",
+                     cmd->cmd->name, arg,
+                     cmd->directive ? cmd->directive->filename : "?",
+                     cmd->directive ? cmd->directive->line_num : 0);
+    }
+    /* Normalised once: leading zeros never reach the header. */
+    conf->max_age = apr_psprintf(cmd->pool, "%" APR_INT64_T_FMT, seconds);
+    return NULL;
+}
+
+static const char *cors_set_flag(cmd_parms *cmd, void *dconf, int on)
+{
+    *(int *)((char *)dconf + (apr_size_t)(apr_uintptr_t)cmd->info) = on;
+    return NULL;
+}
+
+static const char *cors_set_preflight_status(cmd_parms *cmd, void *dconf,
+                                             const char *arg)
+{
+    cors_dir_conf *conf = dconf;
+
+    if (strcmp(arg, "200") == 0) {
+        conf->preflight_status = HTTP_OK;
+    }
+    else if (strcmp(arg, "204") == 0) {
+        conf->preflight_status = HTTP_NO_CONTENT;
+    }
+    else {
+        return apr_psprintf(cmd->pool, "%s: '%s' must be 200 or 204",
+                            cmd->cmd->name, arg);
+    }
+    return NULL;
+}
+
+/* clang-format off */
+static const command_rec cors_cmds[] = {
+    AP_INIT_FLAG("CORSEngine", cors_set_engine, NULL, OR_FILEINFO,
+        "On to apply CORS in this scope, Off (default) to leave responses "
+        "alone"),
+    AP_INIT_RAW_ARGS("CORSAllowOrigin", cors_set_allow_origin, NULL,
+        OR_FILEINFO,
+        "Origins allowed to read responses: scheme://host[:port], null or *; "
+        "+ORIGIN/-ORIGIN edit the inherited list"),
+    AP_INIT_TAKE1("CORSAllowOriginMatch", cors_set_allow_origin_match, NULL,
+        OR_FILEINFO,
+        "A regular expression an allowed origin must match in full"),
+    AP_INIT_RAW_ARGS("CORSAllowMethods", cors_set_list,
+        (void *)CORS_LIST_METHODS, OR_FILEINFO,
+        "Methods cross-origin requests may use (GET HEAD POST always), or *; "
+        "+METHOD/-METHOD edit the inherited list"),
+    AP_INIT_RAW_ARGS("CORSAllowHeaders", cors_set_list,
+        (void *)CORS_LIST_ALLOW_HEADERS, OR_FILEINFO,
+        "Request headers cross-origin requests may send, or *; "
+        "+NAME/-NAME edit the inherited list"),
+    AP_INIT_RAW_ARGS("CORSExposeHeaders", cors_set_list,
+        (void *)CORS_LIST_EXPOSE_HEADERS, OR_FILEINFO,
+        "Response headers scripts may read beyond the safelisted ones, or *; "
+        "+NAME/-NAME edit the inherited list"),
+    AP_INIT_FLAG("CORSAllowCredentials", cors_set_credentials, NULL,
+        OR_FILEINFO,
+        "On to send Access-Control-Allow-Credentials: true (never with *)"),
+    AP_INIT_TAKE1("CORSMaxAge", cors_set_max_age, NULL, OR_FILEINFO,
+        "Seconds browsers may cache a preflight (0 to 2147483647), or Off "
+        "(default) to send no Access-Control-Max-Age"),
+    AP_INIT_FLAG("CORSAllowPrivateNetwork", cors_set_flag,
+        (void *)APR_OFFSETOF(cors_dir_conf, private_network), OR_FILEINFO,
+        "On to answer Access-Control-Request-Private-Network: true"),
+    AP_INIT_TAKE1("CORSPreflightStatus", cors_set_preflight_status, NULL,
+        OR_FILEINFO,
+        "Status of an allowed preflight: 204 (default) or 200"),
+    AP_INIT_FLAG("CORSPreflightPassthrough", cors_set_flag,
+        (void *)APR_OFFSETOF(cors_dir_conf, passthrough), OR_FILEINFO,
+        "On to let the handler answer preflights (the module adds headers "
+        "when allowed)"),
+    AP_INIT_FLAG("CORSPreflightBypassAuth", cors_set_flag,
+        (void *)APR_OFFSETOF(cors_dir_conf, bypass_auth), OR_FILEINFO,
+        "On (default) to answer preflights without authentication; Require "
+        "rules that need no user still apply"),
+    AP_INIT_FLAG("CORSRejectDisallowed", cors_set_flag,
+        (void *)APR_OFFSETOF(cors_dir_conf, reject), OR_FILEINFO,
+        "On to answer cross-origin requests from disallowed origins with 403 "
+        "and disallowed methods with 405"),
+    { NULL }
+};
+/* clang-format on */
+
+/* -------------------------------------------------------------------- */
+/* Request time                                                          */
+
+static const cors_dir_conf *cors_conf(const request_rec *r)
+{
+    return ap_get_module_config(r->per_dir_config, &cors_module);
+}
+
+/* Subrequests (mod_include, DirectoryIndex lookups) never decorate: only
+ * the response that goes to the client does.  "OPTIONS *" is the server's. */
+static int cors_untouched(const request_rec *r)
+{
+    return r->main != NULL || (r->uri && strcmp(r->uri, "*") == 0);
+}
+
+static void cors_policy_of(const cors_dir_conf *conf, cors_policy *pol)
+{
+    pol->origins = conf->origins ? conf->origins : cors_default_origins;
+    pol->methods = conf->methods ? conf->methods : cors_default_methods;
+    pol->allow_headers = conf->allow_headers ? conf->allow_headers
+                                             : &cors_list_none;
+    pol->expose_headers = conf->expose_headers;
+    pol->credentials = conf->credentials == 1;
+    pol->max_age = conf->max_age == cors_max_age_off ? NULL : conf->max_age;
+    pol->private_network = conf->private_network == 1;
+}
+
+/*
+ * The decision for the response r is about to send.  Across an internal
+ * redirect (ErrorDocument with a local URL, a mod_rewrite front controller)
+ * the URL the client asked for governs: the first request of the chain with
+ * CORSEngine On.  The decision is made once and kept on that request.
+ */
+static cors_state *cors_state_of(request_rec *r)
+{
+    request_rec *gov = NULL, *q;
+    const cors_dir_conf *conf;
+    cors_state *st;
+    cors_policy pol;
+    cors_request req;
+
+    for (q = r; q; q = q->prev) {
+        if (cors_conf(q)->engine == 1) {
+            gov = q;
+        }
+    }
+    if (!gov) {
+        return NULL;
+    }
+    st = ap_get_module_config(gov->request_config, &cors_module);
+    if (st) {
+        return st;
+    }
+
+    conf = cors_conf(gov);
+    st = apr_pcalloc(gov->pool, sizeof(*st));
+    st->conf = conf;
+    cors_policy_of(conf, &pol);
+
+    /* Repeated headers arrive merged with ", " (two Origin headers then fail
+     * the syntax check, as the SPEC wants); getm makes sure of it. */
+    req.method = gov->method;
+    req.origin = apr_table_getm(gov->pool, gov->headers_in, "Origin");
+    req.request_method = apr_table_getm(gov->pool, gov->headers_in,
+                                        "Access-Control-Request-Method");
+    req.request_headers = apr_table_getm(gov->pool, gov->headers_in,
+                                         "Access-Control-Request-Headers");
+    req.request_private = apr_table_get(gov->headers_in,
+                              "Access-Control-Request-Private-Network");
+    cors_decide(gov->pool, &pol, &req, &st->v);
+
+    if (st->v.reason) {
+        ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, gov, 
+                      "%s denied: %s", st->v.preflight ? "preflight"
+                                                       : "request",
+                      st->v.reason);
+    }
+    if (st->v.credentials_dropped && req.origin) {
+        ap_log_rerror(APLOG_MARK, APLOG_WARNING, 0, gov, 
+                      "CORSAllowCredentials On is ignored for %s: it meets "
+                      "CORSAllowOrigin '*' or a CORSAllowOriginMatch that "
+                      "matches any origin through merging, so no "
+                      "Access-Control-Allow-Credentials is sent", gov->uri);
+    }
+    ap_set_module_config(gov->request_config, &cors_module, st);
+    return st;
+}
+
+/* Our value for a response header, or NULL if we do not send it. */
+static const char *cors_our_value(const cors_verdict *v, const char *name)
+{
+    const char *n = name + CORS_HEADER_PREFIX_LEN;
+
+    if (strcasecmp(n, "Allow-Origin") == 0) {
+        return v->allow_origin;
+    }
+    if (strcasecmp(n, "Allow-Credentials") == 0) {
+        return v->allow_credentials;
+    }
+    if (strcasecmp(n, "Allow-Methods") == 0) {
+        return v->allow_methods;
+    }
+    if (strcasecmp(n, "Allow-Headers") == 0) {
+        return v->allow_headers;
+    }
+    if (strcasecmp(n, "Max-Age") == 0) {
+        return v->max_age;
+    }
+    if (strcasecmp(n, "Allow-Private-Network") == 0) {
+        return v->allow_private_network;
+    }
+    return NULL;
+}
+
+/* Remove every Access-Control-* header from t; a debug line names each one
+ * someone else set, for admins retiring their old mod_headers lines. */
+static void cors_strip(request_rec *r, apr_table_t *t, const cors_verdict *v)
+{
+    const apr_array_header_t *arr = apr_table_elts(t);
+    const apr_table_entry_t *e = (const apr_table_entry_t *)arr->elts;
+    apr_array_header_t *names = NULL;
+    int i;
+
+    for (i = 0; i < arr->nelts; i++) {
+        const char *ours;
+        if (!e[i].key || strncasecmp(e[i].key, CORS_HEADER_PREFIX,
+                                     CORS_HEADER_PREFIX_LEN) != 0) {
+            continue;
+        }
+        if (!names) {
+            names = apr_array_make(r->pool, 4, sizeof(const char *));
+        }
+        APR_ARRAY_PUSH(names, const char *) = e[i].key;
+        ours = cors_our_value(v, e[i].key);
+        if (!ours || !e[i].val || strcmp(ours, e[i].val) != 0) {
+            ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, r, 
+                          "removed '%s: %s' set by the handler, a backend or "
+                          "another module: mod_cors writes Access-Control-* "
+                          "headers in its scope", e[i].key,
+                          e[i].val ? e[i].val : "");
+        }
+    }
+    for (i = 0; names && i < names->nelts; i++) {
+        apr_table_unset(t, APR_ARRAY_IDX(names, i, const char *));
+    }
+}
+
+/* Whether token (case-insensitive) is already among a table's Vary lines. */
+static int cors_vary_has(apr_table_t *t, const char *token, apr_size_t len)
+{
+    const apr_array_header_t *arr = apr_table_elts(t);
+    const apr_table_entry_t *e = (const apr_table_entry_t *)arr->elts;
+    int i;
+
+    for (i = 0; i < arr->nelts; i++) {
+        const char *s;
+        if (!e[i].key || strcasecmp(e[i].key, "Vary") != 0 || !e[i].val) {
+            continue;
+        }
+        for (s = e[i].val; *s;) {
+            const char *end;
+            while (*s == ' ' || *s == '\t' || *s == ',') {
+                s++;
+            }
+            end = s;
+            while (*end && *end != ',' && *end != ' ' && *end != '\t') {
+                end++;
+            }
+            if ((apr_size_t)(end - s) == len && strncasecmp(s, token, len) == 0) {
+                return 1;
+            }
+            if ((apr_size_t)(end - s) == 1 && *s == '*') {
+                return 1; /* "Vary: *" already covers everything */
+            }
+            s = end;
+        }
+    }
+    return 0;
+}
+
+/* Merge the tokens of a ", "-separated list into Vary, each once. */
+static void cors_vary_merge(request_rec *r, const char *tokens)
+{
+    const char *s = tokens;
+
+    while (*s) {
+        const char *end = strchr(s, ',');
+        apr_size_t len = end ? (apr_size_t)(end - s) : strlen(s);
+        if (!cors_vary_has(r->headers_out, s, len)
+            && !cors_vary_has(r->err_headers_out, s, len)) {
+            apr_table_mergen(r->headers_out, "Vary",
+                             apr_pstrmemdup(r->pool, s, len));
+        }
+        if (!end) {
+            break;
+        }
+        s = end + 1;
+        while (*s == ' ') {
+            s++;
+        }
+    }
+}
+
+/*
+ * With credentials, CORSExposeHeaders * names the response's own headers:
+ * those present now that the expose list lets through, lowercase, once.
+ */
+static const char *cors_expose_response_names(request_rec *r,
+                                              const cors_state *st)
+{
+    apr_table_t *tables[2];
+    apr_hash_t *seen = apr_hash_make(r->pool);
+    apr_array_header_t *names = apr_array_make(r->pool, 8,
+                                               sizeof(const char *));
+    int t, i;
+
+    if (st->v.expose_headers) {
+        APR_ARRAY_PUSH(names, const char *) = st->v.expose_headers;
+    }
+    tables[0] = r->headers_out;
+    tables[1] = r->err_headers_out;
+    for (t = 0; t < 2; t++) {
+        const apr_array_header_t *arr = apr_table_elts(tables[t]);
+        const apr_table_entry_t *e = (const apr_table_entry_t *)arr->elts;
+        for (i = 0; i < arr->nelts; i++) {
+            apr_size_t len;
+            char *name;
+            if (!e[i].key || strncasecmp(e[i].key, CORS_HEADER_PREFIX,
+                                         CORS_HEADER_PREFIX_LEN) == 0) {
+                continue;
+            }
+            len = strlen(e[i].key);
+            name = cors_lowercase(r->pool, e[i].key, len);
+            if (apr_hash_get(seen, name, (apr_ssize_t)len)
+                || !cors_list_has(st->conf->expose_headers, name, len)) {
+                continue;
+            }
+            apr_hash_set(seen, name, (apr_ssize_t)len, name);
+            APR_ARRAY_PUSH(names, const char *) = name;
+        }
+    }
+    return names->nelts ? cors_join(r->pool, names) : NULL;
+}
+
+/* Write the verdict into r's response headers: ours replace anyone else's,
+ * Vary is merged, and CORS_RESULT is set for mod_log_config. */
+static void cors_write(request_rec *r, const cors_state *st)
+{
+    const cors_verdict *v = &st->v;
+    const char *expose = v->expose_headers;
+
+    cors_strip(r, r->headers_out, v);
+    cors_strip(r, r->err_headers_out, v);
+
+    if (v->allow_origin) {
+        apr_table_setn(r->headers_out, "Access-Control-Allow-Origin",
+                       v->allow_origin);
+    }
+    if (v->allow_credentials) {
+        apr_table_setn(r->headers_out, "Access-Control-Allow-Credentials",
+                       v->allow_credentials);
+    }
+    if (v->allow_methods) {
+        apr_table_setn(r->headers_out, "Access-Control-Allow-Methods",
+                       v->allow_methods);
+    }
+    if (v->allow_headers) {
+        apr_table_setn(r->headers_out, "Access-Control-Allow-Headers",
+                       v->allow_headers);
+    }
+    if (v->max_age) {
+        apr_table_setn(r->headers_out, "Access-Control-Max-Age", v->max_age);
+    }
+    if (v->allow_private_network) {
+        apr_table_setn(r->headers_out, "Access-Control-Allow-Private-Network",
+                       v->allow_private_network);
+    }
+    if (v->expose_response_names) {
+        expose = cors_expose_response_names(r, st);
+    }
+    if (expose && v->allow_origin) {
+        apr_table_setn(r->headers_out, "Access-Control-Expose-Headers",
+                       expose);
+    }
+    if (v->vary) {
+        cors_vary_merge(r, v->vary);
+    }
+    apr_table_setn(r->subprocess_env, "CORS_RESULT",
+                   cors_result_name(v->result));
+}
+
+/* Both filters: write on the first brigade, then step aside. */
+static apr_status_t cors_out_filter(ap_filter_t *f, apr_bucket_brigade *bb)
+{
+    cors_write(f->r, f->ctx);
+    ap_remove_output_filter(f);
+    return ap_pass_brigade(f->next, bb);
+}
+
+static void cors_insert_filter(request_rec *r)
+{
+    cors_state *st;
+
+    if (cors_untouched(r) || !(st = cors_state_of(r))) {
+        return;
+    }
+    ap_add_output_filter_handle(cors_filter_handle, st, r, r->connection);
+    ap_add_output_filter_handle(cors_late_filter_handle, st, r,
+                                r->connection);
+}
+
+/* A preflight, answered here: the handler never runs. */
+static int cors_answer_preflight(request_rec *r, cors_state *st)
+{
+    /* Nothing should follow a preflight, but a body left unread would be
+     * taken for the next request on the connection. */
+    ap_discard_request_body(r);
+    cors_write(r, st);
+
+    if (st->v.result == CORS_RESULT_PREFLIGHT_OK) {
+        r->status = st->conf->preflight_status == HTTP_OK ? HTTP_OK
+                                                          : HTTP_NO_CONTENT;
+        if (r->status == HTTP_OK) {
+            ap_set_content_length(r, 0);
+        }
+        else {
+            apr_table_unset(r->headers_out, "Content-Length");
+        }
+    }
+    else {
+        const char *body = apr_pstrcat(r->pool, "CORS preflight refused: ",
+                                       st->v.reason, "\n", NULL);
+        r->status = HTTP_FORBIDDEN;
+        ap_set_content_type(r, "text/plain");
+        ap_set_content_length(r, (apr_off_t)strlen(body));
+        ap_rputs(body, r);
+    }
+    return DONE;
+}
+
+/* Same origin as Apache itself sees the server (scheme, host and port from
+ * the request and UseCanonicalName), never from X-Forwarded-*. */
+static int cors_same_origin(request_rec *r, const char *origin)
+{
+    cors_origin self, theirs;
+
+    if (!origin
+        || cors_origin_parse_request(r->pool, ap_construct_url(r->pool, "", r),
+                                     &self)
+        || cors_origin_parse_request(r->pool, origin, &theirs)) {
+        return 0;
+    }
+    return strcmp(self.key, theirs.key) == 0;
+}
+
+/* The Allow header of CORSRejectDisallowed's 405. */
+static const char *cors_allow_header(request_rec *r, const cors_list *methods)
+{
+    apr_array_header_t *all = apr_array_make(r->pool, 8, sizeof(const char *));
+    apr_array_header_t *items = cors_list_items(r->pool, methods);
+    int i;
+
+    APR_ARRAY_PUSH(all, const char *) = "GET";
+    APR_ARRAY_PUSH(all, const char *) = "HEAD";
+    APR_ARRAY_PUSH(all, const char *) = "POST";
+    APR_ARRAY_PUSH(all, const char *) = "OPTIONS";
+    for (i = 0; i < items->nelts; i++) {
+        const char *m = APR_ARRAY_IDX(items, i, const char *);
+        if (!cors_method_safelisted(m) && strcmp(m, "OPTIONS") != 0) {
+            APR_ARRAY_PUSH(all, const char *) = m;
+        }
+    }
+    return cors_join(r->pool, all);
+}
+
+/* CORSRejectDisallowed: a refusal keeps Vary and drops the rest. */
+static int cors_refuse(request_rec *r, cors_state *st, int status,
+                       const char *reason)
+{
+    cors_verdict *v = &st->v;
+
+    v->result = CORS_RESULT_ACTUAL_DENIED;
+    v->allow_origin = v->allow_credentials = v->expose_headers = NULL;
+    v->expose_response_names = 0;
+    if (!v->reason) {
+        v->reason = reason;
+    }
+    ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, r, 
+                  "CORSRejectDisallowed: %d for %s: %s", status, r->uri,
+                  v->reason);
+    apr_table_setn(r->subprocess_env, "CORS_RESULT",
+                   cors_result_name(v->result));
+    return status;
+}
+
+static int cors_fixups(request_rec *r)
+{
+    cors_state *st;
+    const char *origin;
+
+    if (cors_untouched(r) || !(st = cors_state_of(r))) {
+        return DECLINED;
+    }
+    apr_table_setn(r->subprocess_env, "CORS_RESULT",
+                   cors_result_name(st->v.result));
+
+    if (st->v.preflight) {
+        if (st->conf->passthrough == 1) {
+            return DECLINED;
+        }
+        return cors_answer_preflight(r, st);
+    }
+
+    /* Only the request the client sent: an ErrorDocument redirect of our
+     * own 403 must not be refused again. */
+    if (st->conf->reject != 1 || r->prev) {
+        return DECLINED;
+    }
+    origin = apr_table_get(r->headers_in, "Origin");
+    if (!origin || cors_same_origin(r, origin)) {
+        return DECLINED;
+    }
+    if (!st->v.origin_allowed) {
+        return cors_refuse(r, st, HTTP_FORBIDDEN, NULL);
+    }
+    if (!st->v.method_allowed) {
+        cors_policy pol;
+        cors_policy_of(st->conf, &pol);
+        apr_table_setn(r->err_headers_out, "Allow",
+                       cors_allow_header(r, pol.methods));
+        return cors_refuse(r, st, HTTP_METHOD_NOT_ALLOWED,
+                           apr_psprintf(r->pool, "method '%s' is not allowed",
+                                        cors_quote(r->pool, r->method)));
+    }
+    return DECLINED;
+}
+
+/*
+ * access_checker_ex runs "first wins" and mod_authz_core's userless check
+ * comes before us: we are asked only when the outcome would need a user,
+ * which a preflight never has.
+ */
+static int cors_bypass_auth(request_rec *r)
+{
+    const cors_dir_conf *conf;
+
+    if (cors_untouched(r) || r->method_number != M_OPTIONS) {
+        return DECLINED;
+    }
+    conf = cors_conf(r);
+    if (conf->engine != 1 || conf->bypass_auth == 0 || conf->passthrough == 1
+        || !apr_table_get(r->headers_in, "Origin")
+        || !apr_table_get(r->headers_in, "Access-Control-Request-Method")) {
+        return DECLINED;
+    }
+    ap_log_rerror(APLOG_MARK, APLOG_TRACE1, 0, r,
+                  "preflight for %s passes without authentication", r->uri);
+    return OK;
+}
+
+static int cors_log_transaction(request_rec *r)
+{
+    request_rec *q;
+
+    /* mod_log_config reads the last request of an internal redirect chain
+     * for %{...}e; a redirect renamed ours to REDIRECT_CORS_RESULT. */
+    for (q = r; q; q = q->next) {
+        cors_state *st;
+        if (cors_untouched(q)
+            || apr_table_get(q->subprocess_env, "CORS_RESULT")
+            || !(st = cors_state_of(q))) {
+            continue;
+        }
+        apr_table_setn(q->subprocess_env, "CORS_RESULT",
+                       cors_result_name(st->v.result));
+    }
+    return DECLINED;
+}
+
+static void cors_register_hooks(apr_pool_t *p)
+{
+    static const char *const after_authz[] = { "mod_authz_core.c", NULL };
+
+    cors_default_methods = cors_list_make(p, 0, NULL);
+    cors_list_add(p, cors_default_methods, "GET");
+    cors_list_add(p, cors_default_methods, "HEAD");
+    cors_list_add(p, cors_default_methods, "POST");
+    cors_default_methods->is_default = 1;
+    cors_default_origins = cors_origins_make(p, 0, NULL, cors_regex_match);
+
+    ap_hook_check_access_ex(cors_bypass_auth, after_authz, NULL,
+                            APR_HOOK_LAST, AP_AUTH_INTERNAL_PER_CONF);
+    ap_hook_fixups(cors_fixups, NULL, NULL, APR_HOOK_REALLY_FIRST);
+    ap_hook_insert_filter(cors_insert_filter, NULL, NULL, APR_HOOK_LAST);
+    ap_hook_insert_error_filter(cors_insert_filter, NULL, NULL,
+                                APR_HOOK_LAST);
+    ap_hook_log_transaction(cors_log_transaction, NULL, NULL,
+                            APR_HOOK_REALLY_FIRST);
+
+    /* CONTENT_SET-2: before mod_cache's CACHE_SAVE (CONTENT_SET-1), so what
+     * the cache stores carries our headers and Vary.  CORS_LATE sits after
+     * every content filter (mod_headers works at CONTENT_SET) and before the
+     * HTTP header filter, and removes what was added after us. */
+    cors_filter_handle = ap_register_output_filter("CORS", cors_out_filter,
+                                                   NULL,
+                                                   AP_FTYPE_CONTENT_SET - 2);
+    cors_late_filter_handle = ap_register_output_filter("CORS_LATE",
+                                                        cors_out_filter, NULL,
+                                                        AP_FTYPE_PROTOCOL - 1);
+}
+
+/* clang-format off */
+module AP_MODULE_DECLARE_DATA cors_module = {
+    STANDARD20_MODULE_STUFF,
+    cors_create_dir_conf,   /* per-directory configuration: create */
+    cors_merge_dir_conf,    /* per-directory configuration: merge */
+    NULL,                   /* per-server configuration: none */
+    NULL,                   /* per-server merge: none */
+    cors_cmds,              /* the directives */
+    cors_register_hooks     /* hooks and filters */
+};
+/* clang-format on */

@@ -1,0 +1,187 @@
+/* Licensed under the Apache License, Version 2.0 (the "License"); you may
+ * not use this file except in compliance with the License.  You may obtain
+ * a copy of the License at http://www.apache.org/licenses/LICENSE-2.0
+ */
+
+/*
+ * cors_list: name sets with '*' and '+'/'-' edits (see cors_list.h).
+ */
+
+#include "cors_list.h"
+
+#include "apr_strings.h"
+
+#include <string.h>
+
+/* Hash values: addresses of these two objects stand for IN and OUT. */
+static const int cors_op_in = CORS_LIST_IN;
+static const int cors_op_out = CORS_LIST_OUT;
+
+/* Never written: the chain end of edits made where nothing is inherited. */
+const cors_list cors_list_none = { NULL, NULL, NULL, 0, 0, 0, 1 };
+
+cors_list *cors_list_make(apr_pool_t *p, int edit, const cors_list *base)
+{
+    cors_list *l = apr_pcalloc(p, sizeof(*l));
+
+    l->ops = apr_hash_make(p);
+    l->order = apr_array_make(p, 4, sizeof(const char *));
+    l->edit = edit;
+    l->star = edit ? -1 : 0;
+    l->base = edit ? (base ? base : &cors_list_none) : NULL;
+    return l;
+}
+
+void cors_list_add(apr_pool_t *p, cors_list *l, const char *name)
+{
+    const int *prev = apr_hash_get(l->ops, name, APR_HASH_KEY_STRING);
+
+    if (prev == &cors_op_in) {
+        return;
+    }
+    apr_hash_set(l->ops, name, APR_HASH_KEY_STRING, &cors_op_in);
+    APR_ARRAY_PUSH(l->order, const char *) = name;
+    (void)p;
+}
+
+void cors_list_remove(cors_list *l, const char *name)
+{
+    int i;
+
+    apr_hash_set(l->ops, name, APR_HASH_KEY_STRING, &cors_op_out);
+    l->removes = 1;
+    /* Keep order to the names this link still adds (configuration time). */
+    for (i = 0; i < l->order->nelts; i++) {
+        if (strcmp(APR_ARRAY_IDX(l->order, i, const char *), name) == 0) {
+            memmove(l->order->elts + (apr_size_t)i * sizeof(const char *),
+                    l->order->elts + (apr_size_t)(i + 1) * sizeof(const char *),
+                    (apr_size_t)(l->order->nelts - i - 1)
+                        * sizeof(const char *));
+            l->order->nelts--;
+            break;
+        }
+    }
+}
+
+void cors_list_set_star(cors_list *l, int on)
+{
+    l->star = on ? 1 : 0;
+}
+
+int cors_list_resolved(const cors_list *l)
+{
+    while (l && l->edit) {
+        l = l->base;
+    }
+    return l && !l->is_default;
+}
+
+cors_list *cors_list_rebase(apr_pool_t *p, cors_list *add,
+                            const cors_list *base)
+{
+    cors_list *copy, *cur;
+
+    if (!base || cors_list_resolved(add)) {
+        return add;
+    }
+    copy = cur = apr_pmemdup(p, add, sizeof(*add));
+    while (cur->base->edit) {
+        cors_list *next = apr_pmemdup(p, cur->base, sizeof(*next));
+        cur->base = next;
+        cur = next;
+    }
+    cur->base = base;
+    return copy;
+}
+
+cors_list_answer cors_list_lookup(const cors_list *l, const char *name,
+                                  apr_size_t len)
+{
+    for (; l; l = l->base) {
+        const int *op = l->ops ? apr_hash_get(l->ops, name, (apr_ssize_t)len)
+                               : NULL;
+        if (op) {
+            return (cors_list_answer)*op;
+        }
+    }
+    return CORS_LIST_UNKNOWN;
+}
+
+int cors_list_star(const cors_list *l)
+{
+    for (; l; l = l->base) {
+        if (l->star >= 0) {
+            return l->star;
+        }
+    }
+    return 0;
+}
+
+int cors_list_star_plain(const cors_list *l)
+{
+    const cors_list *s;
+
+    if (!cors_list_star(l)) {
+        return 0;
+    }
+    /* A removal anywhere in the chain may make it "any but X". */
+    for (s = l; s; s = s->base) {
+        if (s->removes) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+int cors_list_has(const cors_list *l, const char *name, apr_size_t len)
+{
+    switch (cors_list_lookup(l, name, len)) {
+    case CORS_LIST_IN:
+        return 1;
+    case CORS_LIST_OUT:
+        return 0;
+    default:
+        return cors_list_star(l);
+    }
+}
+
+apr_array_header_t *cors_list_items(apr_pool_t *p, const cors_list *l)
+{
+    apr_array_header_t *out, *chain;
+    const cors_list *s;
+    int i, j;
+
+    /* Flat lists (the common case) need no walk. */
+    if (!l->base) {
+        return l->order ? l->order
+                        : apr_array_make(p, 1, sizeof(const char *));
+    }
+    out = apr_array_make(p, 8, sizeof(const char *));
+    chain = apr_array_make(p, 4, sizeof(const cors_list *));
+    for (s = l; s; s = s->base) {
+        APR_ARRAY_PUSH(chain, const cors_list *) = s;
+    }
+    /* Base-most first, so inherited names keep their configured order; a
+     * name is listed once, where the whole chain still has it. */
+    for (i = chain->nelts - 1; i >= 0; i--) {
+        const cors_list *link = APR_ARRAY_IDX(chain, i, const cors_list *);
+        for (j = 0; link->order && j < link->order->nelts; j++) {
+            const char *name = APR_ARRAY_IDX(link->order, j, const char *);
+            int k, seen = 0;
+            if (cors_list_lookup(l, name, APR_HASH_KEY_STRING)
+                != CORS_LIST_IN) {
+                continue;
+            }
+            for (k = 0; k < out->nelts; k++) {
+                if (strcmp(APR_ARRAY_IDX(out, k, const char *), name) == 0) {
+                    seen = 1;
+                    break;
+                }
+            }
+            if (!seen) {
+                APR_ARRAY_PUSH(out, const char *) = name;
+            }
+        }
+    }
+    return out;
+}

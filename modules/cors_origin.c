@@ -1,0 +1,396 @@
+/* Licensed under the Apache License, Version 2.0 (the "License"); you may
+ * not use this file except in compliance with the License.  You may obtain
+ * a copy of the License at http://www.apache.org/licenses/LICENSE-2.0
+ */
+
+/*
+ * cors_origin: parsing, normalising and matching origins.
+ *
+ * The request parser is the gate of SPEC section 3: a request Origin that is
+ * not a serialized origin never reaches the set, so no pattern or regex ever
+ * sees a path, userinfo, a comma (two joined Origin headers) or a control
+ * byte.  The configuration parser is stricter about hosts (a DNS name, an
+ * IPv4 address or a bracketed IPv6 literal) and says precisely what is wrong.
+ */
+
+#include "cors_origin.h"
+#include "cors_token.h"
+
+#include "apr_lib.h"
+#include "apr_strings.h"
+
+#include <string.h>
+
+const char *const cors_origin_canaries[] = {
+    "https://evil.invalid", "http://evil.invalid", CORS_ORIGIN_NULL, NULL
+};
+
+static int cors_default_port(const char *scheme)
+{
+    if (strcmp(scheme, "https") == 0 || strcmp(scheme, "wss") == 0) {
+        return 443;
+    }
+    if (strcmp(scheme, "http") == 0 || strcmp(scheme, "ws") == 0) {
+        return 80;
+    }
+    return 0;
+}
+
+/*
+ * The port after ':' in s[0..len): 1 to 65535, decimal digits only, no
+ * leading zero (browsers never send one).  Returns the port or 0.
+ */
+static int cors_parse_port(const char *s, apr_size_t len)
+{
+    int port = 0;
+    apr_size_t i;
+
+    if (len == 0 || len > 5 || s[0] == '0') {
+        return 0;
+    }
+    for (i = 0; i < len; i++) {
+        if (!apr_isdigit((unsigned char)s[i])) {
+            return 0;
+        }
+        port = port * 10 + (s[i] - '0');
+    }
+    return port <= 65535 ? port : 0;
+}
+
+/* A bracketed IPv6 literal's inside: hex digits, ':' and '.' (an embedded
+ * IPv4 tail), at least two ':'. */
+static int cors_is_ipv6(const char *s, apr_size_t len)
+{
+    apr_size_t i, colons = 0;
+
+    if (len < 2 || len > 45) {
+        return 0;
+    }
+    for (i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c == ':') {
+            colons++;
+        }
+        else if (!apr_isxdigit(c) && c != '.') {
+            return 0;
+        }
+    }
+    return colons >= 2;
+}
+
+/*
+ * A configured host name: dot-separated labels of letters, digits, '-' and
+ * '_' (some internal zones use it), each 1 to 63 bytes, not starting or
+ * ending with '-', 253 bytes at most.  An IPv4 address passes as labels of
+ * digits.
+ */
+static int cors_is_config_host(const char *s, apr_size_t len)
+{
+    apr_size_t i, label = 0;
+
+    if (len == 0 || len > 253) {
+        return 0;
+    }
+    for (i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c == '.') {
+            if (label == 0 || s[i - 1] == '-') {
+                return 0;
+            }
+            label = 0;
+            continue;
+        }
+        if (!apr_isalnum(c) && c != '-' && c != '_') {
+            return 0;
+        }
+        if (label == 0 && c == '-') {
+            return 0;
+        }
+        if (++label > 63) {
+            return 0;
+        }
+    }
+    return label > 0 && s[len - 1] != '-';
+}
+
+/*
+ * A request host: what a browser may serialise.  Everything printable but the
+ * URL Standard's forbidden host code points, '%', ',' (two Origin headers
+ * joined) and '*' (so that no request can spell a configured pattern).
+ */
+static int cors_is_request_host(const char *s, apr_size_t len)
+{
+    apr_size_t i;
+
+    if (len == 0 || len > 253) {
+        return 0;
+    }
+    for (i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c <= 0x20 || c >= 0x7f) {
+            return 0;
+        }
+        switch (c) {
+        case '#': case '%': case '/': case ':': case '<': case '>': case '?':
+        case '@': case '[': case '\\': case ']': case '^': case '|': case ',':
+        case '*':
+            return 0;
+        default:
+            break;
+        }
+    }
+    return 1;
+}
+
+/* RFC 3986 scheme = ALPHA *( ALPHA / DIGIT / "+" / "-" / "." ) */
+static int cors_is_scheme(const char *s, apr_size_t len)
+{
+    apr_size_t i;
+
+    if (len == 0 || !apr_isalpha((unsigned char)s[0])) {
+        return 0;
+    }
+    for (i = 1; i < len; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (!apr_isalnum(c) && c != '+' && c != '-' && c != '.') {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+/* Shared by both parsers: split scheme://authority and the authority into
+ * host and port.  `config` selects the host rules and the wording. */
+static const char *cors_origin_split(apr_pool_t *p, const char *s,
+                                     cors_origin *out, int config)
+{
+    const char *sep, *auth, *end, *host, *host_end, *port = NULL;
+    apr_size_t host_len, port_len = 0;
+    int explicit_port = 0;
+
+    sep = strstr(s, "://");
+    if (!sep || !cors_is_scheme(s, (apr_size_t)(sep - s))) {
+        return config ? "it has no scheme (write https://host)"
+                      : "it is not scheme://host[:port]";
+    }
+    out->scheme = cors_lowercase(p, s, (apr_size_t)(sep - s));
+    if (config && strcmp(out->scheme, "http") != 0
+        && strcmp(out->scheme, "https") != 0) {
+        return "the scheme must be http or https";
+    }
+
+    auth = sep + 3;
+    end = auth + strcspn(auth, "/?#");
+    switch (*end) {
+    case '/':
+        return "it has a path";
+    case '?':
+        return "it has a query";
+    case '#':
+        return "it has a fragment";
+    default:
+        break;
+    }
+    if (memchr(auth, '@', (apr_size_t)(end - auth))) {
+        return "it has userinfo";
+    }
+
+    host = auth;
+    if (*host == '[') {
+        const char *close = memchr(host, ']', (apr_size_t)(end - host));
+        if (!close || !cors_is_ipv6(host + 1, (apr_size_t)(close - host - 1))) {
+            return config ? "the host is not a valid host name or IP address"
+                          : "the host is not a valid IPv6 literal";
+        }
+        host_end = close + 1;
+        if (host_end < end && *host_end != ':') {
+            return config ? "the host is not a valid host name or IP address"
+                          : "the host is not a valid IPv6 literal";
+        }
+    }
+    else {
+        host_end = memchr(host, ':', (apr_size_t)(end - host));
+        if (!host_end) {
+            host_end = end;
+        }
+    }
+    host_len = (apr_size_t)(host_end - host);
+    if (host_len == 0) {
+        return "the host is empty";
+    }
+    if (host_end < end) {
+        port = host_end + 1;
+        port_len = (apr_size_t)(end - port);
+        explicit_port = cors_parse_port(port, port_len);
+        if (!explicit_port) {
+            return "the port must be a number from 1 to 65535";
+        }
+    }
+    if (*host != '[') {
+        if (config ? !cors_is_config_host(host, host_len)
+                   : !cors_is_request_host(host, host_len)) {
+            return config ? "the host is not a valid host name or IP address"
+                          : "the host has a character no browser sends";
+        }
+    }
+
+    out->kind = CORS_ORIGIN_EXACT;
+    out->host = cors_lowercase(p, host, host_len);
+    out->port = explicit_port ? explicit_port : cors_default_port(out->scheme);
+    if (explicit_port && explicit_port != cors_default_port(out->scheme)) {
+        out->key = apr_psprintf(p, "%s://%s:%d", out->scheme, out->host,
+                                explicit_port);
+    }
+    else {
+        out->key = apr_pstrcat(p, out->scheme, "://", out->host, NULL);
+    }
+    return NULL;
+}
+
+const char *cors_origin_parse_request(apr_pool_t *p, const char *value,
+                                      cors_origin *out)
+{
+    apr_size_t len = strlen(value), i;
+
+    memset(out, 0, sizeof(*out));
+    if (len == 0) {
+        return "it is empty";
+    }
+    if (len > CORS_ORIGIN_MAX) {
+        return "it is longer than 512 bytes";
+    }
+    for (i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)value[i];
+        if (c < 0x20 || c == 0x7f) {
+            return "it has a control character";
+        }
+        if (c == ',') {
+            return "it has a comma (more than one Origin header?)";
+        }
+        if (c == ' ' || c > 0x7f) {
+            return "it has a space or a non-ASCII byte";
+        }
+    }
+    if (strcmp(value, CORS_ORIGIN_NULL) == 0) {
+        out->kind = CORS_ORIGIN_OPAQUE;
+        out->key = CORS_ORIGIN_NULL;
+        return NULL;
+    }
+    return cors_origin_split(p, value, out, 0);
+}
+
+const char *cors_origin_parse_config(apr_pool_t *p, const char *value,
+                                     cors_origin *out)
+{
+    memset(out, 0, sizeof(*out));
+    if (strcmp(value, "*") == 0) {
+        out->kind = CORS_ORIGIN_ANY;
+        out->key = "*";
+        return NULL;
+    }
+    if (strcasecmp(value, CORS_ORIGIN_NULL) == 0) {
+        out->kind = CORS_ORIGIN_OPAQUE;
+        out->key = CORS_ORIGIN_NULL;
+        return NULL;
+    }
+    if (strchr(value, '*')) {
+        /* Wildcard subdomains and port '*' are SPEC section 3's patterns;
+         * until they are matched safely they are refused, never widened. */
+        return "wildcard origins are not supported by this version";
+    }
+    return cors_origin_split(p, value, out, 1);
+}
+
+cors_origins *cors_origins_make(apr_pool_t *p, int edit,
+                                const cors_origins *base,
+                                cors_regex_match_fn match)
+{
+    cors_origins *o = apr_pcalloc(p, sizeof(*o));
+
+    o->edit = edit;
+    o->base = edit ? base : NULL;
+    o->list = cors_list_make(p, edit, (edit && base) ? base->list : NULL);
+    o->base = NULL; /* the merge attaches what the edits apply to */
+    o->regexes = apr_array_make(p, 1, sizeof(cors_origin_regex));
+    o->match = match;
+    return o;
+}
+
+cors_origins *cors_origins_rebase(apr_pool_t *p, cors_origins *add,
+                                  const cors_origins *base)
+{
+    cors_origins *copy, *cur;
+
+    /* Resolved sets (plain, or edits already moved onto a plain set) and
+     * sets merged onto nothing stay as they are. */
+    if (!base || !add->edit || cors_list_resolved(add->list)) {
+        return add;
+    }
+    copy = cur = apr_pmemdup(p, add, sizeof(*add));
+    copy->list = cors_list_rebase(p, add->list, base->list);
+    while (cur->base) {
+        cors_origins *next = apr_pmemdup(p, cur->base, sizeof(*next));
+        cur->base = next;
+        cur = next;
+    }
+    cur->base = base;
+    return copy;
+}
+
+int cors_origins_any(const cors_origins *o)
+{
+    return cors_list_star(o->list);
+}
+
+int cors_origins_any_plain(const cors_origins *o)
+{
+    return cors_list_star_plain(o->list);
+}
+
+int cors_origins_canary(const cors_origins *o)
+{
+    for (; o; o = o->edit ? o->base : NULL) {
+        int i;
+        for (i = 0; i < o->regexes->nelts; i++) {
+            if (APR_ARRAY_IDX(o->regexes, i, cors_origin_regex).canary) {
+                return 1;
+            }
+        }
+    }
+    return 0;
+}
+
+int cors_origins_allow(const cors_origins *o, const cors_origin *origin,
+                       int any_covers_null)
+{
+    const cors_origins *s;
+
+    switch (cors_list_lookup(o->list, origin->key, APR_HASH_KEY_STRING)) {
+    case CORS_LIST_IN:
+        return 1;
+    case CORS_LIST_OUT:
+        return 0;
+    default:
+        break;
+    }
+    if (origin->kind == CORS_ORIGIN_OPAQUE) {
+        /* Only an explicit null entry or '*' (without credentials). */
+        return any_covers_null && cors_list_star(o->list);
+    }
+    if (cors_list_star(o->list)) {
+        return 1;
+    }
+    /* Regexes last, on the normalised key; the request parser has already
+     * refused anything that is not a serialized origin. */
+    for (s = o; s; s = s->edit ? s->base : NULL) {
+        int i;
+        for (i = 0; i < s->regexes->nelts; i++) {
+            const cors_origin_regex *re =
+                &APR_ARRAY_IDX(s->regexes, i, cors_origin_regex);
+            if (s->match(re->compiled, origin->key, strlen(origin->key))) {
+                return 1;
+            }
+        }
+    }
+    return 0;
+}

@@ -1,0 +1,110 @@
+/* Licensed under the Apache License, Version 2.0 (the "License"); you may
+ * not use this file except in compliance with the License.  You may obtain
+ * a copy of the License at http://www.apache.org/licenses/LICENSE-2.0
+ */
+
+/*
+ * cors_origin: serialized origins (RFC 6454 / Fetch) as configured and as a
+ * browser sends them, and the set of allowed origins.
+ *
+ * Both parsers produce the same normalised key: lowercase scheme and host,
+ * and no port when the port is the scheme's default, so that
+ * "HTTPS://A.example:443" and "https://a.example" meet in one hash slot.
+ */
+
+#ifndef CORS_ORIGIN_H
+#define CORS_ORIGIN_H
+
+#include "apr_pools.h"
+#include "apr_tables.h"
+
+#include "cors_list.h"
+
+/* Longest request Origin the module considers (SPEC section 3). */
+#define CORS_ORIGIN_MAX 512
+
+/* The normalised key of the opaque origin. */
+#define CORS_ORIGIN_NULL "null"
+
+typedef enum {
+    CORS_ORIGIN_EXACT,  /* scheme://host[:port] */
+    CORS_ORIGIN_OPAQUE, /* null */
+    CORS_ORIGIN_ANY     /* '*' (configuration only) */
+} cors_origin_kind;
+
+typedef struct cors_origin {
+    cors_origin_kind kind;
+    const char *scheme; /* lowercase */
+    const char *host;   /* lowercase; IPv6 literals keep their brackets */
+    int port;           /* explicit port, else the scheme's default, else 0 */
+    const char *key;    /* normalised serialisation, the set's hash key */
+} cors_origin;
+
+/*
+ * A request's Origin header.  NULL when it is a syntactically valid
+ * serialized origin or exactly "null"; otherwise why not (for the reason
+ * line; it never quotes configuration).
+ */
+const char *cors_origin_parse_request(apr_pool_t *p, const char *value,
+                                      cors_origin *out);
+
+/*
+ * One CORSAllowOrigin item (without its '+'/'-').  NULL on success, else the
+ * end of "'VALUE' is not an origin: <reason>", e.g. "it has a path".
+ */
+const char *cors_origin_parse_config(apr_pool_t *p, const char *value,
+                                     cors_origin *out);
+
+/*
+ * Regular expressions are compiled by the caller (httpd's ap_regex in the
+ * module, POSIX regex in the unit tests); the set only calls back.  The
+ * function returns non-zero when the compiled expression matches all of
+ * s[0..len).
+ */
+typedef int (*cors_regex_match_fn)(const void *compiled, const char *s,
+                                   apr_size_t len);
+
+typedef struct cors_origin_regex {
+    const void *compiled;   /* anchored at both ends by the caller */
+    const char *source;     /* as configured, for messages */
+    int canary;             /* matches an origin nobody owns */
+} cors_origin_regex;
+
+/* Origins nobody owns; a regex that matches one of them trusts everyone. */
+extern const char *const cors_origin_canaries[];
+
+typedef struct cors_origins cors_origins;
+struct cors_origins {
+    cors_list *list;                /* exact keys and "null", with '*' */
+    apr_array_header_t *regexes;    /* cors_origin_regex, tried last */
+    const cors_origins *base;       /* an edit's inherited set, else NULL */
+    int edit;                       /* the section edits ('+'/'-') */
+    cors_regex_match_fn match;      /* how to run regexes */
+};
+
+/* An empty set; edit sets start over base (which may be NULL). */
+cors_origins *cors_origins_make(apr_pool_t *p, int edit,
+                                const cors_origins *base,
+                                cors_regex_match_fn match);
+
+/* The merge: an edit set moved onto the inherited set. */
+cors_origins *cors_origins_rebase(apr_pool_t *p, cors_origins *add,
+                                  const cors_origins *base);
+
+/* '*' configured and in effect. */
+int cors_origins_any(const cors_origins *o);
+
+/* '*' in effect with nothing removed from it: '*' may go to a browser. */
+int cors_origins_any_plain(const cors_origins *o);
+
+/* Some regex in effect matches a canary origin. */
+int cors_origins_canary(const cors_origins *o);
+
+/*
+ * Whether a parsed request origin is allowed.  '*' covers "null" only when
+ * any_covers_null (credentials off); regexes never see "null".
+ */
+int cors_origins_allow(const cors_origins *o, const cors_origin *origin,
+                       int any_covers_null);
+
+#endif /* CORS_ORIGIN_H */

@@ -1,0 +1,255 @@
+/* Licensed under the Apache License, Version 2.0 (the "License"); you may
+ * not use this file except in compliance with the License.  You may obtain
+ * a copy of the License at http://www.apache.org/licenses/LICENSE-2.0
+ */
+
+/*
+ * cors_policy: the verdict of SPEC section 4 (see cors_policy.h).
+ *
+ * Order of checks for a preflight: the Origin (syntax, then the set), the
+ * requested method, then each requested header name.  The first failure is
+ * the reason; a reason quotes the offending request value, bounded and
+ * escaped by cors_quote(), and never the configured policy.
+ */
+
+#include "cors_policy.h"
+#include "cors_token.h"
+
+#include "apr_strings.h"
+
+#include <string.h>
+
+const char *cors_result_name(cors_result result)
+{
+    switch (result) {
+    case CORS_RESULT_PREFLIGHT_OK:
+        return "preflight-ok";
+    case CORS_RESULT_PREFLIGHT_DENIED:
+        return "preflight-denied";
+    case CORS_RESULT_ACTUAL_OK:
+        return "actual-ok";
+    case CORS_RESULT_ACTUAL_DENIED:
+        return "actual-denied";
+    default:
+        return "none";
+    }
+}
+
+int cors_is_preflight(const cors_request *req)
+{
+    return req->method && strcmp(req->method, "OPTIONS") == 0
+           && req->origin && req->request_method;
+}
+
+int cors_method_safelisted(const char *method)
+{
+    return strcmp(method, "GET") == 0 || strcmp(method, "HEAD") == 0
+           || strcmp(method, "POST") == 0;
+}
+
+/*
+ * Request headers a browser may list in Access-Control-Request-Headers that
+ * SPEC section 4.3 always allows, so a JSON API works without listing
+ * Content-Type.
+ */
+static int cors_header_safelisted(const char *name)
+{
+    switch (name[0]) {
+    case 'a':
+        return strcmp(name, "accept") == 0
+               || strcmp(name, "accept-language") == 0;
+    case 'c':
+        return strcmp(name, "content-language") == 0
+               || strcmp(name, "content-type") == 0;
+    case 'r':
+        return strcmp(name, "range") == 0;
+    default:
+        return 0;
+    }
+}
+
+static int cors_header_allowed(const cors_list *allowed, const char *name)
+{
+    if (cors_header_safelisted(name)) {
+        return 1;
+    }
+    switch (cors_list_lookup(allowed, name, APR_HASH_KEY_STRING)) {
+    case CORS_LIST_IN:
+        return 1;
+    case CORS_LIST_OUT:
+        return 0;
+    default:
+        /* The Fetch standard never lets '*' cover Authorization. */
+        return cors_list_star(allowed) && strcmp(name, "authorization") != 0;
+    }
+}
+
+static const char *cors_deny(apr_pool_t *p, cors_verdict *v,
+                             const char *reason)
+{
+    v->result = v->preflight ? CORS_RESULT_PREFLIGHT_DENIED
+                             : CORS_RESULT_ACTUAL_DENIED;
+    v->reason = reason;
+    (void)p;
+    return reason;
+}
+
+/* Access-Control-Expose-Headers for an allowed actual response. */
+static void cors_decide_expose(apr_pool_t *p, const cors_policy *pol,
+                               int credentials, cors_verdict *v)
+{
+    const cors_list *l = pol->expose_headers;
+    apr_array_header_t *items;
+
+    if (!l) {
+        return;
+    }
+    if (cors_list_star(l)) {
+        if (!credentials && cors_list_star_plain(l)) {
+            v->expose_headers = "*";
+            return;
+        }
+        /* A literal '*' means nothing to a browser with credentials, and
+         * cannot say "any but X": name the response's own headers. */
+        v->expose_response_names = 1;
+    }
+    items = cors_list_items(p, l);
+    if (items->nelts > 0) {
+        v->expose_headers = cors_join(p, items);
+    }
+}
+
+void cors_decide(apr_pool_t *p, const cors_policy *pol,
+                 const cors_request *req, cors_verdict *v)
+{
+    cors_origin origin;
+    const char *bad = NULL;
+    int credentials = pol->credentials;
+    int any_plain;
+
+    memset(v, 0, sizeof(*v));
+    v->preflight = cors_is_preflight(req);
+
+    /* '*' (or a regex that trusts everyone) and credentials met through
+     * merging: the configuration check could not see it, so credentials go
+     * (SPEC section 3). */
+    if (credentials
+        && (cors_origins_any(pol->origins) || cors_origins_canary(pol->origins))) {
+        credentials = 0;
+        v->credentials_dropped = 1;
+    }
+    any_plain = cors_origins_any_plain(pol->origins);
+
+    if (req->origin) {
+        bad = cors_origin_parse_request(p, req->origin, &origin);
+        v->origin_allowed = !bad && cors_origins_allow(pol->origins, &origin,
+                                                       !credentials);
+    }
+    v->method_allowed = v->preflight
+                        || cors_method_safelisted(req->method)
+                        || strcmp(req->method, "OPTIONS") == 0
+                        || cors_list_has(pol->methods, req->method,
+                                         APR_HASH_KEY_STRING);
+
+    if (v->preflight) {
+        const char *rm = req->request_method;
+        apr_array_header_t *names = NULL;
+        int i;
+
+        v->vary = pol->private_network ? CORS_VARY_PREFLIGHT_PNA
+                                       : CORS_VARY_PREFLIGHT;
+        if (bad) {
+            cors_deny(p, v, apr_psprintf(p, "origin '%s' is malformed: %s",
+                                         cors_quote(p, req->origin), bad));
+            return;
+        }
+        if (!v->origin_allowed) {
+            cors_deny(p, v, apr_psprintf(p, "origin '%s' is not allowed",
+                                         cors_quote(p, req->origin)));
+            return;
+        }
+        if (!cors_is_token(rm, strlen(rm))) {
+            cors_deny(p, v, apr_psprintf(p, "Access-Control-Request-Method "
+                                         "'%s' is not a method token",
+                                         cors_quote(p, rm)));
+            return;
+        }
+        if (!cors_method_safelisted(rm)
+            && !cors_list_has(pol->methods, rm, APR_HASH_KEY_STRING)) {
+            cors_deny(p, v, apr_psprintf(p, "method '%s' is not allowed",
+                                         cors_quote(p, rm)));
+            return;
+        }
+        if (req->request_headers) {
+            const char *err = cors_split_header_names(p, req->request_headers,
+                                                      &names);
+            if (err) {
+                cors_deny(p, v, err);
+                return;
+            }
+            for (i = 0; i < names->nelts; i++) {
+                const char *name = APR_ARRAY_IDX(names, i, const char *);
+                if (!cors_header_allowed(pol->allow_headers, name)) {
+                    cors_deny(p, v, apr_psprintf(p, "request header '%s' is "
+                                                 "not allowed",
+                                                 cors_quote(p, name)));
+                    return;
+                }
+            }
+        }
+
+        v->result = CORS_RESULT_PREFLIGHT_OK;
+        v->allow_origin = any_plain && !credentials ? "*" : req->origin;
+        v->allow_credentials = credentials ? "true" : NULL;
+        if (cors_list_star(pol->methods)) {
+            /* '*' is a wildcard to a browser only without credentials, and
+             * can never say "any but X". */
+            v->allow_methods = !credentials
+                               && cors_list_star_plain(pol->methods)
+                                   ? "*" : rm;
+        }
+        else {
+            v->allow_methods = cors_join(p, cors_list_items(p, pol->methods));
+        }
+        if (names && names->nelts > 0) {
+            v->allow_headers = cors_join(p, names);
+        }
+        v->max_age = pol->max_age;
+        if (pol->private_network && req->request_private
+            && strcasecmp(req->request_private, "true") == 0) {
+            v->allow_private_network = "true";
+        }
+        return;
+    }
+
+    /* An actual request. */
+    if (any_plain && !credentials) {
+        /* The response does not depend on the Origin: '*' on every response
+         * in scope, and no Vary: Origin (SPEC section 4.2). */
+        v->allow_origin = "*";
+        cors_decide_expose(p, pol, 0, v);
+    }
+    else {
+        v->vary = CORS_VARY_ACTUAL;
+    }
+    if (!req->origin) {
+        v->result = CORS_RESULT_NONE;
+        return;
+    }
+    if (bad) {
+        cors_deny(p, v, apr_psprintf(p, "origin '%s' is malformed: %s",
+                                     cors_quote(p, req->origin), bad));
+        return;
+    }
+    if (!v->origin_allowed) {
+        cors_deny(p, v, apr_psprintf(p, "origin '%s' is not allowed",
+                                     cors_quote(p, req->origin)));
+        return;
+    }
+    v->result = CORS_RESULT_ACTUAL_OK;
+    if (!v->allow_origin) {
+        v->allow_origin = req->origin;
+        v->allow_credentials = credentials ? "true" : NULL;
+        cors_decide_expose(p, pol, credentials, v);
+    }
+}

@@ -1,0 +1,95 @@
+/* Licensed under the Apache License, Version 2.0 (the "License"); you may
+ * not use this file except in compliance with the License.  You may obtain
+ * a copy of the License at http://www.apache.org/licenses/LICENSE-2.0
+ */
+
+/*
+ * cors_policy: the one decision of the module.  Given a policy (built from
+ * the merged per-directory configuration) and the facts of a request, say
+ * what kind of request it is, whether it is allowed, why not, and which
+ * Access-Control-* values go out.  No request_rec, no logging: the module
+ * reads the request, calls cors_decide() and writes what it returns.
+ */
+
+#ifndef CORS_POLICY_H
+#define CORS_POLICY_H
+
+#include "apr_pools.h"
+
+#include "cors_list.h"
+#include "cors_origin.h"
+
+/* What SPEC section 4.4 calls CORS_RESULT. */
+typedef enum {
+    CORS_RESULT_NONE = 0,          /* no Origin */
+    CORS_RESULT_PREFLIGHT_OK,
+    CORS_RESULT_PREFLIGHT_DENIED,
+    CORS_RESULT_ACTUAL_OK,
+    CORS_RESULT_ACTUAL_DENIED
+} cors_result;
+
+/* CORS_RESULT's value for a result. */
+const char *cors_result_name(cors_result result);
+
+typedef struct cors_policy {
+    const cors_origins *origins;      /* never NULL (empty: nothing allowed) */
+    const cors_list *methods;         /* CORSAllowMethods, resolved */
+    const cors_list *allow_headers;   /* CORSAllowHeaders, resolved */
+    const cors_list *expose_headers;  /* CORSExposeHeaders, or NULL */
+    int credentials;                  /* CORSAllowCredentials as configured */
+    const char *max_age;              /* CORSMaxAge as text, or NULL */
+    int private_network;              /* CORSAllowPrivateNetwork */
+} cors_policy;
+
+/* The facts of a request; absent headers are NULL. */
+typedef struct cors_request {
+    const char *method;          /* the request method */
+    const char *origin;          /* Origin */
+    const char *request_method;  /* Access-Control-Request-Method */
+    const char *request_headers; /* Access-Control-Request-Headers */
+    const char *request_private; /* Access-Control-Request-Private-Network */
+} cors_request;
+
+typedef struct cors_verdict {
+    cors_result result;
+    int preflight;               /* OPTIONS + Origin + A-C-Request-Method */
+    const char *reason;          /* why denied (quotes request values only) */
+    int origin_allowed;          /* the Origin passed (actual requests too) */
+    int method_allowed;          /* the method passes CORSAllowMethods */
+    int credentials_dropped;     /* credentials configured but refused: '*'
+                                  * or a canary regex met them via merging */
+
+    /* What goes out; NULL means "no such header". */
+    const char *allow_origin;
+    const char *allow_credentials;
+    const char *allow_methods;
+    const char *allow_headers;
+    const char *max_age;
+    const char *allow_private_network;
+    const char *expose_headers;  /* the listed names, or "*" */
+    int expose_response_names;   /* also list the response's own names that
+                                  * pass expose_headers (credentials or an
+                                  * "any but" '*') */
+    const char *vary;            /* tokens to merge into Vary */
+} cors_verdict;
+
+/* Vary values: the actual response's, and the preflight's with and without
+ * CORSAllowPrivateNetwork. */
+#define CORS_VARY_ACTUAL "Origin"
+#define CORS_VARY_PREFLIGHT \
+    "Origin, Access-Control-Request-Method, Access-Control-Request-Headers"
+#define CORS_VARY_PREFLIGHT_PNA \
+    CORS_VARY_PREFLIGHT ", Access-Control-Request-Private-Network"
+
+/* Non-zero for a preflight: OPTIONS with Origin and
+ * Access-Control-Request-Method (present, even if empty). */
+int cors_is_preflight(const cors_request *req);
+
+/* Non-zero for the CORS-safelisted methods GET, HEAD and POST. */
+int cors_method_safelisted(const char *method);
+
+/* Decide.  Everything allocated comes from p. */
+void cors_decide(apr_pool_t *p, const cors_policy *policy,
+                 const cors_request *req, cors_verdict *v);
+
+#endif /* CORS_POLICY_H */

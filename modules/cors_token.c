@@ -1,0 +1,175 @@
+/* Licensed under the Apache License, Version 2.0 (the "License"); you may
+ * not use this file except in compliance with the License.  You may obtain
+ * a copy of the License at http://www.apache.org/licenses/LICENSE-2.0
+ */
+
+/*
+ * cors_token: tokens and header-name lists (RFC 9110 section 5.6.2).
+ */
+
+#include "cors_token.h"
+
+#include "apr_lib.h"
+#include "apr_strings.h"
+
+#include <string.h>
+
+/*
+ * tchar = "!" / "#" / "$" / "%" / "&" / "'" / "*" / "+" / "-" / "." /
+ *         "^" / "_" / "`" / "|" / "~" / DIGIT / ALPHA
+ * A 256-entry table keeps the request path free of strchr() per byte.
+ */
+static const unsigned char cors_tchar_table[256] = {
+    ['!'] = 1, ['#'] = 1, ['$'] = 1, ['%'] = 1, ['&'] = 1, ['\''] = 1,
+    ['*'] = 1, ['+'] = 1, ['-'] = 1, ['.'] = 1, ['^'] = 1, ['_'] = 1,
+    ['`'] = 1, ['|'] = 1, ['~'] = 1,
+    ['0'] = 1, ['1'] = 1, ['2'] = 1, ['3'] = 1, ['4'] = 1, ['5'] = 1,
+    ['6'] = 1, ['7'] = 1, ['8'] = 1, ['9'] = 1,
+    ['A'] = 1, ['B'] = 1, ['C'] = 1, ['D'] = 1, ['E'] = 1, ['F'] = 1,
+    ['G'] = 1, ['H'] = 1, ['I'] = 1, ['J'] = 1, ['K'] = 1, ['L'] = 1,
+    ['M'] = 1, ['N'] = 1, ['O'] = 1, ['P'] = 1, ['Q'] = 1, ['R'] = 1,
+    ['S'] = 1, ['T'] = 1, ['U'] = 1, ['V'] = 1, ['W'] = 1, ['X'] = 1,
+    ['Y'] = 1, ['Z'] = 1,
+    ['a'] = 1, ['b'] = 1, ['c'] = 1, ['d'] = 1, ['e'] = 1, ['f'] = 1,
+    ['g'] = 1, ['h'] = 1, ['i'] = 1, ['j'] = 1, ['k'] = 1, ['l'] = 1,
+    ['m'] = 1, ['n'] = 1, ['o'] = 1, ['p'] = 1, ['q'] = 1, ['r'] = 1,
+    ['s'] = 1, ['t'] = 1, ['u'] = 1, ['v'] = 1, ['w'] = 1, ['x'] = 1,
+    ['y'] = 1, ['z'] = 1,
+};
+
+int cors_is_tchar(unsigned char c)
+{
+    return cors_tchar_table[c];
+}
+
+int cors_is_token(const char *s, apr_size_t len)
+{
+    apr_size_t i;
+
+    if (len == 0) {
+        return 0;
+    }
+    for (i = 0; i < len; i++) {
+        if (!cors_tchar_table[(unsigned char)s[i]]) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+char *cors_lowercase(apr_pool_t *p, const char *s, apr_size_t len)
+{
+    char *out = apr_palloc(p, len + 1);
+    apr_size_t i;
+
+    for (i = 0; i < len; i++) {
+        out[i] = (char)apr_tolower((unsigned char)s[i]);
+    }
+    out[len] = '\0';
+    return out;
+}
+
+const char *cors_quote(apr_pool_t *p, const char *s)
+{
+    static const char hex[] = "0123456789abcdef";
+    apr_size_t len = strlen(s);
+    apr_size_t n = len > CORS_QUOTE_MAX ? CORS_QUOTE_MAX : len;
+    /* Worst case every byte becomes four, plus "..." and NUL. */
+    char *out = apr_palloc(p, n * 4 + 4);
+    char *o = out;
+    apr_size_t i;
+
+    for (i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c < 0x20 || c > 0x7e || c == '\\') {
+            *o++ = '\\';
+            *o++ = 'x';
+            *o++ = hex[c >> 4];
+            *o++ = hex[c & 0xf];
+        }
+        else {
+            *o++ = (char)c;
+        }
+    }
+    if (n < len) {
+        memcpy(o, "...", 3);
+        o += 3;
+    }
+    *o = '\0';
+    return out;
+}
+
+const char *cors_split_header_names(apr_pool_t *p, const char *value,
+                                    apr_array_header_t **names)
+{
+    const char *s = value;
+    apr_array_header_t *out = apr_array_make(p, 8, sizeof(const char *));
+
+    *names = out;
+
+    /* An empty or all-whitespace value means "no names requested". */
+    while (*s == ' ' || *s == '\t') {
+        s++;
+    }
+    if (*s == '\0') {
+        return NULL;
+    }
+
+    for (;;) {
+        const char *start, *end;
+
+        while (*s == ' ' || *s == '\t') {
+            s++;
+        }
+        start = s;
+        while (*s && *s != ',') {
+            s++;
+        }
+        end = s;
+        while (end > start && (end[-1] == ' ' || end[-1] == '\t')) {
+            end--;
+        }
+        if (end == start) {
+            return "Access-Control-Request-Headers has an empty item";
+        }
+        if (!cors_is_token(start, (apr_size_t)(end - start))) {
+            return apr_psprintf(p, "Access-Control-Request-Headers item '%s' "
+                                "is not a header name",
+                                cors_quote(p, apr_pstrmemdup(p, start,
+                                                  (apr_size_t)(end - start))));
+        }
+        APR_ARRAY_PUSH(out, const char *) =
+            cors_lowercase(p, start, (apr_size_t)(end - start));
+        if (*s == '\0') {
+            return NULL;
+        }
+        s++; /* the comma */
+    }
+}
+
+const char *cors_join(apr_pool_t *p, const apr_array_header_t *items)
+{
+    apr_size_t total = 0, len;
+    char *out, *o;
+    int i;
+
+    if (items->nelts == 0) {
+        return "";
+    }
+    for (i = 0; i < items->nelts; i++) {
+        total += strlen(APR_ARRAY_IDX(items, i, const char *)) + 2;
+    }
+    out = o = apr_palloc(p, total + 1);
+    for (i = 0; i < items->nelts; i++) {
+        const char *item = APR_ARRAY_IDX(items, i, const char *);
+        if (i > 0) {
+            *o++ = ',';
+            *o++ = ' ';
+        }
+        len = strlen(item);
+        memcpy(o, item, len);
+        o += len;
+    }
+    *o = '\0';
+    return out;
+}
