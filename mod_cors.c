@@ -83,7 +83,7 @@ static const char cors_max_age_off[] = "off";
  * The defaults every scope starts from, built once when the module is
  * registered and only read afterwards.
  */
-static cors_list *cors_default_methods;   /* GET HEAD POST */
+static cors_list *cors_default_methods;    /* GET HEAD POST */
 static cors_origins *cors_default_origins; /* no origins */
 
 /* The filters, resolved at registration to spare a name lookup per request. */
@@ -128,26 +128,28 @@ static void *cors_merge_dir_conf(apr_pool_t *p, void *basev, void *addv)
     cors_dir_conf *conf = apr_palloc(p, sizeof(*conf));
 
     conf->engine = add->engine != CORS_UNSET ? add->engine : base->engine;
-    conf->origins = add->origins ? cors_origins_rebase(p, add->origins,
-                                                       base->origins)
-                                 : base->origins;
+    conf->origins = add->origins
+                        ? cors_origins_rebase(p, add->origins, base->origins)
+                        : base->origins;
     conf->origin_edit = add->origin_edit;
     conf->methods = cors_merge_list(p, base->methods, add->methods);
-    conf->allow_headers = cors_merge_list(p, base->allow_headers,
-                                          add->allow_headers);
-    conf->expose_headers = cors_merge_list(p, base->expose_headers,
-                                           add->expose_headers);
-    conf->credentials = add->credentials != CORS_UNSET ? add->credentials
-                                                       : base->credentials;
+    conf->allow_headers =
+        cors_merge_list(p, base->allow_headers, add->allow_headers);
+    conf->expose_headers =
+        cors_merge_list(p, base->expose_headers, add->expose_headers);
+    conf->credentials =
+        add->credentials != CORS_UNSET ? add->credentials : base->credentials;
     conf->max_age = add->max_age ? add->max_age : base->max_age;
     conf->private_network = add->private_network != CORS_UNSET
-                            ? add->private_network : base->private_network;
+                                ? add->private_network
+                                : base->private_network;
     conf->preflight_status = add->preflight_status != CORS_UNSET
-                             ? add->preflight_status : base->preflight_status;
-    conf->passthrough = add->passthrough != CORS_UNSET ? add->passthrough
-                                                       : base->passthrough;
-    conf->bypass_auth = add->bypass_auth != CORS_UNSET ? add->bypass_auth
-                                                       : base->bypass_auth;
+                                 ? add->preflight_status
+                                 : base->preflight_status;
+    conf->passthrough =
+        add->passthrough != CORS_UNSET ? add->passthrough : base->passthrough;
+    conf->bypass_auth =
+        add->bypass_auth != CORS_UNSET ? add->bypass_auth : base->bypass_auth;
     conf->reject = add->reject != CORS_UNSET ? add->reject : base->reject;
     return conf;
 }
@@ -162,8 +164,8 @@ static void *cors_merge_dir_conf(apr_pool_t *p, void *basev, void *addv)
  */
 static apr_array_header_t *cors_list_words(cmd_parms *cmd, const char *args)
 {
-    apr_array_header_t *items = apr_array_make(cmd->pool, 4,
-                                               sizeof(const char *));
+    apr_array_header_t *items =
+        apr_array_make(cmd->pool, 4, sizeof(const char *));
 
     for (;;) {
         int quoted;
@@ -220,8 +222,10 @@ static const char *cors_list_form(cmd_parms *cmd, apr_array_header_t *items,
         }
         if (this_edit != *edit
             || (section_edit != CORS_UNSET && section_edit != this_edit)) {
-            return apr_psprintf(cmd->pool, "%s: cannot mix plain %ss and +/- "
-                                "edits in one section", cmd->cmd->name, plural);
+            return apr_psprintf(cmd->pool,
+                                "%s: cannot mix plain %ss and +/- "
+                                "edits in one section",
+                                cmd->cmd->name, plural);
         }
     }
     return NULL;
@@ -257,8 +261,7 @@ static const cors_origin_regex *cors_section_canary(const cors_dir_conf *conf)
     return NULL;
 }
 
-static int cors_regex_match(const void *compiled, const char *s,
-                            apr_size_t len)
+static int cors_regex_match(const void *compiled, const char *s, apr_size_t len)
 {
     return ap_regexec_len((const ap_regex_t *)compiled, s, len, 0, NULL, 0)
            == 0;
@@ -270,8 +273,8 @@ static cors_origins *cors_section_origins(cmd_parms *cmd, cors_dir_conf *conf,
                                           int edit)
 {
     if (!conf->origins) {
-        conf->origins = cors_origins_make(cmd->pool, edit, NULL,
-                                          cors_regex_match);
+        conf->origins =
+            cors_origins_make(cmd->pool, edit, NULL, cors_regex_match);
     }
     else if (edit && !conf->origins->edit) {
         /* Only regexes so far: the section turns out to edit. */
@@ -313,9 +316,11 @@ static const char *cors_set_allow_origin(cmd_parms *cmd, void *dconf,
         }
         if (origin.kind == CORS_ORIGIN_ANY) {
             if (op == '+' && conf->credentials == 1) {
-                return apr_psprintf(cmd->pool, "%s: '*' cannot be used with "
+                return apr_psprintf(cmd->pool,
+                                    "%s: '*' cannot be used with "
                                     "CORSAllowCredentials On in the same "
-                                    "section", cmd->cmd->name);
+                                    "section",
+                                    cmd->cmd->name);
             }
             cors_list_set_star(set->list, op == '+');
         }
@@ -347,17 +352,18 @@ static const char *cors_set_allow_origin_match(cmd_parms *cmd, void *dconf,
     compiled = apr_pcalloc(cmd->pool, sizeof(*compiled));
     {
         char buf[256];
-        int rc = ap_regcomp(compiled,
-                            apr_pstrcat(cmd->temp_pool, "^(?:", regex, ")$",
-                                        NULL),
-                            AP_REG_ICASE | AP_REG_DOLLAR_ENDONLY);
+        int rc = ap_regcomp(
+            compiled, apr_pstrcat(cmd->temp_pool, "^(?:", regex, ")$", NULL),
+            AP_REG_ICASE | AP_REG_DOLLAR_ENDONLY);
         if (rc != 0) {
             ap_regerror(rc, compiled, buf, sizeof(buf));
-            return apr_psprintf(cmd->pool, "%s: '%s' is not a valid regular "
-                                "expression: %s", cmd->cmd->name, regex, buf);
+            return apr_psprintf(cmd->pool,
+                                "%s: '%s' is not a valid regular "
+                                "expression: %s",
+                                cmd->cmd->name, regex, buf);
         }
         apr_pool_cleanup_register(cmd->pool, compiled,
-                                  (apr_status_t (*)(void *))ap_regfree,
+                                  (apr_status_t(*)(void *))ap_regfree,
                                   apr_pool_cleanup_null);
     }
 
@@ -370,10 +376,12 @@ static const char *cors_set_allow_origin_match(cmd_parms *cmd, void *dconf,
         if (cors_regex_match(compiled, *canary, strlen(*canary))) {
             re->canary = 1;
             if (conf->credentials == 1) {
-                return apr_psprintf(cmd->pool, "%s: '%s' matches '%s', an "
+                return apr_psprintf(cmd->pool,
+                                    "%s: '%s' matches '%s', an "
                                     "origin nobody owns, which cannot be used "
                                     "with CORSAllowCredentials On in the same "
-                                    "section", cmd->cmd->name, regex, *canary);
+                                    "section",
+                                    cmd->cmd->name, regex, *canary);
             }
             break;
         }
@@ -391,8 +399,7 @@ typedef enum {
     CORS_LIST_EXPOSE_HEADERS
 } cors_list_kind;
 
-static const char *cors_set_list(cmd_parms *cmd, void *dconf,
-                                 const char *args)
+static const char *cors_set_list(cmd_parms *cmd, void *dconf, const char *args)
 {
     cors_dir_conf *conf = dconf;
     cors_list_kind kind = (cors_list_kind)(apr_uintptr_t)cmd->info;
@@ -400,14 +407,15 @@ static const char *cors_set_list(cmd_parms *cmd, void *dconf,
     const char *noun = methods ? "method" : "header name";
     cors_list **slot = methods ? &conf->methods
                        : kind == CORS_LIST_ALLOW_HEADERS
-                           ? &conf->allow_headers : &conf->expose_headers;
+                           ? &conf->allow_headers
+                           : &conf->expose_headers;
     const cors_list *deflt = methods ? cors_default_methods : NULL;
     apr_array_header_t *items = cors_list_words(cmd, args);
     const char *err;
     int edit, i;
 
-    err = cors_list_form(cmd, items, *slot ? (*slot)->edit : CORS_UNSET,
-                         noun, &edit);
+    err = cors_list_form(cmd, items, *slot ? (*slot)->edit : CORS_UNSET, noun,
+                         &edit);
     if (err) {
         return err;
     }
@@ -428,7 +436,8 @@ static const char *cors_set_list(cmd_parms *cmd, void *dconf,
         }
         len = strlen(item);
         if (!cors_is_token(item, len)) {
-            return apr_psprintf(cmd->pool, "%s: '%s' is not a %s: only "
+            return apr_psprintf(cmd->pool,
+                                "%s: '%s' is not a %s: only "
                                 "RFC 9110 token characters are allowed",
                                 cmd->cmd->name, item, noun);
         }
@@ -453,12 +462,14 @@ static const char *cors_set_credentials(cmd_parms *cmd, void *dconf, int on)
     const cors_origin_regex *re;
 
     if (on && cors_section_any(conf)) {
-        return apr_psprintf(cmd->pool, "%s: On cannot be used with "
+        return apr_psprintf(cmd->pool,
+                            "%s: On cannot be used with "
                             "CORSAllowOrigin '*' in the same section",
                             cmd->cmd->name);
     }
     if (on && (re = cors_section_canary(conf)) != NULL) {
-        return apr_psprintf(cmd->pool, "%s: On cannot be used with "
+        return apr_psprintf(cmd->pool,
+                            "%s: On cannot be used with "
                             "CORSAllowOriginMatch '%s' in the same section: "
                             "it matches an origin nobody owns",
                             cmd->cmd->name, re->source);
@@ -489,9 +500,10 @@ static const char *cors_set_max_age(cmd_parms *cmd, void *dconf,
         seconds = seconds * 10 + (*s - '0');
     }
     if (!*arg || *s || seconds > CORS_MAX_AGE_MAX) {
-        return apr_psprintf(cmd->pool, "%s: '%s' is not a number of seconds "
-                            "from 0 to 2147483647, or Off", cmd->cmd->name,
-                            arg);
+        return apr_psprintf(cmd->pool,
+                            "%s: '%s' is not a number of seconds "
+                            "from 0 to 2147483647, or Off",
+                            cmd->cmd->name, arg);
     }
     if (seconds > CORS_MAX_AGE_CAP) {
         ap_log_error(APLOG_MARK, APLOG_WARNING, 0, cmd->server,
@@ -602,8 +614,8 @@ static void cors_policy_of(const cors_dir_conf *conf, cors_policy *pol)
 {
     pol->origins = conf->origins ? conf->origins : cors_default_origins;
     pol->methods = conf->methods ? conf->methods : cors_default_methods;
-    pol->allow_headers = conf->allow_headers ? conf->allow_headers
-                                             : &cors_list_none;
+    pol->allow_headers =
+        conf->allow_headers ? conf->allow_headers : &cors_list_none;
     pol->expose_headers = conf->expose_headers;
     pol->credentials = conf->credentials == 1;
     pol->max_age = conf->max_age == cors_max_age_off ? NULL : conf->max_age;
@@ -650,22 +662,21 @@ static cors_state *cors_state_of(request_rec *r)
                                         "Access-Control-Request-Method");
     req.request_headers = apr_table_getm(gov->pool, gov->headers_in,
                                          "Access-Control-Request-Headers");
-    req.request_private = apr_table_get(gov->headers_in,
-                              "Access-Control-Request-Private-Network");
+    req.request_private = apr_table_get(
+        gov->headers_in, "Access-Control-Request-Private-Network");
     cors_decide(gov->pool, &pol, &req, &st->v);
 
     if (st->v.reason) {
-        ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, gov, 
-                      "%s denied: %s", st->v.preflight ? "preflight"
-                                                       : "request",
-                      st->v.reason);
+        ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, gov, "%s denied: %s",
+                      st->v.preflight ? "preflight" : "request", st->v.reason);
     }
     if (st->v.credentials_dropped && req.origin) {
-        ap_log_rerror(APLOG_MARK, APLOG_WARNING, 0, gov, 
+        ap_log_rerror(APLOG_MARK, APLOG_WARNING, 0, gov,
                       "CORSAllowCredentials On is ignored for %s: it meets "
                       "CORSAllowOrigin '*' or a CORSAllowOriginMatch that "
                       "matches any origin through merging, so no "
-                      "Access-Control-Allow-Credentials is sent", gov->uri);
+                      "Access-Control-Allow-Credentials is sent",
+                      gov->uri);
     }
     ap_set_module_config(gov->request_config, &cors_module, st);
     return st;
@@ -708,8 +719,9 @@ static void cors_strip(request_rec *r, apr_table_t *t, const cors_verdict *v)
 
     for (i = 0; i < arr->nelts; i++) {
         const char *ours;
-        if (!e[i].key || strncasecmp(e[i].key, CORS_HEADER_PREFIX,
-                                     CORS_HEADER_PREFIX_LEN) != 0) {
+        if (!e[i].key
+            || strncasecmp(e[i].key, CORS_HEADER_PREFIX, CORS_HEADER_PREFIX_LEN)
+                   != 0) {
             continue;
         }
         if (!names) {
@@ -718,11 +730,11 @@ static void cors_strip(request_rec *r, apr_table_t *t, const cors_verdict *v)
         APR_ARRAY_PUSH(names, const char *) = e[i].key;
         ours = cors_our_value(v, e[i].key);
         if (!ours || !e[i].val || strcmp(ours, e[i].val) != 0) {
-            ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, r, 
+            ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, r,
                           "removed '%s: %s' set by the handler, a backend or "
                           "another module: mod_cors writes Access-Control-* "
-                          "headers in its scope", e[i].key,
-                          e[i].val ? e[i].val : "");
+                          "headers in its scope",
+                          e[i].key, e[i].val ? e[i].val : "");
         }
     }
     for (i = 0; names && i < names->nelts; i++) {
@@ -751,7 +763,8 @@ static int cors_vary_has(apr_table_t *t, const char *token, apr_size_t len)
             while (*end && *end != ',' && *end != ' ' && *end != '\t') {
                 end++;
             }
-            if ((apr_size_t)(end - s) == len && strncasecmp(s, token, len) == 0) {
+            if ((apr_size_t)(end - s) == len
+                && strncasecmp(s, token, len) == 0) {
                 return 1;
             }
             if ((apr_size_t)(end - s) == 1 && *s == '*') {
@@ -795,8 +808,8 @@ static const char *cors_expose_response_names(request_rec *r,
 {
     apr_table_t *tables[2];
     apr_hash_t *seen = apr_hash_make(r->pool);
-    apr_array_header_t *names = apr_array_make(r->pool, 8,
-                                               sizeof(const char *));
+    apr_array_header_t *names =
+        apr_array_make(r->pool, 8, sizeof(const char *));
     int t, i;
 
     if (st->v.expose_headers) {
@@ -810,8 +823,10 @@ static const char *cors_expose_response_names(request_rec *r,
         for (i = 0; i < arr->nelts; i++) {
             apr_size_t len;
             char *name;
-            if (!e[i].key || strncasecmp(e[i].key, CORS_HEADER_PREFIX,
-                                         CORS_HEADER_PREFIX_LEN) == 0) {
+            if (!e[i].key
+                || strncasecmp(e[i].key, CORS_HEADER_PREFIX,
+                               CORS_HEADER_PREFIX_LEN)
+                       == 0) {
                 continue;
             }
             len = strlen(e[i].key);
@@ -864,8 +879,7 @@ static void cors_write(request_rec *r, const cors_state *st)
         expose = cors_expose_response_names(r, st);
     }
     if (expose && v->allow_origin) {
-        apr_table_setn(r->headers_out, "Access-Control-Expose-Headers",
-                       expose);
+        apr_table_setn(r->headers_out, "Access-Control-Expose-Headers", expose);
     }
     if (v->vary) {
         cors_vary_merge(r, v->vary);
@@ -890,8 +904,7 @@ static void cors_insert_filter(request_rec *r)
         return;
     }
     ap_add_output_filter_handle(cors_filter_handle, st, r, r->connection);
-    ap_add_output_filter_handle(cors_late_filter_handle, st, r,
-                                r->connection);
+    ap_add_output_filter_handle(cors_late_filter_handle, st, r, r->connection);
 }
 
 /* A preflight, answered here: the handler never runs. */
@@ -903,8 +916,8 @@ static int cors_answer_preflight(request_rec *r, cors_state *st)
     cors_write(r, st);
 
     if (st->v.result == CORS_RESULT_PREFLIGHT_OK) {
-        r->status = st->conf->preflight_status == HTTP_OK ? HTTP_OK
-                                                          : HTTP_NO_CONTENT;
+        r->status =
+            st->conf->preflight_status == HTTP_OK ? HTTP_OK : HTTP_NO_CONTENT;
         if (r->status == HTTP_OK) {
             ap_set_content_length(r, 0);
         }
@@ -913,8 +926,8 @@ static int cors_answer_preflight(request_rec *r, cors_state *st)
         }
     }
     else {
-        const char *body = apr_pstrcat(r->pool, "CORS preflight refused: ",
-                                       st->v.reason, "\n", NULL);
+        const char *body = apr_pstrcat(
+            r->pool, "CORS preflight refused: ", st->v.reason, "\n", NULL);
         r->status = HTTP_FORBIDDEN;
         ap_set_content_type(r, "text/plain");
         ap_set_content_length(r, (apr_off_t)strlen(body));
@@ -970,7 +983,7 @@ static int cors_refuse(request_rec *r, cors_state *st, int status,
     if (!v->reason) {
         v->reason = reason;
     }
-    ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, r, 
+    ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, r,
                   "CORSRejectDisallowed: %d for %s: %s", status, r->uri,
                   v->reason);
     apr_table_setn(r->subprocess_env, "CORS_RESULT",
@@ -1051,8 +1064,7 @@ static int cors_log_transaction(request_rec *r)
      * for %{...}e; a redirect renamed ours to REDIRECT_CORS_RESULT. */
     for (q = r; q; q = q->next) {
         cors_state *st;
-        if (cors_untouched(q)
-            || apr_table_get(q->subprocess_env, "CORS_RESULT")
+        if (cors_untouched(q) || apr_table_get(q->subprocess_env, "CORS_RESULT")
             || !(st = cors_state_of(q))) {
             continue;
         }
@@ -1064,7 +1076,7 @@ static int cors_log_transaction(request_rec *r)
 
 static void cors_register_hooks(apr_pool_t *p)
 {
-    static const char *const after_authz[] = { "mod_authz_core.c", NULL };
+    static const char *const after_authz[] = {"mod_authz_core.c", NULL};
 
     cors_default_methods = cors_list_make(p, 0, NULL);
     cors_list_add(p, cors_default_methods, "GET");
@@ -1073,12 +1085,11 @@ static void cors_register_hooks(apr_pool_t *p)
     cors_default_methods->is_default = 1;
     cors_default_origins = cors_origins_make(p, 0, NULL, cors_regex_match);
 
-    ap_hook_check_access_ex(cors_bypass_auth, after_authz, NULL,
-                            APR_HOOK_LAST, AP_AUTH_INTERNAL_PER_CONF);
+    ap_hook_check_access_ex(cors_bypass_auth, after_authz, NULL, APR_HOOK_LAST,
+                            AP_AUTH_INTERNAL_PER_CONF);
     ap_hook_fixups(cors_fixups, NULL, NULL, APR_HOOK_REALLY_FIRST);
     ap_hook_insert_filter(cors_insert_filter, NULL, NULL, APR_HOOK_LAST);
-    ap_hook_insert_error_filter(cors_insert_filter, NULL, NULL,
-                                APR_HOOK_LAST);
+    ap_hook_insert_error_filter(cors_insert_filter, NULL, NULL, APR_HOOK_LAST);
     ap_hook_log_transaction(cors_log_transaction, NULL, NULL,
                             APR_HOOK_REALLY_FIRST);
 
@@ -1086,12 +1097,10 @@ static void cors_register_hooks(apr_pool_t *p)
      * the cache stores carries our headers and Vary.  CORS_LATE sits after
      * every content filter (mod_headers works at CONTENT_SET) and before the
      * HTTP header filter, and removes what was added after us. */
-    cors_filter_handle = ap_register_output_filter("CORS", cors_out_filter,
-                                                   NULL,
-                                                   AP_FTYPE_CONTENT_SET - 2);
-    cors_late_filter_handle = ap_register_output_filter("CORS_LATE",
-                                                        cors_out_filter, NULL,
-                                                        AP_FTYPE_PROTOCOL - 1);
+    cors_filter_handle = ap_register_output_filter(
+        "CORS", cors_out_filter, NULL, AP_FTYPE_CONTENT_SET - 2);
+    cors_late_filter_handle = ap_register_output_filter(
+        "CORS_LATE", cors_out_filter, NULL, AP_FTYPE_PROTOCOL - 1);
 }
 
 /* clang-format off */

@@ -18,7 +18,7 @@ static const int cors_op_in = CORS_LIST_IN;
 static const int cors_op_out = CORS_LIST_OUT;
 
 /* Never written: the chain end of edits made where nothing is inherited. */
-const cors_list cors_list_none = { NULL, NULL, NULL, 0, 0, 0, 1 };
+const cors_list cors_list_none = {NULL, NULL, NULL, 0, 0, 0, 1};
 
 cors_list *cors_list_make(apr_pool_t *p, int edit, const cors_list *base)
 {
@@ -98,8 +98,8 @@ cors_list_answer cors_list_lookup(const cors_list *l, const char *name,
                                   apr_size_t len)
 {
     for (; l; l = l->base) {
-        const int *op = l->ops ? apr_hash_get(l->ops, name, (apr_ssize_t)len)
-                               : NULL;
+        const int *op =
+            l->ops ? apr_hash_get(l->ops, name, (apr_ssize_t)len) : NULL;
         if (op) {
             return (cors_list_answer)*op;
         }
@@ -153,8 +153,7 @@ apr_array_header_t *cors_list_items(apr_pool_t *p, const cors_list *l)
 
     /* Flat lists (the common case) need no walk. */
     if (!l->base) {
-        return l->order ? l->order
-                        : apr_array_make(p, 1, sizeof(const char *));
+        return l->order ? l->order : apr_array_make(p, 1, sizeof(const char *));
     }
     out = apr_array_make(p, 8, sizeof(const char *));
     chain = apr_array_make(p, 4, sizeof(const cors_list *));

@@ -22,8 +22,7 @@
 #include <string.h>
 
 const char *const cors_origin_canaries[] = {
-    "https://evil.invalid", "http://evil.invalid", CORS_ORIGIN_NULL, NULL
-};
+    "https://evil.invalid", "http://evil.invalid", CORS_ORIGIN_NULL, NULL};
 
 static int cors_default_port(const char *scheme)
 {
@@ -131,8 +130,20 @@ static int cors_is_request_host(const char *s, apr_size_t len)
             return 0;
         }
         switch (c) {
-        case '#': case '%': case '/': case ':': case '<': case '>': case '?':
-        case '@': case '[': case '\\': case ']': case '^': case '|': case ',':
+        case '#':
+        case '%':
+        case '/':
+        case ':':
+        case '<':
+        case '>':
+        case '?':
+        case '@':
+        case '[':
+        case '\\':
+        case ']':
+        case '^':
+        case '|':
+        case ',':
         case '*':
             return 0;
         default:

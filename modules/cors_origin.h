@@ -65,9 +65,9 @@ typedef int (*cors_regex_match_fn)(const void *compiled, const char *s,
                                    apr_size_t len);
 
 typedef struct cors_origin_regex {
-    const void *compiled;   /* anchored at both ends by the caller */
-    const char *source;     /* as configured, for messages */
-    int canary;             /* matches an origin nobody owns */
+    const void *compiled; /* anchored at both ends by the caller */
+    const char *source;   /* as configured, for messages */
+    int canary;           /* matches an origin nobody owns */
 } cors_origin_regex;
 
 /* Origins nobody owns; a regex that matches one of them trusts everyone. */
@@ -75,11 +75,11 @@ extern const char *const cors_origin_canaries[];
 
 typedef struct cors_origins cors_origins;
 struct cors_origins {
-    cors_list *list;                /* exact keys and "null", with '*' */
-    apr_array_header_t *regexes;    /* cors_origin_regex, tried last */
-    const cors_origins *base;       /* an edit's inherited set, else NULL */
-    int edit;                       /* the section edits ('+'/'-') */
-    cors_regex_match_fn match;      /* how to run regexes */
+    cors_list *list;             /* exact keys and "null", with '*' */
+    apr_array_header_t *regexes; /* cors_origin_regex, tried last */
+    const cors_origins *base;    /* an edit's inherited set, else NULL */
+    int edit;                    /* the section edits ('+'/'-') */
+    cors_regex_match_fn match;   /* how to run regexes */
 };
 
 /* An empty set; edit sets start over base (which may be NULL). */

@@ -37,8 +37,8 @@ const char *cors_result_name(cors_result result)
 
 int cors_is_preflight(const cors_request *req)
 {
-    return req->method && strcmp(req->method, "OPTIONS") == 0
-           && req->origin && req->request_method;
+    return req->method && strcmp(req->method, "OPTIONS") == 0 && req->origin
+           && req->request_method;
 }
 
 int cors_method_safelisted(const char *method)
@@ -84,11 +84,10 @@ static int cors_header_allowed(const cors_list *allowed, const char *name)
     }
 }
 
-static const char *cors_deny(apr_pool_t *p, cors_verdict *v,
-                             const char *reason)
+static const char *cors_deny(apr_pool_t *p, cors_verdict *v, const char *reason)
 {
-    v->result = v->preflight ? CORS_RESULT_PREFLIGHT_DENIED
-                             : CORS_RESULT_ACTUAL_DENIED;
+    v->result =
+        v->preflight ? CORS_RESULT_PREFLIGHT_DENIED : CORS_RESULT_ACTUAL_DENIED;
     v->reason = reason;
     (void)p;
     return reason;
@@ -119,8 +118,8 @@ static void cors_decide_expose(apr_pool_t *p, const cors_policy *pol,
     }
 }
 
-void cors_decide(apr_pool_t *p, const cors_policy *pol,
-                 const cors_request *req, cors_verdict *v)
+void cors_decide(apr_pool_t *p, const cors_policy *pol, const cors_request *req,
+                 cors_verdict *v)
 {
     cors_origin origin;
     const char *bad = NULL;
@@ -134,7 +133,8 @@ void cors_decide(apr_pool_t *p, const cors_policy *pol,
      * merging: the configuration check could not see it, so credentials go
      * (SPEC section 3). */
     if (credentials
-        && (cors_origins_any(pol->origins) || cors_origins_canary(pol->origins))) {
+        && (cors_origins_any(pol->origins)
+            || cors_origins_canary(pol->origins))) {
         credentials = 0;
         v->credentials_dropped = 1;
     }
@@ -142,14 +142,13 @@ void cors_decide(apr_pool_t *p, const cors_policy *pol,
 
     if (req->origin) {
         bad = cors_origin_parse_request(p, req->origin, &origin);
-        v->origin_allowed = !bad && cors_origins_allow(pol->origins, &origin,
-                                                       !credentials);
+        v->origin_allowed =
+            !bad && cors_origins_allow(pol->origins, &origin, !credentials);
     }
-    v->method_allowed = v->preflight
-                        || cors_method_safelisted(req->method)
-                        || strcmp(req->method, "OPTIONS") == 0
-                        || cors_list_has(pol->methods, req->method,
-                                         APR_HASH_KEY_STRING);
+    v->method_allowed =
+        v->preflight || cors_method_safelisted(req->method)
+        || strcmp(req->method, "OPTIONS") == 0
+        || cors_list_has(pol->methods, req->method, APR_HASH_KEY_STRING);
 
     if (v->preflight) {
         const char *rm = req->request_method;
@@ -159,30 +158,35 @@ void cors_decide(apr_pool_t *p, const cors_policy *pol,
         v->vary = pol->private_network ? CORS_VARY_PREFLIGHT_PNA
                                        : CORS_VARY_PREFLIGHT;
         if (bad) {
-            cors_deny(p, v, apr_psprintf(p, "origin '%s' is malformed: %s",
-                                         cors_quote(p, req->origin), bad));
+            cors_deny(p, v,
+                      apr_psprintf(p, "origin '%s' is malformed: %s",
+                                   cors_quote(p, req->origin), bad));
             return;
         }
         if (!v->origin_allowed) {
-            cors_deny(p, v, apr_psprintf(p, "origin '%s' is not allowed",
-                                         cors_quote(p, req->origin)));
+            cors_deny(p, v,
+                      apr_psprintf(p, "origin '%s' is not allowed",
+                                   cors_quote(p, req->origin)));
             return;
         }
         if (!cors_is_token(rm, strlen(rm))) {
-            cors_deny(p, v, apr_psprintf(p, "Access-Control-Request-Method "
-                                         "'%s' is not a method token",
-                                         cors_quote(p, rm)));
+            cors_deny(p, v,
+                      apr_psprintf(p,
+                                   "Access-Control-Request-Method "
+                                   "'%s' is not a method token",
+                                   cors_quote(p, rm)));
             return;
         }
         if (!cors_method_safelisted(rm)
             && !cors_list_has(pol->methods, rm, APR_HASH_KEY_STRING)) {
-            cors_deny(p, v, apr_psprintf(p, "method '%s' is not allowed",
-                                         cors_quote(p, rm)));
+            cors_deny(p, v,
+                      apr_psprintf(p, "method '%s' is not allowed",
+                                   cors_quote(p, rm)));
             return;
         }
         if (req->request_headers) {
-            const char *err = cors_split_header_names(p, req->request_headers,
-                                                      &names);
+            const char *err =
+                cors_split_header_names(p, req->request_headers, &names);
             if (err) {
                 cors_deny(p, v, err);
                 return;
@@ -190,9 +194,11 @@ void cors_decide(apr_pool_t *p, const cors_policy *pol,
             for (i = 0; i < names->nelts; i++) {
                 const char *name = APR_ARRAY_IDX(names, i, const char *);
                 if (!cors_header_allowed(pol->allow_headers, name)) {
-                    cors_deny(p, v, apr_psprintf(p, "request header '%s' is "
-                                                 "not allowed",
-                                                 cors_quote(p, name)));
+                    cors_deny(p, v,
+                              apr_psprintf(p,
+                                           "request header '%s' is "
+                                           "not allowed",
+                                           cors_quote(p, name)));
                     return;
                 }
             }
@@ -204,9 +210,8 @@ void cors_decide(apr_pool_t *p, const cors_policy *pol,
         if (cors_list_star(pol->methods)) {
             /* '*' is a wildcard to a browser only without credentials, and
              * can never say "any but X". */
-            v->allow_methods = !credentials
-                               && cors_list_star_plain(pol->methods)
-                                   ? "*" : rm;
+            v->allow_methods =
+                !credentials && cors_list_star_plain(pol->methods) ? "*" : rm;
         }
         else {
             v->allow_methods = cors_join(p, cors_list_items(p, pol->methods));
@@ -237,13 +242,15 @@ void cors_decide(apr_pool_t *p, const cors_policy *pol,
         return;
     }
     if (bad) {
-        cors_deny(p, v, apr_psprintf(p, "origin '%s' is malformed: %s",
-                                     cors_quote(p, req->origin), bad));
+        cors_deny(p, v,
+                  apr_psprintf(p, "origin '%s' is malformed: %s",
+                               cors_quote(p, req->origin), bad));
         return;
     }
     if (!v->origin_allowed) {
-        cors_deny(p, v, apr_psprintf(p, "origin '%s' is not allowed",
-                                     cors_quote(p, req->origin)));
+        cors_deny(p, v,
+                  apr_psprintf(p, "origin '%s' is not allowed",
+                               cors_quote(p, req->origin)));
         return;
     }
     v->result = CORS_RESULT_ACTUAL_OK;

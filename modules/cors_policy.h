@@ -21,7 +21,7 @@
 
 /* What SPEC section 4.4 calls CORS_RESULT. */
 typedef enum {
-    CORS_RESULT_NONE = 0,          /* no Origin */
+    CORS_RESULT_NONE = 0, /* no Origin */
     CORS_RESULT_PREFLIGHT_OK,
     CORS_RESULT_PREFLIGHT_DENIED,
     CORS_RESULT_ACTUAL_OK,
@@ -32,13 +32,13 @@ typedef enum {
 const char *cors_result_name(cors_result result);
 
 typedef struct cors_policy {
-    const cors_origins *origins;      /* never NULL (empty: nothing allowed) */
-    const cors_list *methods;         /* CORSAllowMethods, resolved */
-    const cors_list *allow_headers;   /* CORSAllowHeaders, resolved */
-    const cors_list *expose_headers;  /* CORSExposeHeaders, or NULL */
-    int credentials;                  /* CORSAllowCredentials as configured */
-    const char *max_age;              /* CORSMaxAge as text, or NULL */
-    int private_network;              /* CORSAllowPrivateNetwork */
+    const cors_origins *origins;     /* never NULL (empty: nothing allowed) */
+    const cors_list *methods;        /* CORSAllowMethods, resolved */
+    const cors_list *allow_headers;  /* CORSAllowHeaders, resolved */
+    const cors_list *expose_headers; /* CORSExposeHeaders, or NULL */
+    int credentials;                 /* CORSAllowCredentials as configured */
+    const char *max_age;             /* CORSMaxAge as text, or NULL */
+    int private_network;             /* CORSAllowPrivateNetwork */
 } cors_policy;
 
 /* The facts of a request; absent headers are NULL. */
@@ -52,12 +52,12 @@ typedef struct cors_request {
 
 typedef struct cors_verdict {
     cors_result result;
-    int preflight;               /* OPTIONS + Origin + A-C-Request-Method */
-    const char *reason;          /* why denied (quotes request values only) */
-    int origin_allowed;          /* the Origin passed (actual requests too) */
-    int method_allowed;          /* the method passes CORSAllowMethods */
-    int credentials_dropped;     /* credentials configured but refused: '*'
-                                  * or a canary regex met them via merging */
+    int preflight;           /* OPTIONS + Origin + A-C-Request-Method */
+    const char *reason;      /* why denied (quotes request values only) */
+    int origin_allowed;      /* the Origin passed (actual requests too) */
+    int method_allowed;      /* the method passes CORSAllowMethods */
+    int credentials_dropped; /* credentials configured but refused: '*'
+                              * or a canary regex met them via merging */
 
     /* What goes out; NULL means "no such header". */
     const char *allow_origin;
@@ -66,19 +66,19 @@ typedef struct cors_verdict {
     const char *allow_headers;
     const char *max_age;
     const char *allow_private_network;
-    const char *expose_headers;  /* the listed names, or "*" */
-    int expose_response_names;   /* also list the response's own names that
-                                  * pass expose_headers (credentials or an
-                                  * "any but" '*') */
-    const char *vary;            /* tokens to merge into Vary */
+    const char *expose_headers; /* the listed names, or "*" */
+    int expose_response_names;  /* also list the response's own names that
+                                 * pass expose_headers (credentials or an
+                                 * "any but" '*') */
+    const char *vary;           /* tokens to merge into Vary */
 } cors_verdict;
 
 /* Vary values: the actual response's, and the preflight's with and without
  * CORSAllowPrivateNetwork. */
 #define CORS_VARY_ACTUAL "Origin"
-#define CORS_VARY_PREFLIGHT \
+#define CORS_VARY_PREFLIGHT                                                    \
     "Origin, Access-Control-Request-Method, Access-Control-Request-Headers"
-#define CORS_VARY_PREFLIGHT_PNA \
+#define CORS_VARY_PREFLIGHT_PNA                                                \
     CORS_VARY_PREFLIGHT ", Access-Control-Request-Private-Network"
 
 /* Non-zero for a preflight: OPTIONS with Origin and
