@@ -295,7 +295,6 @@ static const char *cors_set_allow_origin(cmd_parms *cmd, void *dconf,
 
     err = cors_list_form(cmd, items, conf->origin_edit, "origin", &edit);
     if (err) {
-        /* "needs at least one origin" reads better without the colon form */
         return err;
     }
     conf->origin_edit = edit;
@@ -314,22 +313,14 @@ static const char *cors_set_allow_origin(cmd_parms *cmd, void *dconf,
             return apr_psprintf(cmd->pool, "%s: '%s' is not an origin: %s",
                                 cmd->cmd->name, item, err);
         }
-        if (origin.kind == CORS_ORIGIN_ANY) {
-            if (op == '+' && conf->credentials == 1) {
-                return apr_psprintf(cmd->pool,
-                                    "%s: '*' cannot be used with "
-                                    "CORSAllowCredentials On in the same "
-                                    "section",
-                                    cmd->cmd->name);
-            }
-            cors_list_set_star(set->list, op == '+');
+        if (origin.kind == CORS_ORIGIN_ANY && op == '+'
+            && conf->credentials == 1) {
+            return apr_psprintf(cmd->pool,
+                                "%s: '*' cannot be used with "
+                                "CORSAllowCredentials On in the same section",
+                                cmd->cmd->name);
         }
-        else if (op == '+') {
-            cors_list_add(cmd->pool, set->list, origin.key);
-        }
-        else {
-            cors_list_remove(set->list, origin.key);
-        }
+        cors_origins_add(cmd->pool, set, &origin, op == '-');
     }
     return NULL;
 }
@@ -1074,6 +1065,15 @@ static int cors_log_transaction(request_rec *r)
     return DECLINED;
 }
 
+/* Before any directive is read: the Public Suffix List the origin parser
+ * consults (freed with pconf, loaded again on restart). */
+static int cors_pre_config(apr_pool_t *pconf, apr_pool_t *plog,
+                           apr_pool_t *ptemp)
+{
+    cors_origin_init(pconf);
+    return OK;
+}
+
 static void cors_register_hooks(apr_pool_t *p)
 {
     static const char *const after_authz[] = {"mod_authz_core.c", NULL};
@@ -1085,6 +1085,7 @@ static void cors_register_hooks(apr_pool_t *p)
     cors_default_methods->is_default = 1;
     cors_default_origins = cors_origins_make(p, 0, NULL, cors_regex_match);
 
+    ap_hook_pre_config(cors_pre_config, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_check_access_ex(cors_bypass_auth, after_authz, NULL, APR_HOOK_LAST,
                             AP_AUTH_INTERNAL_PER_CONF);
     ap_hook_fixups(cors_fixups, NULL, NULL, APR_HOOK_REALLY_FIRST);

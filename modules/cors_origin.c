@@ -170,8 +170,60 @@ static int cors_is_scheme(const char *s, apr_size_t len)
     return 1;
 }
 
+/*
+ * Public suffixes (SPEC section 3): a wildcard over one would trust every
+ * site registered under it.  With libpsl the Public Suffix List decides
+ * (ICANN and private sections: co.uk, github.io); a single label (com,
+ * localhost) is refused with or without it.
+ */
+#ifdef CORS_HAVE_LIBPSL
+#include <libpsl.h>
+static const psl_ctx_t *cors_psl;
+static apr_status_t cors_psl_free(void *ctx)
+{
+    if (ctx != psl_builtin()) {
+        psl_free((psl_ctx_t *)ctx);
+    }
+    cors_psl = NULL;
+    return APR_SUCCESS;
+}
+#endif
+
+const char *cors_origin_init(apr_pool_t *p)
+{
+#ifdef CORS_HAVE_LIBPSL
+    if (!cors_psl) {
+        /* The newest of the built-in list and Debian's publicsuffix file. */
+        psl_ctx_t *ctx = psl_latest(NULL);
+        cors_psl = ctx ? ctx : psl_builtin();
+        if (ctx) {
+            apr_pool_cleanup_register(p, ctx, cors_psl_free,
+                                      apr_pool_cleanup_null);
+        }
+    }
+    return cors_psl ? "libpsl" : "single-label";
+#else
+    (void)p;
+    return "single-label";
+#endif
+}
+
+int cors_origin_public_suffix(const char *domain)
+{
+    if (!strchr(domain, '.')) {
+        return 1;
+    }
+#ifdef CORS_HAVE_LIBPSL
+    if (cors_psl && psl_is_public_suffix(cors_psl, domain)) {
+        return 1;
+    }
+#endif
+    return 0;
+}
+
 /* Shared by both parsers: split scheme://authority and the authority into
- * host and port.  `config` selects the host rules and the wording. */
+ * host and port.  `config` selects the host rules, the wording, and the
+ * patterns only configuration may use (a leftmost '*' label, port '*'). */
 static const char *cors_origin_split(apr_pool_t *p, const char *s,
                                      cors_origin *out, int config)
 {
@@ -232,10 +284,22 @@ static const char *cors_origin_split(apr_pool_t *p, const char *s,
     if (host_end < end) {
         port = host_end + 1;
         port_len = (apr_size_t)(end - port);
-        explicit_port = cors_parse_port(port, port_len);
-        if (!explicit_port) {
+        if (config && port_len == 1 && *port == '*') {
+            out->any_port = 1;
+        }
+        else if (!(explicit_port = cors_parse_port(port, port_len))) {
             return "the port must be a number from 1 to 65535";
         }
+    }
+    if (config && memchr(host, '*', host_len)) {
+        if (host_len < 2 || host[0] != '*' || host[1] != '.'
+            || memchr(host + 1, '*', host_len - 1)) {
+            return "'*' must be the whole leftmost label, as in "
+                   "https://*.example.com";
+        }
+        out->wildcard = 1;
+        host += 2;
+        host_len -= 2;
     }
     if (*host != '[') {
         if (config ? !cors_is_config_host(host, host_len)
@@ -248,12 +312,30 @@ static const char *cors_origin_split(apr_pool_t *p, const char *s,
     out->kind = CORS_ORIGIN_EXACT;
     out->host = cors_lowercase(p, host, host_len);
     out->port = explicit_port ? explicit_port : cors_default_port(out->scheme);
-    if (explicit_port && explicit_port != cors_default_port(out->scheme)) {
-        out->key = apr_psprintf(p, "%s://%s:%d", out->scheme, out->host,
-                                explicit_port);
+    if (out->wildcard) {
+        const char *last = strrchr(out->host, '.');
+        out->kind = CORS_ORIGIN_PATTERN;
+        if (*host == '['
+            || apr_isdigit((unsigned char)(last ? last[1] : out->host[0]))) {
+            return "a wildcard cannot cover an IP address";
+        }
+        if (cors_origin_public_suffix(out->host)) {
+            return apr_psprintf(p,
+                                "'%s' is a public suffix: a wildcard "
+                                "over it would trust every site under it",
+                                out->host);
+        }
     }
-    else {
-        out->key = apr_pstrcat(p, out->scheme, "://", out->host, NULL);
+    if (out->any_port) {
+        out->kind = CORS_ORIGIN_PATTERN;
+    }
+    out->key = apr_pstrcat(p, out->scheme, "://", out->wildcard ? "*." : "",
+                           out->host, NULL);
+    if (out->any_port) {
+        out->key = apr_pstrcat(p, out->key, ":*", NULL);
+    }
+    else if (explicit_port && explicit_port != cors_default_port(out->scheme)) {
+        out->key = apr_psprintf(p, "%s:%d", out->key, explicit_port);
     }
     return NULL;
 }
@@ -303,11 +385,6 @@ const char *cors_origin_parse_config(apr_pool_t *p, const char *value,
         out->kind = CORS_ORIGIN_OPAQUE;
         out->key = CORS_ORIGIN_NULL;
         return NULL;
-    }
-    if (strchr(value, '*')) {
-        /* Wildcard subdomains and port '*' are SPEC section 3's patterns;
-         * until they are matched safely they are refused, never widened. */
-        return "wildcard origins are not supported by this version";
     }
     return cors_origin_split(p, value, out, 1);
 }
@@ -371,6 +448,95 @@ int cors_origins_canary(const cors_origins *o)
     return 0;
 }
 
+void cors_origins_add(apr_pool_t *p, cors_origins *o, const cors_origin *origin,
+                      int remove)
+{
+    if (origin->kind == CORS_ORIGIN_ANY) {
+        cors_list_set_star(o->list, !remove);
+        return;
+    }
+    if (remove) {
+        cors_list_remove(o->list, origin->key);
+    }
+    else {
+        cors_list_add(p, o->list, origin->key);
+    }
+    if (origin->kind == CORS_ORIGIN_PATTERN) {
+        o->patterns++;
+    }
+}
+
+static int cors_origins_has_patterns(const cors_origins *o)
+{
+    for (; o; o = o->edit ? o->base : NULL) {
+        if (o->patterns) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/*
+ * Patterns share the exact origins' hash under keys no request can spell
+ * (the request parser refuses '*'), so matching one costs a probe per label
+ * of the request host, whatever the number of patterns.  For the origin
+ * https://a.b.example.com:8443 the candidate keys are, in this order, the
+ * host with port '*', then "*.b.example.com" with port 8443 and with port
+ * '*', then "*.example.com" with both, then "*.com" (never configured: a
+ * public suffix), each behind the scheme and "://".
+ */
+static int cors_origins_pattern(const cors_origins *o,
+                                const cors_origin *origin)
+{
+    char key[CORS_ORIGIN_MAX + 16];
+    apr_size_t scheme_len = strlen(origin->scheme);
+    apr_size_t host_len = strlen(origin->host);
+    const char *dot;
+    char port[8] = "";
+    apr_size_t n, port_len;
+
+    if (scheme_len + host_len + 16 > sizeof(key)) {
+        return 0;
+    }
+    if (origin->port && origin->port != cors_default_port(origin->scheme)) {
+        apr_snprintf(port, sizeof(port), ":%d", origin->port);
+    }
+    port_len = strlen(port);
+
+    /* scheme://host:* */
+    n = (apr_size_t)apr_snprintf(key, sizeof(key), "%s://%s:*", origin->scheme,
+                                 origin->host);
+    if (cors_list_lookup(o->list, key, n) == CORS_LIST_IN) {
+        return 1;
+    }
+    if (origin->host[0] == '[') {
+        return 0; /* no wildcard covers an IP literal */
+    }
+    /* The wildcard keys: scheme, "://", "*." and the suffix, then the port
+     * or ":*", for every suffix that leaves a label in front of it. */
+    memcpy(key, origin->scheme, scheme_len);
+    memcpy(key + scheme_len, "://*.", 5);
+    for (dot = strchr(origin->host, '.'); dot; dot = strchr(dot + 1, '.')) {
+        const char *suffix = dot + 1;
+        apr_size_t suffix_len = host_len - (apr_size_t)(suffix - origin->host);
+        char *k = key + scheme_len + 5;
+
+        memcpy(k, suffix, suffix_len);
+        k += suffix_len;
+        memcpy(k, port, port_len);
+        n = (apr_size_t)(k + port_len - key);
+        if (cors_list_lookup(o->list, key, n) == CORS_LIST_IN) {
+            return 1;
+        }
+        memcpy(k, ":*", 2);
+        n = (apr_size_t)(k + 2 - key);
+        if (cors_list_lookup(o->list, key, n) == CORS_LIST_IN) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
 int cors_origins_allow(const cors_origins *o, const cors_origin *origin,
                        int any_covers_null)
 {
@@ -389,6 +555,9 @@ int cors_origins_allow(const cors_origins *o, const cors_origin *origin,
         return any_covers_null && cors_list_star(o->list);
     }
     if (cors_list_star(o->list)) {
+        return 1;
+    }
+    if (cors_origins_has_patterns(o) && cors_origins_pattern(o, origin)) {
         return 1;
     }
     /* Regexes last, on the normalised key; the request parser has already

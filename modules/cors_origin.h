@@ -29,7 +29,9 @@
 typedef enum {
     CORS_ORIGIN_EXACT,  /* scheme://host[:port] */
     CORS_ORIGIN_OPAQUE, /* null */
-    CORS_ORIGIN_ANY     /* '*' (configuration only) */
+    CORS_ORIGIN_ANY,    /* '*' (configuration only) */
+    CORS_ORIGIN_PATTERN /* a leftmost '*' label or port '*'
+                         * (configuration only) */
 } cors_origin_kind;
 
 typedef struct cors_origin {
@@ -38,7 +40,19 @@ typedef struct cors_origin {
     const char *host;   /* lowercase; IPv6 literals keep their brackets */
     int port;           /* explicit port, else the scheme's default, else 0 */
     const char *key;    /* normalised serialisation, the set's hash key */
+    int wildcard;       /* pattern: host is the suffix after "*." */
+    int any_port;       /* pattern: port '*' */
 } cors_origin;
+
+/*
+ * Load the Public Suffix List (libpsl builds) once, at start-up, before any
+ * configuration is read; it is freed with p.  Returns which check is in
+ * force: "libpsl" or "single-label".
+ */
+const char *cors_origin_init(apr_pool_t *p);
+
+/* Non-zero when a wildcard over domain would cover a public suffix. */
+int cors_origin_public_suffix(const char *domain);
 
 /*
  * A request's Origin header.  NULL when it is a syntactically valid
@@ -79,6 +93,7 @@ struct cors_origins {
     apr_array_header_t *regexes; /* cors_origin_regex, tried last */
     const cors_origins *base;    /* an edit's inherited set, else NULL */
     int edit;                    /* the section edits ('+'/'-') */
+    int patterns;                /* patterns this link added */
     cors_regex_match_fn match;   /* how to run regexes */
 };
 
@@ -90,6 +105,10 @@ cors_origins *cors_origins_make(apr_pool_t *p, int edit,
 /* The merge: an edit set moved onto the inherited set. */
 cors_origins *cors_origins_rebase(apr_pool_t *p, cors_origins *add,
                                   const cors_origins *base);
+
+/* Add (or, with remove, take out) one parsed CORSAllowOrigin item. */
+void cors_origins_add(apr_pool_t *p, cors_origins *o, const cors_origin *origin,
+                      int remove);
 
 /* '*' configured and in effect. */
 int cors_origins_any(const cors_origins *o);

@@ -36,4 +36,4 @@ cors_build() {
     make -s all || exit 1
 }
 
-CORS_BUILD_PACKAGES="gcc make autoconf apache2 apache2-dev libapr1-dev libaprutil1-dev"
+CORS_BUILD_PACKAGES="gcc make autoconf pkg-config apache2 apache2-dev libapr1-dev libaprutil1-dev libpsl-dev publicsuffix"
