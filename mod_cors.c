@@ -231,6 +231,55 @@ static const char *cors_list_form(cmd_parms *cmd, apr_array_header_t *items,
     return NULL;
 }
 
+/* A start-up warning for a legal but risky line, naming where it is. */
+static void cors_warn(cmd_parms *cmd, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+static void cors_warn(cmd_parms *cmd, const char *fmt, ...)
+{
+    va_list ap;
+    const char *msg;
+
+    va_start(ap, fmt);
+    msg = apr_pvsprintf(cmd->temp_pool, fmt, ap);
+    va_end(ap);
+    ap_log_error(APLOG_MARK, APLOG_WARNING, 0, cmd->server, "%s (%s:%d)", msg,
+                 cmd->directive ? cmd->directive->filename : "?",
+                 cmd->directive ? cmd->directive->line_num : 0);
+}
+
+/* An origin trusted with credentials that should not be, legal as it is. */
+static void cors_warn_origin_risk(cmd_parms *cmd, const char *item,
+                                  const cors_origin *origin)
+{
+    const char *risk = cors_origin_credential_risk(origin);
+
+    if (risk) {
+        cors_warn(cmd,
+                  "%s: origin '%s' is trusted with credentials "
+                  "(CORSAllowCredentials On in the same section): %s",
+                  cmd->cmd->name, item, risk);
+    }
+}
+
+/* Credentials turned on: warn about each risky origin the section has. */
+static void cors_warn_credential_risks(cmd_parms *cmd,
+                                       const cors_dir_conf *conf)
+{
+    int i;
+
+    if (conf->credentials != 1 || !conf->origins) {
+        return;
+    }
+    for (i = 0; i < conf->origins->list->order->nelts; i++) {
+        const char *key =
+            APR_ARRAY_IDX(conf->origins->list->order, i, const char *);
+        cors_origin origin;
+        if (cors_origin_parse_config(cmd->temp_pool, key, &origin) == NULL) {
+            cors_warn_origin_risk(cmd, key, &origin);
+        }
+    }
+}
+
 static const char *cors_set_engine(cmd_parms *cmd, void *dconf, int on)
 {
     ((cors_dir_conf *)dconf)->engine = on;
@@ -321,6 +370,9 @@ static const char *cors_set_allow_origin(cmd_parms *cmd, void *dconf,
                                 cmd->cmd->name);
         }
         cors_origins_add(cmd->pool, set, &origin, op == '-');
+        if (op == '+' && conf->credentials == 1) {
+            cors_warn_origin_risk(cmd, item, &origin);
+        }
     }
     return NULL;
 }
@@ -363,6 +415,13 @@ static const char *cors_set_allow_origin_match(cmd_parms *cmd, void *dconf,
     re->compiled = compiled;
     re->source = apr_pstrdup(cmd->pool, regex);
     re->canary = 0;
+    if (cors_regex_unescaped_dot(regex)) {
+        cors_warn(cmd,
+                  "%s: '%s' has an unescaped '.', which matches any "
+                  "character (app.example.com also matches appXexample.com): "
+                  "write \\.",
+                  cmd->cmd->name, regex);
+    }
     for (canary = cors_origin_canaries; *canary; canary++) {
         if (cors_regex_match(compiled, *canary, strlen(*canary))) {
             re->canary = 1;
@@ -437,6 +496,14 @@ static const char *cors_set_list(cmd_parms *cmd, void *dconf, const char *args)
         if (!methods) {
             item = cors_lowercase(cmd->pool, item, len);
         }
+        if (kind == CORS_LIST_EXPOSE_HEADERS && op == '+'
+            && (strcmp(item, "set-cookie") == 0
+                || strcmp(item, "set-cookie2") == 0)) {
+            cors_warn(cmd,
+                      "%s: browsers never let scripts read %s, whatever "
+                      "this list says",
+                      cmd->cmd->name, item);
+        }
         if (op == '+') {
             cors_list_add(cmd->pool, *slot, item);
         }
@@ -466,6 +533,7 @@ static const char *cors_set_credentials(cmd_parms *cmd, void *dconf, int on)
                             cmd->cmd->name, re->source);
     }
     conf->credentials = on;
+    cors_warn_credential_risks(cmd, conf);
     return NULL;
 }
 
@@ -497,13 +565,11 @@ static const char *cors_set_max_age(cmd_parms *cmd, void *dconf,
                             cmd->cmd->name, arg);
     }
     if (seconds > CORS_MAX_AGE_CAP) {
-        ap_log_error(APLOG_MARK, APLOG_WARNING, 0, cmd->server,
-                     "%s %s (%s:%d): browsers cap the "
-                     "preflight cache (Firefox at 86400 seconds, Chromium at "
-                     "7200), so the longer value has no effect",
-                     cmd->cmd->name, arg,
-                     cmd->directive ? cmd->directive->filename : "?",
-                     cmd->directive ? cmd->directive->line_num : 0);
+        cors_warn(cmd,
+                  "%s %s: browsers cap the preflight cache (Firefox at "
+                  "86400 seconds, Chromium at 7200), so the longer value "
+                  "has no effect",
+                  cmd->cmd->name, arg);
     }
     /* Normalised once: leading zeros never reach the header. */
     conf->max_age = apr_psprintf(cmd->pool, "%" APR_INT64_T_FMT, seconds);

@@ -19,6 +19,7 @@
 #include "apr_lib.h"
 #include "apr_strings.h"
 
+#include <stdio.h>
 #include <string.h>
 
 const char *const cors_origin_canaries[] = {
@@ -446,6 +447,77 @@ int cors_origins_canary(const cors_origins *o)
         }
     }
     return 0;
+}
+
+/* 10/8, 172.16/12, 192.168/16, 169.254/16, 127/8 as dotted quads. */
+static int cors_ipv4_private(const char *host)
+{
+    unsigned int a, b, c, d;
+    char tail;
+
+    if (sscanf(host, "%u.%u.%u.%u%c", &a, &b, &c, &d, &tail) != 4) {
+        return 0;
+    }
+    return a == 10 || a == 127 || (a == 172 && b >= 16 && b <= 31)
+           || (a == 192 && b == 168) || (a == 169 && b == 254);
+}
+
+const char *cors_origin_credential_risk(const cors_origin *o)
+{
+    const char *h = o->host;
+    apr_size_t len;
+
+    if (o->kind != CORS_ORIGIN_EXACT && o->kind != CORS_ORIGIN_PATTERN) {
+        return NULL;
+    }
+    len = strlen(h);
+    if (strcmp(h, "localhost") == 0
+        || (len > 10 && strcmp(h + len - 10, ".localhost") == 0)
+        || strcmp(h, "[::1]") == 0 || cors_ipv4_private(h)
+        || strncmp(h, "[fc", 3) == 0 || strncmp(h, "[fd", 3) == 0
+        || strncmp(h, "[fe80:", 6) == 0
+        || (len > 6 && strcmp(h + len - 6, ".local") == 0)) {
+        return "it is a loopback or private-network host, which any program "
+               "or device there can serve";
+    }
+    if (o->any_port) {
+        return "port '*' trusts every service on that host";
+    }
+    if (strcmp(o->scheme, "http") == 0) {
+        return "an http:// origin can be impersonated by anyone on the "
+               "network path";
+    }
+    return NULL;
+}
+
+const char *cors_regex_unescaped_dot(const char *regex)
+{
+    const char *s;
+    int in_class = 0;
+
+    for (s = regex; *s; s++) {
+        if (*s == '\\') {
+            if (!s[1]) {
+                break;
+            }
+            s++;
+        }
+        else if (in_class) {
+            if (*s == ']') {
+                in_class = 0;
+            }
+        }
+        else if (*s == '[') {
+            in_class = 1;
+            if (s[1] == ']') {
+                s++; /* "[]...]": the first ']' is literal */
+            }
+        }
+        else if (*s == '.') {
+            return s;
+        }
+    }
+    return NULL;
 }
 
 void cors_origins_add(apr_pool_t *p, cors_origins *o, const cors_origin *origin,

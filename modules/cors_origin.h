@@ -106,6 +106,17 @@ cors_origins *cors_origins_make(apr_pool_t *p, int edit,
 cors_origins *cors_origins_rebase(apr_pool_t *p, cors_origins *add,
                                   const cors_origins *base);
 
+/*
+ * Why trusting a configured origin with credentials is risky though legal
+ * (http://, loopback and private-network hosts, port '*'), or NULL.  For
+ * start-up warnings.
+ */
+const char *cors_origin_credential_risk(const cors_origin *o);
+
+/* The first '.' of a regex that matches any character (not escaped, not in
+ * a bracket expression), or NULL.  For start-up warnings. */
+const char *cors_regex_unescaped_dot(const char *regex);
+
 /* Add (or, with remove, take out) one parsed CORSAllowOrigin item. */
 void cors_origins_add(apr_pool_t *p, cors_origins *o, const cors_origin *origin,
                       int remove);
