@@ -122,12 +122,12 @@ static int cors_is_request_host(const char *s, apr_size_t len)
 {
     apr_size_t i;
 
-    if (len == 0 || len > 253) {
+    if (len == 0 || len > 253 || s[0] == '.') {
         return 0;
     }
     for (i = 0; i < len; i++) {
         unsigned char c = (unsigned char)s[i];
-        if (c <= 0x20 || c >= 0x7f) {
+        if (c <= 0x20 || c >= 0x7f || (c == '.' && s[i + 1] == '.')) {
             return 0;
         }
         switch (c) {
@@ -557,8 +557,8 @@ static int cors_origins_has_patterns(const cors_origins *o)
  * '*', then "*.example.com" with both, then "*.com" (never configured: a
  * public suffix), each behind the scheme and "://".
  */
-static int cors_origins_pattern(const cors_origins *o,
-                                const cors_origin *origin)
+static cors_list_answer cors_origins_pattern(const cors_origins *o,
+                                             const cors_origin *origin)
 {
     char key[CORS_ORIGIN_MAX + 16];
     apr_size_t scheme_len = strlen(origin->scheme);
@@ -567,8 +567,10 @@ static int cors_origins_pattern(const cors_origins *o,
     char port[8] = "";
     apr_size_t n, port_len;
 
+    cors_list_answer answer;
+
     if (scheme_len + host_len + 16 > sizeof(key)) {
-        return 0;
+        return CORS_LIST_UNKNOWN;
     }
     if (origin->port && origin->port != cors_default_port(origin->scheme)) {
         apr_snprintf(port, sizeof(port), ":%d", origin->port);
@@ -578,11 +580,11 @@ static int cors_origins_pattern(const cors_origins *o,
     /* scheme://host:* */
     n = (apr_size_t)apr_snprintf(key, sizeof(key), "%s://%s:*", origin->scheme,
                                  origin->host);
-    if (cors_list_lookup(o->list, key, n) == CORS_LIST_IN) {
-        return 1;
+    if ((answer = cors_list_lookup(o->list, key, n)) != CORS_LIST_UNKNOWN) {
+        return answer;
     }
     if (origin->host[0] == '[') {
-        return 0; /* no wildcard covers an IP literal */
+        return CORS_LIST_UNKNOWN; /* no wildcard covers an IP literal */
     }
     /* The wildcard keys: scheme, "://", "*." and the suffix, then the port
      * or ":*", for every suffix that leaves a label in front of it. */
@@ -597,16 +599,16 @@ static int cors_origins_pattern(const cors_origins *o,
         k += suffix_len;
         memcpy(k, port, port_len);
         n = (apr_size_t)(k + port_len - key);
-        if (cors_list_lookup(o->list, key, n) == CORS_LIST_IN) {
-            return 1;
+        if ((answer = cors_list_lookup(o->list, key, n)) != CORS_LIST_UNKNOWN) {
+            return answer;
         }
         memcpy(k, ":*", 2);
         n = (apr_size_t)(k + 2 - key);
-        if (cors_list_lookup(o->list, key, n) == CORS_LIST_IN) {
-            return 1;
+        if ((answer = cors_list_lookup(o->list, key, n)) != CORS_LIST_UNKNOWN) {
+            return answer;
         }
     }
-    return 0;
+    return CORS_LIST_UNKNOWN;
 }
 
 int cors_origins_allow(const cors_origins *o, const cors_origin *origin,
@@ -626,10 +628,17 @@ int cors_origins_allow(const cors_origins *o, const cors_origin *origin,
         /* Only an explicit null entry or '*' (without credentials). */
         return any_covers_null && cors_list_star(o->list);
     }
-    if (cors_list_star(o->list)) {
-        return 1;
+    if (cors_origins_has_patterns(o)) {
+        switch (cors_origins_pattern(o, origin)) {
+        case CORS_LIST_IN:
+            return 1;
+        case CORS_LIST_OUT:
+            return 0;
+        default:
+            break;
+        }
     }
-    if (cors_origins_has_patterns(o) && cors_origins_pattern(o, origin)) {
+    if (cors_list_star(o->list)) {
         return 1;
     }
     /* Regexes last, on the normalised key; the request parser has already

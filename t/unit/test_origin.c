@@ -1,0 +1,773 @@
+/* Licensed under the Apache License, Version 2.0 (the "License"); you may
+ * not use this file except in compliance with the License.  You may obtain
+ * a copy of the License at http://www.apache.org/licenses/LICENSE-2.0
+ */
+
+/*
+ * Unit tests for cors_origin: the request and configuration parsers, and
+ * origin sets with exact entries, null, '*', wildcard patterns, regexes,
+ * edits and the merge (SPEC 2 "Lists and merging", 3).
+ */
+
+#include "cors_origin.h"
+#include "cors_token.h"
+#include "unit.h"
+
+#include "apr_general.h"
+#include "apr_strings.h"
+
+#include <regex.h>
+#include <stdlib.h>
+
+static int have_libpsl;
+
+/* ------------------------------------------------------------------ */
+/* Regexes: POSIX ERE, case-insensitive, anchored like the module does. */
+
+static int regex_calls;      /* calls of the match function */
+static int regex_saw_null;   /* calls with "null" */
+
+static int posix_match(const void *compiled, const char *s, apr_size_t len)
+{
+    char buf[1024];
+
+    regex_calls++;
+    if (len >= sizeof(buf)) {
+        return 0;
+    }
+    memcpy(buf, s, len);
+    buf[len] = '\0';
+    if (strcmp(buf, "null") == 0) {
+        regex_saw_null++;
+    }
+    return regexec((const regex_t *)compiled, buf, 0, NULL, 0) == 0;
+}
+
+static apr_status_t regex_cleanup(void *re)
+{
+    regfree((regex_t *)re);
+    return APR_SUCCESS;
+}
+
+/* Compile re anchored at both ends and add it to o, with its canary flag
+ * computed as the module does. */
+static void add_regex(apr_pool_t *p, cors_origins *o, const char *re)
+{
+    regex_t *compiled = apr_pcalloc(p, sizeof(*compiled));
+    cors_origin_regex *entry;
+    const char *const *canary;
+    char *anchored = apr_pstrcat(p, "^(", re, ")$", NULL);
+
+    if (regcomp(compiled, anchored, REG_EXTENDED | REG_ICASE | REG_NOSUB)
+        != 0) {
+        fprintf(stderr, "regcomp failed: %s\n", anchored);
+        unit_failed++;
+        return;
+    }
+    apr_pool_cleanup_register(p, compiled, regex_cleanup,
+                              apr_pool_cleanup_null);
+    entry = apr_array_push(o->regexes);
+    entry->compiled = compiled;
+    entry->source = re;
+    entry->canary = 0;
+    for (canary = cors_origin_canaries; *canary; canary++) {
+        if (posix_match(compiled, *canary, strlen(*canary))) {
+            entry->canary = 1;
+        }
+    }
+}
+
+/* ------------------------------------------------------------------ */
+/* cors_origin_parse_request                                            */
+
+struct parse_case {
+    const char *in;
+    const char *err; /* NULL: parses */
+    const char *key;
+    cors_origin_kind kind;
+};
+
+#define R_NOT_ORIGIN "it is not scheme://host[:port]"
+#define R_PORT "the port must be a number from 1 to 65535"
+#define R_REQ_HOST "the host has a character no browser sends"
+#define R_IPV6 "the host is not a valid IPv6 literal"
+#define R_COMMA "it has a comma (more than one Origin header?)"
+#define R_CTRL "it has a control character"
+#define R_SPACE "it has a space or a non-ASCII byte"
+
+static const struct parse_case request_cases[] = {
+    /* normalised keys */
+    { "https://a.example.com", NULL, "https://a.example.com",
+      CORS_ORIGIN_EXACT },
+    { "HTTPS://A.Example.COM:443", NULL, "https://a.example.com",
+      CORS_ORIGIN_EXACT },
+    { "http://a.example:80", NULL, "http://a.example", CORS_ORIGIN_EXACT },
+    { "http://a.example:8080", NULL, "http://a.example:8080",
+      CORS_ORIGIN_EXACT },
+    { "https://a.example:80", NULL, "https://a.example:80",
+      CORS_ORIGIN_EXACT },
+    { "http://a.example:443", NULL, "http://a.example:443",
+      CORS_ORIGIN_EXACT },
+    { "http://a.example:1", NULL, "http://a.example:1", CORS_ORIGIN_EXACT },
+    { "http://a.example:65535", NULL, "http://a.example:65535",
+      CORS_ORIGIN_EXACT },
+    { "http://[::1]:8080", NULL, "http://[::1]:8080", CORS_ORIGIN_EXACT },
+    { "http://[::1]", NULL, "http://[::1]", CORS_ORIGIN_EXACT },
+    { "https://[2001:DB8::1]:443", NULL, "https://[2001:db8::1]",
+      CORS_ORIGIN_EXACT },
+    { "http://127.0.0.1:3000", NULL, "http://127.0.0.1:3000",
+      CORS_ORIGIN_EXACT },
+    { "http://localhost", NULL, "http://localhost", CORS_ORIGIN_EXACT },
+    { "https://xn--bcher-kva.example", NULL, "https://xn--bcher-kva.example",
+      CORS_ORIGIN_EXACT },
+    { "null", NULL, "null", CORS_ORIGIN_OPAQUE },
+    /* other schemes are syntactically fine in a request */
+    { "chrome-extension://abc", NULL, "chrome-extension://abc",
+      CORS_ORIGIN_EXACT },
+    { "moz-extension://0a1b-2c3d", NULL, "moz-extension://0a1b-2c3d",
+      CORS_ORIGIN_EXACT },
+    { "wss://a.example:443", NULL, "wss://a.example", CORS_ORIGIN_EXACT },
+    /* rejections */
+    { "", "it is empty", NULL, 0 },
+    { "https://a.example\x01", R_CTRL, NULL, 0 },
+    { "https://a.example\t", R_CTRL, NULL, 0 },
+    { "https://a.example\r\nX-Evil: 1", R_CTRL, NULL, 0 },
+    { "https://a.exa\x7fmple", R_CTRL, NULL, 0 },
+    { "https://a.example, https://b.example", R_COMMA, NULL, 0 },
+    { "https://a.example,https://b.example", R_COMMA, NULL, 0 },
+    { "null, null", R_COMMA, NULL, 0 },
+    { "https://a .example", R_SPACE, NULL, 0 },
+    { "null ", R_SPACE, NULL, 0 },
+    { "https://caf\xc3\xa9.example", R_SPACE, NULL, 0 },
+    { "https://a.example/", "it has a path", NULL, 0 },
+    { "https://a.example/app", "it has a path", NULL, 0 },
+    { "https://a.example:8080/", "it has a path", NULL, 0 },
+    { "https://a.example?x=1", "it has a query", NULL, 0 },
+    { "https://a.example#top", "it has a fragment", NULL, 0 },
+    { "https://user@a.example", "it has userinfo", NULL, 0 },
+    { "https://user:pw@a.example", "it has userinfo", NULL, 0 },
+    { "https://", "the host is empty", NULL, 0 },
+    { "https://:443", "the host is empty", NULL, 0 },
+    { "https://a.example:0", R_PORT, NULL, 0 },
+    { "https://a.example:65536", R_PORT, NULL, 0 },
+    { "https://a.example:99999", R_PORT, NULL, 0 },
+    { "https://a.example:123456", R_PORT, NULL, 0 },
+    { "https://a.example:abc", R_PORT, NULL, 0 },
+    { "https://a.example:", R_PORT, NULL, 0 },
+    { "https://a.example:080", R_PORT, NULL, 0 },
+    { "https://a.example:-1", R_PORT, NULL, 0 },
+    { "https://a.example:+80", R_PORT, NULL, 0 },
+    { "https://a.example:443:443", R_PORT, NULL, 0 },
+    { "https://a.example:*", R_PORT, NULL, 0 },
+    { "a.example", R_NOT_ORIGIN, NULL, 0 },
+    { "//a.example", R_NOT_ORIGIN, NULL, 0 },
+    { "1http://a.example", R_NOT_ORIGIN, NULL, 0 },
+    { "https:a.example", R_NOT_ORIGIN, NULL, 0 },
+    { "NULL", R_NOT_ORIGIN, NULL, 0 },
+    { "*", R_NOT_ORIGIN, NULL, 0 },
+    { "https://*.example.com", R_REQ_HOST, NULL, 0 },
+    { "https://a%2e.example", R_REQ_HOST, NULL, 0 },
+    { "https://a\\b.example", R_REQ_HOST, NULL, 0 },
+    { "https://a<b>.example", R_REQ_HOST, NULL, 0 },
+    { "http://[::1", R_IPV6, NULL, 0 },
+    { "http://[::1]x", R_IPV6, NULL, 0 },
+    { "http://[xyz::1]", R_IPV6, NULL, 0 },
+    { "http://[]", R_IPV6, NULL, 0 },
+};
+
+static void test_parse_request(apr_pool_t *p)
+{
+    apr_size_t i;
+    cors_origin o;
+    char *big;
+    const char *err;
+
+    for (i = 0; i < UNIT_COUNT(request_cases); i++) {
+        const struct parse_case *t = &request_cases[i];
+
+        UNIT_ROW("request origin \"%s\"", t->in);
+        err = cors_origin_parse_request(p, t->in, &o);
+        CHECK_STR(err, t->err);
+        if (!t->err && !err) {
+            CHECK_STR(o.key, t->key);
+            CHECK_INT(o.kind, t->kind);
+        }
+    }
+
+    /* Fields of a parsed origin. */
+    UNIT_ROW("fields of https://A.example");
+    if (CHECK_NULL(cors_origin_parse_request(p, "https://A.example", &o))) {
+        CHECK_STR(o.scheme, "https");
+        CHECK_STR(o.host, "a.example");
+        CHECK_INT(o.port, 443);
+    }
+    UNIT_ROW("fields of http://[::1]:8080");
+    if (CHECK_NULL(cors_origin_parse_request(p, "http://[::1]:8080", &o))) {
+        CHECK_STR(o.scheme, "http");
+        CHECK_STR(o.host, "[::1]");
+        CHECK_INT(o.port, 8080);
+    }
+    UNIT_ROW("fields of chrome-extension://abc");
+    if (CHECK_NULL(cors_origin_parse_request(p, "chrome-extension://abc",
+                                             &o))) {
+        CHECK_STR(o.scheme, "chrome-extension");
+        CHECK_INT(o.port, 0);
+    }
+
+    /* The 512-byte limit: a long scheme keeps the origin valid otherwise. */
+    big = apr_palloc(p, CORS_ORIGIN_MAX + 2);
+    memset(big, 'x', CORS_ORIGIN_MAX);
+    memcpy(big + CORS_ORIGIN_MAX - 4, "://h", 4);
+    big[CORS_ORIGIN_MAX] = '\0';
+    UNIT_ROW("request origin of exactly 512 bytes");
+    CHECK_NULL(cors_origin_parse_request(p, big, &o));
+    memset(big, 'x', CORS_ORIGIN_MAX + 1);
+    memcpy(big + CORS_ORIGIN_MAX + 1 - 4, "://h", 4);
+    big[CORS_ORIGIN_MAX + 1] = '\0';
+    UNIT_ROW("request origin of 513 bytes");
+    CHECK_STR(cors_origin_parse_request(p, big, &o),
+              "it is longer than 512 bytes");
+    big = apr_pstrcat(p, "https://", apr_pstrndup(p, big, 600), NULL);
+    UNIT_ROW("request origin of 600+ bytes");
+    CHECK_STR(cors_origin_parse_request(p, big, &o),
+              "it is longer than 512 bytes");
+}
+
+/* ------------------------------------------------------------------ */
+/* cors_origin_parse_config                                             */
+
+#define C_NO_SCHEME "it has no scheme (write https://host)"
+#define C_SCHEME "the scheme must be http or https"
+#define C_HOST "the host is not a valid host name or IP address"
+#define C_STAR "'*' must be the whole leftmost label, as in " \
+               "https://*.example.com"
+#define C_SUFFIX(s) "'" s "' is a public suffix: a wildcard over it would " \
+                    "trust every site under it"
+
+static const char label63[] =
+    "https://aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+    ".example";
+static const char label64[] =
+    "https://aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+    ".example";
+
+static const struct parse_case config_cases[] = {
+    /* normalised keys */
+    { "https://a.example.com", NULL, "https://a.example.com",
+      CORS_ORIGIN_EXACT },
+    { "HTTPS://A.Example.COM:443", NULL, "https://a.example.com",
+      CORS_ORIGIN_EXACT },
+    { "http://a.example:80", NULL, "http://a.example", CORS_ORIGIN_EXACT },
+    { "http://a.example:8080", NULL, "http://a.example:8080",
+      CORS_ORIGIN_EXACT },
+    { "https://a.example:80", NULL, "https://a.example:80",
+      CORS_ORIGIN_EXACT },
+    { "http://[::1]:8080", NULL, "http://[::1]:8080", CORS_ORIGIN_EXACT },
+    { "http://[::1]", NULL, "http://[::1]", CORS_ORIGIN_EXACT },
+    { "http://[FE80::1]:80", NULL, "http://[fe80::1]", CORS_ORIGIN_EXACT },
+    { "http://192.168.0.1:8080", NULL, "http://192.168.0.1:8080",
+      CORS_ORIGIN_EXACT },
+    { "http://localhost:3000", NULL, "http://localhost:3000",
+      CORS_ORIGIN_EXACT },
+    { "https://a-b.example", NULL, "https://a-b.example", CORS_ORIGIN_EXACT },
+    { "https://a_b.example", NULL, "https://a_b.example", CORS_ORIGIN_EXACT },
+    { "https://0a.example", NULL, "https://0a.example", CORS_ORIGIN_EXACT },
+    { label63, NULL, label63, CORS_ORIGIN_EXACT },
+    { "null", NULL, "null", CORS_ORIGIN_OPAQUE },
+    { "*", NULL, "*", CORS_ORIGIN_ANY },
+    /* patterns (SPEC 3) */
+    { "https://*.example.com", NULL, "https://*.example.com",
+      CORS_ORIGIN_PATTERN },
+    { "https://*.Example.COM:443", NULL, "https://*.example.com",
+      CORS_ORIGIN_PATTERN },
+    { "https://*.example.com:8443", NULL, "https://*.example.com:8443",
+      CORS_ORIGIN_PATTERN },
+    { "https://*.example.com:*", NULL, "https://*.example.com:*",
+      CORS_ORIGIN_PATTERN },
+    { "http://localhost:*", NULL, "http://localhost:*", CORS_ORIGIN_PATTERN },
+    { "http://[::1]:*", NULL, "http://[::1]:*", CORS_ORIGIN_PATTERN },
+    /* rejections */
+    { "", C_NO_SCHEME, NULL, 0 },
+    { "a.example", C_NO_SCHEME, NULL, 0 },
+    { "//a.example", C_NO_SCHEME, NULL, 0 },
+    { "a.example:8080", C_NO_SCHEME, NULL, 0 },
+    { "1http://a.example", C_NO_SCHEME, NULL, 0 },
+    { "ftp://a.example", C_SCHEME, NULL, 0 },
+    { "file:///x", C_SCHEME, NULL, 0 },
+    { "ws://a.example", C_SCHEME, NULL, 0 },
+    { "chrome-extension://abc", C_SCHEME, NULL, 0 },
+    { "https://a.example/", "it has a path", NULL, 0 },
+    { "https://a.example/app", "it has a path", NULL, 0 },
+    { "https://a.example:8080/", "it has a path", NULL, 0 },
+    { "https://a.example?x=1", "it has a query", NULL, 0 },
+    { "https://a.example#top", "it has a fragment", NULL, 0 },
+    { "https://user@a.example", "it has userinfo", NULL, 0 },
+    { "https://user:pw@a.example:8080", "it has userinfo", NULL, 0 },
+    { "https://", "the host is empty", NULL, 0 },
+    { "https://:8080", "the host is empty", NULL, 0 },
+    { "https://a.example:0", R_PORT, NULL, 0 },
+    { "https://a.example:65536", R_PORT, NULL, 0 },
+    { "https://a.example:abc", R_PORT, NULL, 0 },
+    { "https://a.example:", R_PORT, NULL, 0 },
+    { "https://a.example:080", R_PORT, NULL, 0 },
+    { "https://a.example:**", R_PORT, NULL, 0 },
+    { "https://a..b", C_HOST, NULL, 0 },
+    { "https://-a.example", C_HOST, NULL, 0 },
+    { "https://a-.example", C_HOST, NULL, 0 },
+    { "https://a.-b.example", C_HOST, NULL, 0 },
+    { "https://a.example-", C_HOST, NULL, 0 },
+    { "https://a.example.", C_HOST, NULL, 0 },
+    { "https://.a.example", C_HOST, NULL, 0 },
+    { "https://a example", C_HOST, NULL, 0 },
+    { "https://a\x01.example", C_HOST, NULL, 0 },
+    { "https://a%2e.example", C_HOST, NULL, 0 },
+    { "https://caf\xc3\xa9.example", C_HOST, NULL, 0 },
+    { label64, C_HOST, NULL, 0 },
+    { "http://[::1", C_HOST, NULL, 0 },
+    { "http://[zz::1]", C_HOST, NULL, 0 },
+    { "http://[::1]x", C_HOST, NULL, 0 },
+    { "https://*example.com", C_STAR, NULL, 0 },
+    { "https://a.*.example.com", C_STAR, NULL, 0 },
+    { "https://*.*.example.com", C_STAR, NULL, 0 },
+    { "https://a*.example.com", C_STAR, NULL, 0 },
+    { "https://*", C_STAR, NULL, 0 },
+    { "https://*.com", C_SUFFIX("com"), NULL, 0 },
+    { "https://*.localhost", C_SUFFIX("localhost"), NULL, 0 },
+    { "http://*.com:*", C_SUFFIX("com"), NULL, 0 },
+    { "https://*.1.2.3", "a wildcard cannot cover an IP address", NULL, 0 },
+};
+
+/* Only with the Public Suffix List loaded. */
+static const struct parse_case config_psl_cases[] = {
+    { "https://*.co.uk", C_SUFFIX("co.uk"), NULL, 0 },
+    { "https://*.github.io", C_SUFFIX("github.io"), NULL, 0 },
+    { "https://*.example.co.uk", NULL, "https://*.example.co.uk",
+      CORS_ORIGIN_PATTERN },
+    { "https://*.me.github.io", NULL, "https://*.me.github.io",
+      CORS_ORIGIN_PATTERN },
+};
+
+static void run_config_cases(apr_pool_t *p, const struct parse_case *cases,
+                             apr_size_t n)
+{
+    apr_size_t i;
+    cors_origin o;
+    const char *err;
+
+    for (i = 0; i < n; i++) {
+        const struct parse_case *t = &cases[i];
+
+        UNIT_ROW("config origin \"%s\"", t->in);
+        err = cors_origin_parse_config(p, t->in, &o);
+        CHECK_STR(err, t->err);
+        if (!t->err && !err) {
+            CHECK_STR(o.key, t->key);
+            CHECK_INT(o.kind, t->kind);
+        }
+    }
+}
+
+static void test_parse_config(apr_pool_t *p)
+{
+    cors_origin o;
+
+    run_config_cases(p, config_cases, UNIT_COUNT(config_cases));
+    if (have_libpsl) {
+        run_config_cases(p, config_psl_cases, UNIT_COUNT(config_psl_cases));
+    }
+
+    UNIT_ROW("fields of https://*.example.com:*");
+    if (CHECK_NULL(cors_origin_parse_config(p, "https://*.example.com:*",
+                                            &o))) {
+        CHECK_INT(o.wildcard, 1);
+        CHECK_INT(o.any_port, 1);
+        CHECK_STR(o.host, "example.com");
+    }
+    UNIT_ROW("fields of http://a.example:8080");
+    if (CHECK_NULL(cors_origin_parse_config(p, "http://a.example:8080", &o))) {
+        CHECK_STR(o.scheme, "http");
+        CHECK_STR(o.host, "a.example");
+        CHECK_INT(o.port, 8080);
+        CHECK_INT(o.wildcard, 0);
+        CHECK_INT(o.any_port, 0);
+    }
+
+    /* A configured origin and the requests it stands for meet in one key. */
+    UNIT_ROW("config and request keys agree");
+    {
+        static const char *const pairs[][2] = {
+            { "HTTPS://A.example:443", "https://a.example" },
+            { "https://a.example", "https://A.EXAMPLE:443" },
+            { "http://a.example:80", "http://a.example" },
+            { "http://a.example:8080", "http://A.example:8080" },
+            { "http://[::1]:8080", "http://[::1]:8080" },
+            { "null", "null" },
+        };
+        apr_size_t i;
+        cors_origin c, r;
+        for (i = 0; i < UNIT_COUNT(pairs); i++) {
+            UNIT_ROW("key of config %s = key of request %s", pairs[i][0],
+                     pairs[i][1]);
+            if (CHECK_NULL(cors_origin_parse_config(p, pairs[i][0], &c))
+                && CHECK_NULL(cors_origin_parse_request(p, pairs[i][1], &r))) {
+                CHECK_STR(c.key, r.key);
+            }
+        }
+    }
+}
+
+/* ------------------------------------------------------------------ */
+/* Origin sets                                                          */
+
+/*
+ * A section: "P: item ..." (a plain CORSAllowOrigin section) or
+ * "E: +item -item ..." (an editing one); "re:REGEX" is a
+ * CORSAllowOriginMatch line in the same section; "-" unset.
+ */
+static cors_origins *origin_section(apr_pool_t *p, const char *spec)
+{
+    cors_origins *o;
+    char *copy, *tok, *state = NULL;
+    int edit;
+
+    if (strcmp(spec, "-") == 0) {
+        return NULL;
+    }
+    edit = spec[0] == 'E';
+    o = cors_origins_make(p, edit, NULL, posix_match);
+    copy = apr_pstrdup(p, spec + 2);
+    for (tok = apr_strtok(copy, " ", &state); tok;
+         tok = apr_strtok(NULL, " ", &state)) {
+        cors_origin origin;
+        const char *err;
+        int remove = 0;
+
+        if (strncmp(tok, "re:", 3) == 0) {
+            add_regex(p, o, tok + 3);
+            continue;
+        }
+        if (edit) {
+            remove = tok[0] == '-';
+            tok++;
+        }
+        err = cors_origin_parse_config(p, tok, &origin);
+        if (err) {
+            fprintf(stderr, "section %s: '%s' is not an origin: %s\n", spec,
+                    tok, err);
+            unit_failed++;
+            continue;
+        }
+        cors_origins_add(p, o, &origin, remove);
+    }
+    return o;
+}
+
+static cors_origins *origin_merge(apr_pool_t *p, cors_origins *base,
+                                  cors_origins *add)
+{
+    return add ? cors_origins_rebase(p, add, base) : base;
+}
+
+/* Each space-separated request origin in list must be allowed == want. */
+static void check_allow(apr_pool_t *p, const cors_origins *o,
+                        const char *list, int covers_null, int want)
+{
+    char *copy = apr_pstrdup(p, list), *tok, *state = NULL;
+    char saved[sizeof(unit_row_text)];
+
+    memcpy(saved, unit_row_text, sizeof(saved));
+    for (tok = apr_strtok(copy, " ", &state); tok;
+         tok = apr_strtok(NULL, " ", &state)) {
+        cors_origin origin;
+        const char *err = cors_origin_parse_request(p, tok, &origin);
+
+        UNIT_ROW("%.400s; origin %s", saved, tok);
+        if (err) {
+            /* Refused by the syntax check: fine only where denial is due. */
+            CHECK_INT(want, 0);
+            continue;
+        }
+        CHECK_INT(cors_origins_allow(o, &origin, covers_null), want);
+    }
+    memcpy(unit_row_text, saved, sizeof(saved));
+}
+
+struct set_case {
+    const char *sections[3]; /* parent first */
+    int covers_null;         /* any_covers_null */
+    const char *allow;
+    const char *deny;
+    int any, any_plain, canary;
+};
+
+#define APP "https://app.example.com"
+
+static const struct set_case set_cases[] = {
+    /* exact, and the prefix / suffix attacks */
+    { { "P:" APP }, 1,
+      APP " HTTPS://APP.EXAMPLE.COM:443 https://App.Example.Com",
+      "https://app.example.com.evil.net https://evilapp.example.com "
+      "http://app.example.com https://app.example.com:8443 "
+      "https://example.com https://a.app.example.com https://app.example.co "
+      "https://pp.example.com null",
+      0, 0, 0 },
+    { { "P:http://localhost:3000 http://[::1]:8080" }, 1,
+      "http://localhost:3000 http://[::1]:8080",
+      "http://localhost http://localhost:3001 https://localhost:3000 "
+      "http://[::1] http://[::2]:8080",
+      0, 0, 0 },
+    /* null: only an explicit entry, or '*' when it covers null */
+    { { "P:null" }, 0, "null", "https://a.example", 0, 0, 0 },
+    { { "P:" APP " null" }, 0, APP " null", "https://b.example", 0, 0, 0 },
+    { { "P:*" }, 1, "https://x.example http://y.example:81 null "
+                    "chrome-extension://abc",
+      "", 1, 1, 0 },
+    { { "P:*" }, 0, "https://x.example chrome-extension://abc", "null", 1, 1,
+      0 },
+    { { "P:* null" }, 0, "https://x.example null", "", 1, 1, 0 },
+    /* wildcard subdomains: default port only, at least one more label */
+    { { "P:https://*.example.com" }, 1,
+      "https://a.example.com https://a.b.example.com "
+      "https://A.EXAMPLE.COM:443",
+      "https://example.com https://evil-example.com "
+      "https://example.com.evil.net https://a.example.com.evil.net "
+      "http://a.example.com https://a.example.com:8443 "
+      "https://aexample.com https://.example.com null",
+      0, 0, 0 },
+    { { "P:https://*.example.com:*" }, 1,
+      "https://a.example.com https://a.example.com:8443",
+      "https://example.com:8443 http://a.example.com:8443", 0, 0, 0 },
+    { { "P:https://*.example.com:8443" }, 1, "https://a.example.com:8443",
+      "https://a.example.com https://a.example.com:8444", 0, 0, 0 },
+    { { "P:http://localhost:*" }, 1,
+      "http://localhost http://localhost:3000 http://localhost:80",
+      "https://localhost http://a.localhost http://localhost.evil.net", 0, 0,
+      0 },
+    { { "P:http://[::1]:*" }, 1, "http://[::1] http://[::1]:5173",
+      "http://[::2]:5173 https://[::1]", 0, 0, 0 },
+    /* regexes: anchored, on the normalised key, never on null */
+    { { "P:re:https://[a-z]+\\.trusted\\.example" }, 1,
+      "https://api.trusted.example HTTPS://API.TRUSTED.EXAMPLE:443",
+      "https://api.trusted.example.evil.net https://x.api.trusted.example "
+      "https://api.trusted.example:8443 http://api.trusted.example null",
+      0, 0, 0 },
+    { { "P:re:.*" }, 1, "https://anything.example", "null", 0, 0, 1 },
+    { { "P:re:https?://evil\\.invalid" }, 1, "", "https://a.example", 0, 0,
+      1 },
+    { { "P:re:null|https://a\\.example" }, 1, "https://a.example", "null", 0,
+      0, 1 },
+    /* edits over a plain set */
+    { { "P:https://a.example", "E:+https://b.example" }, 1,
+      "https://a.example https://b.example", "https://c.example", 0, 0, 0 },
+    { { "P:https://a.example https://b.example", "E:-https://b.example" }, 1,
+      "https://a.example", "https://b.example", 0, 0, 0 },
+    { { "P:https://a.example", "E:+null" }, 0, "https://a.example null",
+      "https://b.example", 0, 0, 0 },
+    { { "P:https://a.example null", "E:-null" }, 1, "https://a.example",
+      "null", 0, 0, 0 },
+    /* -X against '*': any but X */
+    { { "P:*", "E:-https://evil.example" }, 1,
+      "https://good.example null",
+      "https://evil.example HTTPS://EVIL.EXAMPLE:443", 1, 0, 0 },
+    { { "P:*", "E:-https://*.evil.example -http://localhost:*" }, 1,
+      "https://good.example https://evil.example http://a.localhost",
+      "https://a.evil.example https://b.a.evil.example http://localhost "
+      "http://localhost:3000",
+      1, 0, 0 },
+    { { "P:*", "E:+https://x.example" }, 1, "https://x.example https://y.example",
+      "", 1, 1, 0 },
+    { { "P:https://a.example", "E:+*" }, 1, "https://a.example https://z.example",
+      "", 1, 1, 0 },
+    { { "P:*", "E:-*" }, 1, "", "https://a.example null", 0, 0, 0 },
+    /* patterns and edits */
+    { { "P:https://*.example.com", "E:-https://*.example.com" }, 1, "",
+      "https://a.example.com", 0, 0, 0 },
+    { { "P:https://*.example.com", "E:-https://bad.example.com" }, 1,
+      "https://good.example.com", "https://bad.example.com", 0, 0, 0 },
+    { { "P:https://a.example", "E:+https://*.example.com" }, 1,
+      "https://a.example https://b.example.com", "https://example.com", 0, 0,
+      0 },
+    /* regexes and edits: an editing section keeps the inherited regexes */
+    { { "P:re:https://[a-z]+\\.trusted\\.example", "E:+https://b.example" },
+      1, "https://api.trusted.example https://b.example", "https://c.example",
+      0, 0, 0 },
+    { { "P:re:https://[a-z]+\\.trusted\\.example",
+        "E:-https://api.trusted.example" },
+      1, "https://www.trusted.example", "https://api.trusted.example", 0, 0,
+      0 },
+    { { "P:https://a.example", "E:+https://b.example re:https://r\\.example" },
+      1, "https://a.example https://b.example https://r.example",
+      "https://c.example", 0, 0, 0 },
+    /* a plain section replaces exact, wildcard and regex entries alike */
+    { { "P:https://a.example re:https://r\\.example https://*.w.example",
+        "P:https://c.example" },
+      1, "https://c.example",
+      "https://a.example https://r.example https://x.w.example", 0, 0, 0 },
+    { { "P:* re:.*", "P:https://c.example" }, 1, "https://c.example",
+      "https://a.example null", 0, 0, 0 },
+    { { "P:https://a.example", "P:re:https://r\\.example" }, 1,
+      "https://r.example", "https://a.example", 0, 0, 0 },
+    /* edits where nothing is inherited */
+    { { "E:+https://b.example" }, 1, "https://b.example", "https://a.example",
+      0, 0, 0 },
+    { { "E:+https://b.example", "E:+https://c.example" }, 1,
+      "https://b.example https://c.example", "https://a.example", 0, 0, 0 },
+    /* canaries: through edits yes, through a replacing section no */
+    { { "P:re:.*", "E:+https://a.example" }, 1, "https://a.example", "null",
+      0, 0, 1 },
+    { { "P:re:.*", "P:https://a.example" }, 1, "https://a.example",
+      "https://b.example", 0, 0, 0 },
+    { { "P:https://a.example", "E:+https://b.example re:.*\\.invalid" }, 1,
+      "https://x.invalid", "", 0, 0, 1 },
+    /* unset in the child: inherited */
+    { { "P:https://a.example", "-", "E:+https://b.example" }, 1,
+      "https://a.example https://b.example", "https://c.example", 0, 0, 0 },
+};
+
+static cors_origins *fold(apr_pool_t *p, const char *const *sections, int n)
+{
+    cors_origins *acc = NULL;
+    int k;
+
+    for (k = 0; k < n && sections[k]; k++) {
+        acc = k == 0 ? origin_section(p, sections[k])
+                     : origin_merge(p, acc, origin_section(p, sections[k]));
+    }
+    return acc;
+}
+
+static void test_sets(apr_pool_t *p)
+{
+    apr_size_t i;
+
+    for (i = 0; i < UNIT_COUNT(set_cases); i++) {
+        const struct set_case *t = &set_cases[i];
+        cors_origins *o = fold(p, t->sections, 3);
+
+        UNIT_ROW("set %lu: %s | %s | %s (covers null %d)", (unsigned long)i,
+                 t->sections[0], t->sections[1] ? t->sections[1] : "",
+                 t->sections[2] ? t->sections[2] : "", t->covers_null);
+        if (!CHECK_NOT_NULL(o)) {
+            continue;
+        }
+        CHECK_INT(cors_origins_any(o), t->any);
+        CHECK_INT(cors_origins_any_plain(o), t->any_plain);
+        CHECK_INT(cors_origins_canary(o) != 0, t->canary);
+        check_allow(p, o, t->allow, t->covers_null, 1);
+        check_allow(p, o, t->deny, t->covers_null, 0);
+    }
+}
+
+/* merge(merge(dir, loc1), loc2) and merge(dir, merge(loc1, loc2)) agree. */
+struct set_assoc_case {
+    const char *dir, *loc1, *loc2;
+    const char *allow, *deny;
+};
+
+static const struct set_assoc_case set_assoc_cases[] = {
+    { "P:https://d.example", "P:https://l1.example", "E:+https://l2.example",
+      "https://l1.example https://l2.example", "https://d.example" },
+    { "P:https://d.example", "E:+https://l1.example",
+      "E:-https://d.example +https://l2.example",
+      "https://l1.example https://l2.example", "https://d.example" },
+    { "P:https://d.example re:https://r\\.example",
+      "E:+https://l1.example", "E:+https://l2.example",
+      "https://d.example https://r.example https://l1.example "
+      "https://l2.example",
+      "https://x.example" },
+    { "P:https://d.example", "P:re:https://r\\.example",
+      "E:+https://l2.example", "https://r.example https://l2.example",
+      "https://d.example" },
+    { "P:*", "E:-https://l1.example", "E:+https://l2.example",
+      "https://x.example https://l2.example", "https://l1.example" },
+    { "P:https://d.example", "E:+https://*.w.example",
+      "E:-https://x.w.example", "https://d.example https://y.w.example",
+      "https://x.w.example" },
+    { "P:https://d.example", "-", "E:+https://l2.example",
+      "https://d.example https://l2.example", "https://x.example" },
+};
+
+static void test_set_merge_order(apr_pool_t *p)
+{
+    apr_size_t i;
+
+    for (i = 0; i < UNIT_COUNT(set_assoc_cases); i++) {
+        const struct set_assoc_case *t = &set_assoc_cases[i];
+        cors_origins *dir = origin_section(p, t->dir);
+        cors_origins *l1 = origin_section(p, t->loc1);
+        cors_origins *l2 = origin_section(p, t->loc2);
+        cors_origins *left = origin_merge(p, origin_merge(p, dir, l1), l2);
+        cors_origins *right = origin_merge(p, dir, origin_merge(p, l1, l2));
+
+        UNIT_ROW("set merge (dir+loc1)+loc2: %s, %s, %s", t->dir, t->loc1,
+                 t->loc2);
+        check_allow(p, left, t->allow, 1, 1);
+        check_allow(p, left, t->deny, 1, 0);
+        UNIT_ROW("set merge dir+(loc1+loc2): %s, %s, %s", t->dir, t->loc1,
+                 t->loc2);
+        check_allow(p, right, t->allow, 1, 1);
+        check_allow(p, right, t->deny, 1, 0);
+        /* and the sections serve another directory unchanged */
+        UNIT_ROW("sections reused: %s, %s", t->loc1, t->loc2);
+        left = origin_merge(p, origin_merge(p, dir, l1), l2);
+        check_allow(p, left, t->allow, 1, 1);
+        check_allow(p, left, t->deny, 1, 0);
+    }
+}
+
+/* Regexes never see null, nor anything the request parser refused. */
+static void test_regex_gate(apr_pool_t *p)
+{
+    cors_origins *o = origin_section(p, "P:re:.* re:null");
+    cors_origin origin;
+
+    UNIT_ROW("a regex never sees null");
+    regex_saw_null = 0;
+    CHECK_NULL(cors_origin_parse_request(p, "null", &origin));
+    CHECK_INT(cors_origins_allow(o, &origin, 1), 0);
+    CHECK_INT(cors_origins_allow(o, &origin, 0), 0);
+    CHECK_INT(regex_saw_null, 0);
+
+    UNIT_ROW("the regex sees the normalised key");
+    o = origin_section(p, "P:re:https://a\\.example");
+    CHECK_NULL(cors_origin_parse_request(p, "HTTPS://A.EXAMPLE:443",
+                                         &origin));
+    CHECK_INT(cors_origins_allow(o, &origin, 1), 1);
+
+    UNIT_ROW("canaries");
+    CHECK_STR(cors_origin_canaries[0], "https://evil.invalid");
+    CHECK_STR(cors_origin_canaries[1], "http://evil.invalid");
+    CHECK_STR(cors_origin_canaries[2], "null");
+    CHECK_NULL(cors_origin_canaries[3]);
+    CHECK_INT(cors_origins_canary(origin_section(p, "P:https://a.example")),
+              0);
+    CHECK_INT(cors_origins_canary(origin_section(p, "P:*")), 0);
+    CHECK_INT(cors_origins_canary(origin_section(
+                  p, "P:re:https://[a-z]+\\.example\\.com")),
+              0);
+    CHECK_INT(cors_origins_canary(origin_section(p, "P:re:https?://.*")), 1);
+}
+
+int main(void)
+{
+    apr_pool_t *p;
+    const char *psl;
+
+    if (apr_initialize() != APR_SUCCESS
+        || apr_pool_create(&p, NULL) != APR_SUCCESS) {
+        fprintf(stderr, "apr init failed\n");
+        return 2;
+    }
+    psl = cors_origin_init(p);
+    have_libpsl = psl && strcmp(psl, "libpsl") == 0;
+    printf("# public suffixes: %s\n", psl ? psl : "(null)");
+
+    test_parse_request(p);
+    test_parse_config(p);
+    test_sets(p);
+    test_set_merge_order(p);
+    test_regex_gate(p);
+    apr_pool_destroy(p);
+    apr_terminate();
+    return unit_done("test_origin");
+}

@@ -1,0 +1,799 @@
+/* Licensed under the Apache License, Version 2.0 (the "License"); you may
+ * not use this file except in compliance with the License.  You may obtain
+ * a copy of the License at http://www.apache.org/licenses/LICENSE-2.0
+ */
+
+/*
+ * Unit tests for cors_policy: the verdict of SPEC section 4 for preflights
+ * and actual requests, every header value, reasons and CORS_RESULT names.
+ *
+ * Policies are written as strings.  A list or an origin set is one or more
+ * sections joined by " | ", parent first, merged as the module merges:
+ *   "P:GET PUT"        a plain section     "E:+PUT -HEAD"  an editing one
+ * and origin sections may hold "re:REGEX" items (CORSAllowOriginMatch).
+ */
+
+#include "cors_policy.h"
+#include "cors_token.h"
+#include "unit.h"
+
+#include "apr_general.h"
+#include "apr_strings.h"
+
+#include <regex.h>
+
+/* ------------------------------------------------------------------ */
+/* Regexes                                                              */
+
+static int regex_calls;
+
+static int posix_match(const void *compiled, const char *s, apr_size_t len)
+{
+    char buf[1024];
+
+    regex_calls++;
+    if (len >= sizeof(buf)) {
+        return 0;
+    }
+    memcpy(buf, s, len);
+    buf[len] = '\0';
+    return regexec((const regex_t *)compiled, buf, 0, NULL, 0) == 0;
+}
+
+static apr_status_t regex_cleanup(void *re)
+{
+    regfree((regex_t *)re);
+    return APR_SUCCESS;
+}
+
+static void add_regex(apr_pool_t *p, cors_origins *o, const char *re)
+{
+    regex_t *compiled = apr_pcalloc(p, sizeof(*compiled));
+    cors_origin_regex *entry;
+    const char *const *canary;
+    char *anchored = apr_pstrcat(p, "^(", re, ")$", NULL);
+
+    if (regcomp(compiled, anchored, REG_EXTENDED | REG_ICASE | REG_NOSUB)
+        != 0) {
+        fprintf(stderr, "regcomp failed: %s\n", anchored);
+        unit_failed++;
+        return;
+    }
+    apr_pool_cleanup_register(p, compiled, regex_cleanup,
+                              apr_pool_cleanup_null);
+    entry = apr_array_push(o->regexes);
+    entry->compiled = compiled;
+    entry->source = re;
+    entry->canary = 0;
+    for (canary = cors_origin_canaries; *canary; canary++) {
+        if (posix_match(compiled, *canary, strlen(*canary))) {
+            entry->canary = 1;
+        }
+    }
+}
+
+/* ------------------------------------------------------------------ */
+/* Building policies                                                    */
+
+static cors_list *list_section(apr_pool_t *p, const char *spec)
+{
+    int edit = spec[0] == 'E';
+    cors_list *l = cors_list_make(p, edit, NULL);
+    char *copy = apr_pstrdup(p, spec + 2), *tok, *state = NULL;
+
+    for (tok = apr_strtok(copy, " ", &state); tok;
+         tok = apr_strtok(NULL, " ", &state)) {
+        if (!edit) {
+            if (strcmp(tok, "*") == 0) {
+                cors_list_set_star(l, 1);
+            }
+            else {
+                cors_list_add(p, l, tok);
+            }
+        }
+        else if (strcmp(tok + 1, "*") == 0) {
+            cors_list_set_star(l, tok[0] == '+');
+        }
+        else if (tok[0] == '-') {
+            cors_list_remove(l, tok + 1);
+        }
+        else {
+            cors_list_add(p, l, tok + 1);
+        }
+    }
+    return l;
+}
+
+static cors_origins *origin_section(apr_pool_t *p, const char *spec)
+{
+    int edit = spec[0] == 'E';
+    cors_origins *o = cors_origins_make(p, edit, NULL, posix_match);
+    char *copy = apr_pstrdup(p, spec + 2), *tok, *state = NULL;
+
+    for (tok = apr_strtok(copy, " ", &state); tok;
+         tok = apr_strtok(NULL, " ", &state)) {
+        cors_origin origin;
+        const char *err;
+        int remove = 0;
+
+        if (strncmp(tok, "re:", 3) == 0) {
+            add_regex(p, o, tok + 3);
+            continue;
+        }
+        if (edit) {
+            remove = tok[0] == '-';
+            tok++;
+        }
+        err = cors_origin_parse_config(p, tok, &origin);
+        if (err) {
+            fprintf(stderr, "origins %s: '%s' is not an origin: %s\n", spec,
+                    tok, err);
+            unit_failed++;
+            continue;
+        }
+        cors_origins_add(p, o, &origin, remove);
+    }
+    return o;
+}
+
+/* "A | B | C": sections parent first, merged as the module does. */
+static cors_list *make_list(apr_pool_t *p, const char *spec)
+{
+    char *copy = apr_pstrdup(p, spec), *sec, *state = NULL;
+    cors_list *acc = NULL;
+
+    for (sec = apr_strtok(copy, "|", &state); sec;
+         sec = apr_strtok(NULL, "|", &state)) {
+        cors_list *l;
+        while (*sec == ' ') {
+            sec++;
+        }
+        l = list_section(p, sec);
+        acc = acc ? cors_list_rebase(p, l, acc) : l;
+    }
+    return acc;
+}
+
+static cors_origins *make_origins(apr_pool_t *p, const char *spec)
+{
+    char *copy = apr_pstrdup(p, spec), *sec, *state = NULL;
+    cors_origins *acc = NULL;
+
+    for (sec = apr_strtok(copy, "|", &state); sec;
+         sec = apr_strtok(NULL, "|", &state)) {
+        cors_origins *o;
+        while (*sec == ' ') {
+            sec++;
+        }
+        o = origin_section(p, sec);
+        acc = acc ? cors_origins_rebase(p, o, acc) : o;
+    }
+    return acc;
+}
+
+/* ------------------------------------------------------------------ */
+/* The verdict table                                                    */
+
+struct verdict_case {
+    const char *name;
+    /* the policy */
+    const char *origins;       /* NULL: an empty set */
+    const char *methods;       /* NULL: the default GET HEAD POST */
+    const char *allow_headers; /* NULL: none */
+    const char *expose;        /* NULL: CORSExposeHeaders unset */
+    int credentials;
+    const char *max_age;
+    int private_network;
+    /* the request */
+    const char *method, *origin, *acrm, *acrh, *acrpn;
+    /* the verdict */
+    cors_result result;
+    int preflight;
+    const char *reason;
+    int origin_allowed, method_allowed, credentials_dropped;
+    const char *acao, *acac, *acam, *acah, *max_age_out, *acapn, *aceh;
+    int expose_names;
+    const char *vary;
+};
+
+#define O "https://app.example"
+#define VP CORS_VARY_PREFLIGHT
+#define VPP CORS_VARY_PREFLIGHT_PNA
+#define VA CORS_VARY_ACTUAL
+#define PF_OK CORS_RESULT_PREFLIGHT_OK
+#define PF_NO CORS_RESULT_PREFLIGHT_DENIED
+#define AC_OK CORS_RESULT_ACTUAL_OK
+#define AC_NO CORS_RESULT_ACTUAL_DENIED
+#define NONE CORS_RESULT_NONE
+
+static const struct verdict_case verdict_cases[] = {
+    /* ---------------- preflights: allowed ---------------- */
+    { .name = "allowed preflight, everything on",
+      .origins = "P:" O, .methods = "P:GET PUT DELETE",
+      .allow_headers = "P:x-custom", .credentials = 1, .max_age = "600",
+      .method = "OPTIONS", .origin = O, .acrm = "PUT",
+      .acrh = "X-Custom, Content-Type",
+      .result = PF_OK, .preflight = 1, .origin_allowed = 1,
+      .method_allowed = 1, .acao = O, .acac = "true",
+      .acam = "GET, PUT, DELETE", .acah = "x-custom, content-type",
+      .max_age_out = "600", .vary = VP },
+    { .name = "ACAO echoes the Origin byte for byte",
+      .origins = "P:" O, .method = "OPTIONS",
+      .origin = "HTTPS://App.Example:443", .acrm = "GET",
+      .result = PF_OK, .preflight = 1, .origin_allowed = 1,
+      .method_allowed = 1, .acao = "HTTPS://App.Example:443",
+      .acam = "GET, HEAD, POST", .vary = VP },
+    { .name = "ACAM is the configured order",
+      .origins = "P:" O, .methods = "P:DELETE PUT PATCH",
+      .method = "OPTIONS", .origin = O, .acrm = "PATCH",
+      .result = PF_OK, .preflight = 1, .origin_allowed = 1,
+      .method_allowed = 1, .acao = O, .acam = "DELETE, PUT, PATCH",
+      .vary = VP },
+    { .name = "ACAM of an edited default",
+      .origins = "P:" O, .methods = "P:GET HEAD POST | E:+PUT -HEAD",
+      .method = "OPTIONS", .origin = O, .acrm = "PUT",
+      .result = PF_OK, .preflight = 1, .origin_allowed = 1,
+      .method_allowed = 1, .acao = O, .acam = "GET, POST, PUT", .vary = VP },
+    { .name = "empty ACRH: no names requested",
+      .origins = "P:" O, .method = "OPTIONS", .origin = O, .acrm = "POST",
+      .acrh = "",
+      .result = PF_OK, .preflight = 1, .origin_allowed = 1,
+      .method_allowed = 1, .acao = O, .acam = "GET, HEAD, POST", .vary = VP },
+    { .name = "blank ACRH: no names requested",
+      .origins = "P:" O, .method = "OPTIONS", .origin = O, .acrm = "POST",
+      .acrh = " \t ",
+      .result = PF_OK, .preflight = 1, .origin_allowed = 1,
+      .method_allowed = 1, .acao = O, .acam = "GET, HEAD, POST", .vary = VP },
+    { .name = "private network asked and on",
+      .origins = "P:" O, .private_network = 1, .method = "OPTIONS",
+      .origin = O, .acrm = "GET", .acrpn = "true",
+      .result = PF_OK, .preflight = 1, .origin_allowed = 1,
+      .method_allowed = 1, .acao = O, .acam = "GET, HEAD, POST",
+      .acapn = "true", .vary = VPP },
+    { .name = "private network asked and off",
+      .origins = "P:" O, .private_network = 0, .method = "OPTIONS",
+      .origin = O, .acrm = "GET", .acrpn = "true",
+      .result = PF_OK, .preflight = 1, .origin_allowed = 1,
+      .method_allowed = 1, .acao = O, .acam = "GET, HEAD, POST", .vary = VP },
+    { .name = "private network on, not asked",
+      .origins = "P:" O, .private_network = 1, .method = "OPTIONS",
+      .origin = O, .acrm = "GET",
+      .result = PF_OK, .preflight = 1, .origin_allowed = 1,
+      .method_allowed = 1, .acao = O, .acam = "GET, HEAD, POST", .vary = VPP },
+    { .name = "private network on, asked with false",
+      .origins = "P:" O, .private_network = 1, .method = "OPTIONS",
+      .origin = O, .acrm = "GET", .acrpn = "false",
+      .result = PF_OK, .preflight = 1, .origin_allowed = 1,
+      .method_allowed = 1, .acao = O, .acam = "GET, HEAD, POST", .vary = VPP },
+    { .name = "methods * without credentials: ACAM *",
+      .origins = "P:" O, .methods = "P:*", .method = "OPTIONS", .origin = O,
+      .acrm = "PATCH",
+      .result = PF_OK, .preflight = 1, .origin_allowed = 1,
+      .method_allowed = 1, .acao = O, .acam = "*", .vary = VP },
+    { .name = "methods * with credentials: the requested method",
+      .origins = "P:" O, .methods = "P:*", .credentials = 1,
+      .method = "OPTIONS", .origin = O, .acrm = "PATCH",
+      .result = PF_OK, .preflight = 1, .origin_allowed = 1,
+      .method_allowed = 1, .acao = O, .acac = "true", .acam = "PATCH",
+      .vary = VP },
+    { .name = "methods * but DELETE: the requested method",
+      .origins = "P:" O, .methods = "P:* | E:-DELETE", .method = "OPTIONS",
+      .origin = O, .acrm = "PUT",
+      .result = PF_OK, .preflight = 1, .origin_allowed = 1,
+      .method_allowed = 1, .acao = O, .acam = "PUT", .vary = VP },
+    { .name = "origins * without credentials: ACAO *",
+      .origins = "P:*", .method = "OPTIONS", .origin = "https://x.example",
+      .acrm = "GET",
+      .result = PF_OK, .preflight = 1, .origin_allowed = 1,
+      .method_allowed = 1, .acao = "*", .acam = "GET, HEAD, POST",
+      .vary = VP },
+    { .name = "origins * covers null without credentials",
+      .origins = "P:*", .method = "OPTIONS", .origin = "null", .acrm = "GET",
+      .result = PF_OK, .preflight = 1, .origin_allowed = 1,
+      .method_allowed = 1, .acao = "*", .acam = "GET, HEAD, POST",
+      .vary = VP },
+    { .name = "explicit null",
+      .origins = "P:null", .credentials = 1, .method = "OPTIONS",
+      .origin = "null", .acrm = "GET",
+      .result = PF_OK, .preflight = 1, .origin_allowed = 1,
+      .method_allowed = 1, .acao = "null", .acac = "true",
+      .acam = "GET, HEAD, POST", .vary = VP },
+    { .name = "credentials and * met through merging: dropped",
+      .origins = "P:" O " | E:+*", .credentials = 1, .method = "OPTIONS",
+      .origin = O, .acrm = "GET",
+      .result = PF_OK, .preflight = 1, .origin_allowed = 1,
+      .method_allowed = 1, .credentials_dropped = 1, .acao = "*",
+      .acam = "GET, HEAD, POST", .vary = VP },
+    { .name = "credentials and a canary regex: dropped",
+      .origins = "P:re:https://.*", .credentials = 1, .method = "OPTIONS",
+      .origin = O, .acrm = "GET",
+      .result = PF_OK, .preflight = 1, .origin_allowed = 1,
+      .method_allowed = 1, .credentials_dropped = 1, .acao = O,
+      .acam = "GET, HEAD, POST", .vary = VP },
+    { .name = "credentials and an any-but *: dropped, origin echoed",
+      .origins = "P:* | E:-https://evil.example", .credentials = 1,
+      .method = "OPTIONS", .origin = O, .acrm = "GET",
+      .result = PF_OK, .preflight = 1, .origin_allowed = 1,
+      .method_allowed = 1, .credentials_dropped = 1, .acao = O,
+      .acam = "GET, HEAD, POST", .vary = VP },
+    { .name = "safelisted request headers are always allowed",
+      .origins = "P:" O, .method = "OPTIONS", .origin = O, .acrm = "POST",
+      .acrh = "Accept, Accept-Language, Content-Language, Content-Type, Range",
+      .result = PF_OK, .preflight = 1, .origin_allowed = 1,
+      .method_allowed = 1, .acao = O, .acam = "GET, HEAD, POST",
+      .acah = "accept, accept-language, content-language, content-type, "
+              "range",
+      .vary = VP },
+    { .name = "allow headers *",
+      .origins = "P:" O, .allow_headers = "P:*", .method = "OPTIONS",
+      .origin = O, .acrm = "GET", .acrh = "X-Anything,X-Other",
+      .result = PF_OK, .preflight = 1, .origin_allowed = 1,
+      .method_allowed = 1, .acao = O, .acam = "GET, HEAD, POST",
+      .acah = "x-anything, x-other", .vary = VP },
+    { .name = "allow headers * and authorization",
+      .origins = "P:" O, .allow_headers = "P:* authorization",
+      .method = "OPTIONS", .origin = O, .acrm = "GET",
+      .acrh = "Authorization, X-A",
+      .result = PF_OK, .preflight = 1, .origin_allowed = 1,
+      .method_allowed = 1, .acao = O, .acam = "GET, HEAD, POST",
+      .acah = "authorization, x-a", .vary = VP },
+    { .name = "GET HEAD POST are allowed whatever the list",
+      .origins = "P:" O, .methods = "P:PUT", .method = "OPTIONS",
+      .origin = O, .acrm = "POST",
+      .result = PF_OK, .preflight = 1, .origin_allowed = 1,
+      .method_allowed = 1, .acao = O, .acam = "PUT", .vary = VP },
+    { .name = "wildcard subdomain preflight",
+      .origins = "P:https://*.example.com", .credentials = 1,
+      .method = "OPTIONS", .origin = "https://api.example.com",
+      .acrm = "GET",
+      .result = PF_OK, .preflight = 1, .origin_allowed = 1,
+      .method_allowed = 1, .acao = "https://api.example.com", .acac = "true",
+      .acam = "GET, HEAD, POST", .vary = VP },
+
+    /* ---------------- preflights: denied ---------------- */
+    { .name = "origin not allowed",
+      .origins = "P:" O, .method = "OPTIONS",
+      .origin = "https://evil.example", .acrm = "GET",
+      .result = PF_NO, .preflight = 1, .method_allowed = 1,
+      .reason = "origin 'https://evil.example' is not allowed", .vary = VP },
+    { .name = "suffix attack",
+      .origins = "P:" O, .method = "OPTIONS",
+      .origin = "https://app.example.evil.net", .acrm = "GET",
+      .result = PF_NO, .preflight = 1, .method_allowed = 1,
+      .reason = "origin 'https://app.example.evil.net' is not allowed",
+      .vary = VP },
+    { .name = "malformed origin: path",
+      .origins = "P:" O, .method = "OPTIONS", .origin = O "/", .acrm = "GET",
+      .result = PF_NO, .preflight = 1, .method_allowed = 1,
+      .reason = "origin 'https://app.example/' is malformed: it has a path",
+      .vary = VP },
+    { .name = "malformed origin: control byte quoted",
+      .origins = "P:*", .method = "OPTIONS", .origin = "https://a\x01.example",
+      .acrm = "GET",
+      .result = PF_NO, .preflight = 1, .method_allowed = 1,
+      .reason = "origin 'https://a\\x01.example' is malformed: it has a "
+                "control character",
+      .vary = VP },
+    { .name = "null under * met with credentials through merging",
+      .origins = "P:" O " | E:+*", .credentials = 1, .method = "OPTIONS",
+      .origin = "null", .acrm = "GET",
+      /* credentials were dropped, so '*' covers null again */
+      .result = PF_OK, .preflight = 1, .origin_allowed = 1,
+      .method_allowed = 1, .credentials_dropped = 1, .acao = "*",
+      .acam = "GET, HEAD, POST", .vary = VP },
+    { .name = "null needs an explicit entry",
+      .origins = "P:" O " re:.*", .method = "OPTIONS", .origin = "null",
+      .acrm = "GET",
+      .result = PF_NO, .preflight = 1, .method_allowed = 1,
+      .reason = "origin 'null' is not allowed", .vary = VP },
+    { .name = "empty ACRM",
+      .origins = "P:" O, .method = "OPTIONS", .origin = O, .acrm = "",
+      .result = PF_NO, .preflight = 1, .origin_allowed = 1,
+      .method_allowed = 1,
+      .reason = "Access-Control-Request-Method '' is not a method token",
+      .vary = VP },
+    { .name = "ACRM with two methods",
+      .origins = "P:" O, .methods = "P:*", .method = "OPTIONS", .origin = O,
+      .acrm = "GET, DELETE",
+      .result = PF_NO, .preflight = 1, .origin_allowed = 1,
+      .method_allowed = 1,
+      .reason = "Access-Control-Request-Method 'GET, DELETE' is not a "
+                "method token",
+      .vary = VP },
+    { .name = "disallowed method",
+      .origins = "P:" O, .method = "OPTIONS", .origin = O, .acrm = "DELETE",
+      .result = PF_NO, .preflight = 1, .origin_allowed = 1,
+      .method_allowed = 1, .reason = "method 'DELETE' is not allowed",
+      .vary = VP },
+    { .name = "methods are case-sensitive",
+      .origins = "P:" O, .methods = "P:PUT", .method = "OPTIONS",
+      .origin = O, .acrm = "put",
+      .result = PF_NO, .preflight = 1, .origin_allowed = 1,
+      .method_allowed = 1, .reason = "method 'put' is not allowed",
+      .vary = VP },
+    { .name = "methods * but DELETE: DELETE refused",
+      .origins = "P:" O, .methods = "P:* | E:-DELETE", .method = "OPTIONS",
+      .origin = O, .acrm = "DELETE",
+      .result = PF_NO, .preflight = 1, .origin_allowed = 1,
+      .method_allowed = 1, .reason = "method 'DELETE' is not allowed",
+      .vary = VP },
+    { .name = "allow headers * does not cover authorization",
+      .origins = "P:" O, .allow_headers = "P:*", .method = "OPTIONS",
+      .origin = O, .acrm = "GET", .acrh = "X-A, Authorization",
+      .result = PF_NO, .preflight = 1, .origin_allowed = 1,
+      .method_allowed = 1,
+      .reason = "request header 'authorization' is not allowed", .vary = VP },
+    { .name = "request header not listed",
+      .origins = "P:" O, .allow_headers = "P:x-a", .method = "OPTIONS",
+      .origin = O, .acrm = "GET", .acrh = "x-a, X-B",
+      .result = PF_NO, .preflight = 1, .origin_allowed = 1,
+      .method_allowed = 1, .reason = "request header 'x-b' is not allowed",
+      .vary = VP },
+    { .name = "request header removed from *",
+      .origins = "P:" O, .allow_headers = "P:* | E:-x-secret",
+      .method = "OPTIONS", .origin = O, .acrm = "GET", .acrh = "X-Secret",
+      .result = PF_NO, .preflight = 1, .origin_allowed = 1,
+      .method_allowed = 1,
+      .reason = "request header 'x-secret' is not allowed", .vary = VP },
+    { .name = "ACRH with an empty item",
+      .origins = "P:" O, .allow_headers = "P:*", .method = "OPTIONS",
+      .origin = O, .acrm = "GET", .acrh = "a,,b",
+      .result = PF_NO, .preflight = 1, .origin_allowed = 1,
+      .method_allowed = 1,
+      .reason = "Access-Control-Request-Headers has an empty item",
+      .vary = VP },
+    { .name = "ACRH with a non-token",
+      .origins = "P:" O, .allow_headers = "P:*", .method = "OPTIONS",
+      .origin = O, .acrm = "GET", .acrh = "x y",
+      .result = PF_NO, .preflight = 1, .origin_allowed = 1,
+      .method_allowed = 1,
+      .reason = "Access-Control-Request-Headers item 'x y' is not a header "
+                "name",
+      .vary = VP },
+    { .name = "refused preflight under * carries no ACAO",
+      .origins = "P:*", .method = "OPTIONS", .origin = O, .acrm = "DELETE",
+      .private_network = 1,
+      .result = PF_NO, .preflight = 1, .origin_allowed = 1,
+      .method_allowed = 1, .reason = "method 'DELETE' is not allowed",
+      .vary = VPP },
+
+    /* ---------------- actual requests ---------------- */
+    { .name = "no Origin: none, Vary Origin",
+      .origins = "P:" O, .method = "GET",
+      .result = NONE, .method_allowed = 1, .vary = VA },
+    { .name = "OPTIONS with ACRM but no Origin is not a preflight",
+      .origins = "P:" O, .method = "OPTIONS", .acrm = "GET",
+      .result = NONE, .method_allowed = 1, .vary = VA },
+    { .name = "malformed Origin: two joined",
+      .origins = "P:" O, .method = "GET",
+      .origin = "https://app.example, https://evil.example",
+      .result = AC_NO, .method_allowed = 1,
+      .reason = "origin 'https://app.example, https://evil.example' is "
+                "malformed: it has a comma (more than one Origin header?)",
+      .vary = VA },
+    { .name = "disallowed Origin",
+      .origins = "P:" O, .method = "GET", .origin = "https://evil.example",
+      .result = AC_NO, .method_allowed = 1,
+      .reason = "origin 'https://evil.example' is not allowed", .vary = VA },
+    { .name = "disallowed Origin: http scheme",
+      .origins = "P:" O, .method = "GET", .origin = "http://app.example",
+      .result = AC_NO, .method_allowed = 1,
+      .reason = "origin 'http://app.example' is not allowed", .vary = VA },
+    { .name = "allowed, credentials and expose",
+      .origins = "P:" O, .expose = "P:x-total x-page", .credentials = 1,
+      .method = "GET", .origin = O,
+      .result = AC_OK, .origin_allowed = 1, .method_allowed = 1, .acao = O,
+      .acac = "true", .aceh = "x-total, x-page", .vary = VA },
+    { .name = "allowed, no credentials, no expose",
+      .origins = "P:" O, .method = "POST", .origin = O,
+      .result = AC_OK, .origin_allowed = 1, .method_allowed = 1, .acao = O,
+      .vary = VA },
+    { .name = "actual request ignores preflight-only values",
+      .origins = "P:" O, .private_network = 1, .max_age = "600",
+      .method = "GET", .origin = O, .acrpn = "true",
+      .result = AC_OK, .origin_allowed = 1, .method_allowed = 1, .acao = O,
+      .vary = VA },
+    { .name = "expose * with credentials: the response's names",
+      .origins = "P:" O, .expose = "P:*", .credentials = 1, .method = "GET",
+      .origin = O,
+      .result = AC_OK, .origin_allowed = 1, .method_allowed = 1, .acao = O,
+      .acac = "true", .expose_names = 1, .vary = VA },
+    { .name = "expose * and a name with credentials",
+      .origins = "P:" O, .expose = "P:* x-total", .credentials = 1,
+      .method = "GET", .origin = O,
+      .result = AC_OK, .origin_allowed = 1, .method_allowed = 1, .acao = O,
+      .acac = "true", .aceh = "x-total", .expose_names = 1, .vary = VA },
+    { .name = "expose * without credentials: *",
+      .origins = "P:" O, .expose = "P:*", .method = "GET", .origin = O,
+      .result = AC_OK, .origin_allowed = 1, .method_allowed = 1, .acao = O,
+      .aceh = "*", .vary = VA },
+    { .name = "expose * but one, without credentials: the response's names",
+      .origins = "P:" O, .expose = "P:* | E:-x-secret", .method = "GET",
+      .origin = O,
+      .result = AC_OK, .origin_allowed = 1, .method_allowed = 1, .acao = O,
+      .expose_names = 1, .vary = VA },
+    { .name = "origins *: ACAO * and no Vary",
+      .origins = "P:*", .expose = "P:x-total", .method = "GET",
+      .origin = "https://x.example",
+      .result = AC_OK, .origin_allowed = 1, .method_allowed = 1,
+      .acao = "*", .aceh = "x-total" },
+    { .name = "origins *: ACAO * without an Origin too",
+      .origins = "P:*", .expose = "P:x-total", .method = "GET",
+      .result = NONE, .method_allowed = 1, .acao = "*", .aceh = "x-total" },
+    { .name = "origins *: ACAO * with a malformed Origin too",
+      .origins = "P:*", .method = "GET", .origin = "https://x.example/",
+      .result = AC_NO, .method_allowed = 1,
+      .reason = "origin 'https://x.example/' is malformed: it has a path",
+      .acao = "*" },
+    { .name = "origins * and credentials met through merging",
+      .origins = "P:" O " | E:+*", .credentials = 1, .expose = "P:*",
+      .method = "GET", .origin = O,
+      .result = AC_OK, .origin_allowed = 1, .method_allowed = 1,
+      .credentials_dropped = 1, .acao = "*", .aceh = "*" },
+    { .name = "origins * but one: allowed one echoed",
+      .origins = "P:* | E:-https://evil.example", .method = "GET",
+      .origin = O,
+      .result = AC_OK, .origin_allowed = 1, .method_allowed = 1, .acao = O,
+      .vary = VA },
+    { .name = "origins * but one: the one refused",
+      .origins = "P:* | E:-https://evil.example", .method = "GET",
+      .origin = "https://evil.example",
+      .result = AC_NO, .method_allowed = 1,
+      .reason = "origin 'https://evil.example' is not allowed", .vary = VA },
+    { .name = "null actual with explicit null",
+      .origins = "P:null", .method = "GET", .origin = "null",
+      .result = AC_OK, .origin_allowed = 1, .method_allowed = 1,
+      .acao = "null", .vary = VA },
+    { .name = "PUT not in the list",
+      .origins = "P:" O, .method = "PUT", .origin = O,
+      .result = AC_OK, .origin_allowed = 1, .method_allowed = 0, .acao = O,
+      .vary = VA },
+    { .name = "PUT in the list",
+      .origins = "P:" O, .methods = "P:PUT", .method = "PUT", .origin = O,
+      .result = AC_OK, .origin_allowed = 1, .method_allowed = 1, .acao = O,
+      .vary = VA },
+    { .name = "DELETE under * but DELETE",
+      .origins = "P:" O, .methods = "P:* | E:-DELETE", .method = "DELETE",
+      .origin = O,
+      .result = AC_OK, .origin_allowed = 1, .method_allowed = 0, .acao = O,
+      .vary = VA },
+    { .name = "GET always allowed",
+      .origins = "P:" O, .methods = "P:PUT", .method = "GET", .origin = O,
+      .result = AC_OK, .origin_allowed = 1, .method_allowed = 1, .acao = O,
+      .vary = VA },
+    { .name = "HEAD always allowed",
+      .origins = "P:" O, .methods = "P:PUT", .method = "HEAD",
+      .result = NONE, .method_allowed = 1, .vary = VA },
+    { .name = "POST always allowed, even removed",
+      .origins = "P:" O, .methods = "P:GET HEAD POST | E:-POST",
+      .method = "POST", .origin = "https://evil.example",
+      .result = AC_NO, .method_allowed = 1,
+      .reason = "origin 'https://evil.example' is not allowed", .vary = VA },
+    { .name = "OPTIONS without ACRM: an actual request",
+      .origins = "P:" O, .methods = "P:PUT", .method = "OPTIONS",
+      .origin = O,
+      .result = AC_OK, .origin_allowed = 1, .method_allowed = 1, .acao = O,
+      .vary = VA },
+    { .name = "lowercase options with ACRM is not a preflight",
+      .origins = "P:" O, .method = "options", .origin = O, .acrm = "GET",
+      .result = AC_OK, .origin_allowed = 1, .method_allowed = 0, .acao = O,
+      .vary = VA },
+    { .name = "empty origin set allows nothing",
+      .method = "GET", .origin = O,
+      .result = AC_NO, .method_allowed = 1,
+      .reason = "origin 'https://app.example' is not allowed", .vary = VA },
+};
+
+static void test_verdicts(apr_pool_t *p)
+{
+    apr_size_t i;
+
+    for (i = 0; i < UNIT_COUNT(verdict_cases); i++) {
+        const struct verdict_case *t = &verdict_cases[i];
+        cors_policy pol;
+        cors_request req;
+        cors_verdict v;
+
+        memset(&pol, 0, sizeof(pol));
+        pol.origins = t->origins ? make_origins(p, t->origins)
+                                 : cors_origins_make(p, 0, NULL, posix_match);
+        pol.methods = make_list(p, t->methods ? t->methods
+                                              : "P:GET HEAD POST");
+        pol.allow_headers = make_list(p, t->allow_headers ? t->allow_headers
+                                                          : "P:");
+        pol.expose_headers = t->expose ? make_list(p, t->expose) : NULL;
+        pol.credentials = t->credentials;
+        pol.max_age = t->max_age;
+        pol.private_network = t->private_network;
+
+        req.method = t->method;
+        req.origin = t->origin;
+        req.request_method = t->acrm;
+        req.request_headers = t->acrh;
+        req.request_private = t->acrpn;
+
+        memset(&v, 0x5a, sizeof(v)); /* cors_decide must set every field */
+        cors_decide(p, &pol, &req, &v);
+
+        UNIT_ROW("verdict %lu: %s", (unsigned long)i, t->name);
+        CHECK_STR(cors_result_name(v.result), cors_result_name(t->result));
+        CHECK_INT(v.result, t->result);
+        CHECK_INT(v.preflight, t->preflight);
+        CHECK_INT(cors_is_preflight(&req) != 0, t->preflight);
+        CHECK_STR(v.reason, t->reason);
+        CHECK_INT(v.origin_allowed, t->origin_allowed);
+        CHECK_INT(v.method_allowed, t->method_allowed);
+        CHECK_INT(v.credentials_dropped, t->credentials_dropped);
+        CHECK_STR(v.allow_origin, t->acao);
+        CHECK_STR(v.allow_credentials, t->acac);
+        CHECK_STR(v.allow_methods, t->acam);
+        CHECK_STR(v.allow_headers, t->acah);
+        CHECK_STR(v.max_age, t->max_age_out);
+        CHECK_STR(v.allow_private_network, t->acapn);
+        CHECK_STR(v.expose_headers, t->aceh);
+        CHECK_INT(v.expose_response_names, t->expose_names);
+        CHECK_STR(v.vary, t->vary);
+
+        /* SPEC 4.1/4.2: a denial carries no Access-Control-* header
+         * (except the credential-less '*' of 4.2 on actual requests). */
+        if (v.result == CORS_RESULT_PREFLIGHT_DENIED) {
+            CHECK(!v.allow_origin && !v.allow_credentials && !v.allow_methods
+                  && !v.allow_headers && !v.max_age
+                  && !v.allow_private_network && !v.expose_headers);
+        }
+        if (v.result == CORS_RESULT_ACTUAL_DENIED && v.allow_origin) {
+            CHECK_STR(v.allow_origin, "*");
+        }
+        /* A reason, when there is one, names request values only. */
+        if (v.reason && t->origins && strstr(t->origins, O)
+            && t->origin && !strstr(t->origin, "app.example")) {
+            CHECK(strstr(v.reason, "app.example") == NULL);
+        }
+    }
+}
+
+/* ------------------------------------------------------------------ */
+/* Small functions                                                      */
+
+static void test_result_names(void)
+{
+    static const struct {
+        cors_result r;
+        const char *name;
+    } rows[] = {
+        { CORS_RESULT_NONE, "none" },
+        { CORS_RESULT_PREFLIGHT_OK, "preflight-ok" },
+        { CORS_RESULT_PREFLIGHT_DENIED, "preflight-denied" },
+        { CORS_RESULT_ACTUAL_OK, "actual-ok" },
+        { CORS_RESULT_ACTUAL_DENIED, "actual-denied" },
+    };
+    apr_size_t i;
+
+    for (i = 0; i < UNIT_COUNT(rows); i++) {
+        UNIT_ROW("cors_result_name(%d)", (int)rows[i].r);
+        CHECK_STR(cors_result_name(rows[i].r), rows[i].name);
+    }
+}
+
+static void test_safelisted_methods(void)
+{
+    static const struct {
+        const char *m;
+        int want;
+    } rows[] = {
+        { "GET", 1 },     { "HEAD", 1 },  { "POST", 1 },   { "get", 0 },
+        { "PUT", 0 },     { "DELETE", 0 }, { "OPTIONS", 0 }, { "PATCH", 0 },
+        { "GETX", 0 },    { "", 0 },
+    };
+    apr_size_t i;
+
+    for (i = 0; i < UNIT_COUNT(rows); i++) {
+        UNIT_ROW("cors_method_safelisted(\"%s\")", rows[i].m);
+        CHECK_INT(cors_method_safelisted(rows[i].m) != 0, rows[i].want);
+    }
+}
+
+static void test_is_preflight(void)
+{
+    static const struct {
+        const char *method, *origin, *acrm;
+        int want;
+    } rows[] = {
+        { "OPTIONS", O, "GET", 1 },
+        { "OPTIONS", O, "", 1 },
+        { "OPTIONS", "", "PUT", 1 },
+        { "OPTIONS", O, NULL, 0 },
+        { "OPTIONS", NULL, "GET", 0 },
+        { "GET", O, "GET", 0 },
+        { "options", O, "GET", 0 },
+        { "POST", O, NULL, 0 },
+    };
+    apr_size_t i;
+
+    for (i = 0; i < UNIT_COUNT(rows); i++) {
+        cors_request req;
+        memset(&req, 0, sizeof(req));
+        req.method = rows[i].method;
+        req.origin = rows[i].origin;
+        req.request_method = rows[i].acrm;
+        UNIT_ROW("cors_is_preflight row %lu", (unsigned long)i);
+        CHECK_INT(cors_is_preflight(&req) != 0, rows[i].want);
+    }
+}
+
+/* The request parser gates regexes, and reasons stay bounded. */
+static void test_gate_and_bounds(apr_pool_t *p)
+{
+    cors_policy pol;
+    cors_request req;
+    cors_verdict v;
+    char *longo;
+    int before;
+
+    memset(&pol, 0, sizeof(pol));
+    pol.origins = make_origins(p, "P:re:.*");
+    pol.methods = make_list(p, "P:GET HEAD POST");
+    pol.allow_headers = make_list(p, "P:");
+    memset(&req, 0, sizeof(req));
+
+    UNIT_ROW("a malformed origin never reaches a regex");
+    req.method = "GET";
+    req.origin = "https://a.example/evil";
+    before = regex_calls;
+    cors_decide(p, &pol, &req, &v);
+    CHECK_INT(v.result, CORS_RESULT_ACTUAL_DENIED);
+    CHECK_INT(regex_calls, before);
+    CHECK_NULL(v.allow_origin);
+
+    UNIT_ROW("a well-formed origin does");
+    req.origin = "https://a.example";
+    before = regex_calls;
+    cors_decide(p, &pol, &req, &v);
+    CHECK_INT(v.result, CORS_RESULT_ACTUAL_OK);
+    CHECK(regex_calls > before);
+
+    UNIT_ROW("a long Origin is quoted, bounded, in the reason");
+    longo = apr_palloc(p, 1001);
+    memset(longo, 'a', 1000);
+    memcpy(longo, "https://", 8);
+    longo[1000] = '\0';
+    req.method = "OPTIONS";
+    req.origin = longo;
+    req.request_method = "GET";
+    cors_decide(p, &pol, &req, &v);
+    CHECK_INT(v.result, CORS_RESULT_PREFLIGHT_DENIED);
+    CHECK_STR(v.reason,
+              apr_psprintf(p, "origin '%s...' is malformed: it is longer "
+                              "than 512 bytes",
+                           apr_pstrndup(p, longo, CORS_QUOTE_MAX)));
+
+    UNIT_ROW("a header name with a newline is escaped in the reason");
+    req.origin = "https://a.example";
+    req.request_headers = "x-a\nx-b";
+    cors_decide(p, &pol, &req, &v);
+    CHECK_INT(v.result, CORS_RESULT_PREFLIGHT_DENIED);
+    CHECK_STR(v.reason, "Access-Control-Request-Headers item 'x-a\\x0ax-b' "
+                        "is not a header name");
+    CHECK(v.reason && !strchr(v.reason, '\n'));
+}
+
+int main(void)
+{
+    apr_pool_t *p;
+
+    if (apr_initialize() != APR_SUCCESS
+        || apr_pool_create(&p, NULL) != APR_SUCCESS) {
+        fprintf(stderr, "apr init failed\n");
+        return 2;
+    }
+    cors_origin_init(p);
+
+    test_verdicts(p);
+    test_result_names();
+    test_safelisted_methods();
+    test_is_preflight();
+    test_gate_and_bounds(p);
+    apr_pool_destroy(p);
+    apr_terminate();
+    return unit_done("test_policy");
+}

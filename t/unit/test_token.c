@@ -1,0 +1,342 @@
+/* Licensed under the Apache License, Version 2.0 (the "License"); you may
+ * not use this file except in compliance with the License.  You may obtain
+ * a copy of the License at http://www.apache.org/licenses/LICENSE-2.0
+ */
+
+/*
+ * Unit tests for cors_token: tchar / token, lowercase, quote, the
+ * Access-Control-Request-Headers splitter and join (SPEC 2, 4.1, 4.3).
+ */
+
+#include "cors_token.h"
+#include "unit.h"
+
+#include "apr_general.h"
+#include "apr_strings.h"
+
+#include <stdlib.h>
+
+/* ------------------------------------------------------------------ */
+/* cors_is_token / cors_is_tchar                                        */
+
+struct token_case {
+    const char *in;
+    apr_size_t len; /* 0 with in != "": use strlen */
+    int want;
+};
+
+static const struct token_case token_cases[] = {
+    /* every tchar class */
+    { "!", 0, 1 },  { "#", 0, 1 },  { "$", 0, 1 },  { "%", 0, 1 },
+    { "&", 0, 1 },  { "'", 0, 1 },  { "*", 0, 1 },  { "+", 0, 1 },
+    { "-", 0, 1 },  { ".", 0, 1 },  { "^", 0, 1 },  { "_", 0, 1 },
+    { "`", 0, 1 },  { "|", 0, 1 },  { "~", 0, 1 },  { "0", 0, 1 },
+    { "9", 0, 1 },  { "a", 0, 1 },  { "z", 0, 1 },  { "A", 0, 1 },
+    { "Z", 0, 1 },
+    { "GET", 0, 1 },
+    { "X-Custom-Header", 0, 1 },
+    { "M-SEARCH", 0, 1 },
+    { "content-type", 0, 1 },
+    /* separators and other non-tchar bytes */
+    { " ", 0, 0 },  { "\t", 0, 0 }, { "(", 0, 0 },  { ")", 0, 0 },
+    { ",", 0, 0 },  { "/", 0, 0 },  { ":", 0, 0 },  { ";", 0, 0 },
+    { "<", 0, 0 },  { "=", 0, 0 },  { ">", 0, 0 },  { "?", 0, 0 },
+    { "@", 0, 0 },  { "[", 0, 0 },  { "\\", 0, 0 }, { "]", 0, 0 },
+    { "{", 0, 0 },  { "}", 0, 0 },  { "\"", 0, 0 }, { "\x7f", 0, 0 },
+    { "\x80", 0, 0 }, { "\xff", 0, 0 }, { "\x01", 0, 0 },
+    { "x y", 0, 0 },
+    { "GET,", 0, 0 },
+    { "a:b", 0, 0 },
+    { "caf\xc3\xa9", 0, 0 },
+    /* empty */
+    { "", 0, 0 },
+    /* len counts: only the prefix is judged */
+    { "GET PUT", 3, 1 },
+    { "GET PUT", 4, 0 },
+};
+
+static void test_is_token(void)
+{
+    apr_size_t i;
+    int c, n_tchar = 0;
+
+    for (i = 0; i < UNIT_COUNT(token_cases); i++) {
+        const struct token_case *t = &token_cases[i];
+        apr_size_t len = t->len ? t->len : strlen(t->in);
+        UNIT_ROW("cors_is_token row %lu", (unsigned long)i);
+        CHECK_INT(cors_is_token(t->in, len) != 0, t->want);
+    }
+
+    /* cors_is_tchar over all 256 bytes agrees with RFC 9110. */
+    UNIT_ROW("cors_is_tchar 0..255");
+    for (c = 0; c < 256; c++) {
+        int want = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z')
+                   || (c >= 'A' && c <= 'Z')
+                   || (c && strchr("!#$%&'*+-.^_`|~", c) != NULL);
+        if ((cors_is_tchar((unsigned char)c) != 0) != want) {
+            UNIT_ROW("cors_is_tchar(0x%02x)", c);
+            CHECK_INT(cors_is_tchar((unsigned char)c) != 0, want);
+        }
+        n_tchar += want;
+    }
+    UNIT_ROW("tchar count");
+    CHECK_INT(n_tchar, 15 + 10 + 26 + 26);
+}
+
+/* ------------------------------------------------------------------ */
+/* cors_lowercase                                                       */
+
+struct lower_case {
+    const char *in;
+    apr_size_t len;
+    const char *want;
+};
+
+static const struct lower_case lower_cases[] = {
+    { "X-Custom", 8, "x-custom" },
+    { "ABC-def", 3, "abc" },
+    { "already", 7, "already" },
+    { "", 0, "" },
+    { "MiXeD_123~", 10, "mixed_123~" },
+    { "HTTPS://A.Example.COM", 21, "https://a.example.com" },
+};
+
+static void test_lowercase(apr_pool_t *p)
+{
+    apr_size_t i;
+
+    for (i = 0; i < UNIT_COUNT(lower_cases); i++) {
+        UNIT_ROW("cors_lowercase(\"%s\", %lu)", lower_cases[i].in,
+                 (unsigned long)lower_cases[i].len);
+        CHECK_STR(cors_lowercase(p, lower_cases[i].in, lower_cases[i].len),
+                  lower_cases[i].want);
+    }
+}
+
+/* ------------------------------------------------------------------ */
+/* cors_quote                                                           */
+
+struct quote_case {
+    const char *in;
+    const char *want;
+};
+
+static const struct quote_case quote_cases[] = {
+    { "", "" },
+    { "plain", "plain" },
+    { "with space", "with space" },
+    { "a\tb", "a\\x09b" },
+    { "cr\r\nlf", "cr\\x0d\\x0alf" },
+    { "\x01", "\\x01" },
+    { "\x1f", "\\x1f" },
+    { "del\x7f", "del\\x7f" },
+    { "\x80\xff", "\\x80\\xff" },
+    { "back\\slash", "back\\x5cslash" },
+    { "'quote'", "'quote'" },
+    { "~!", "~!" },
+};
+
+static void test_quote(apr_pool_t *p)
+{
+    apr_size_t i;
+    char *buf, *want;
+
+    for (i = 0; i < UNIT_COUNT(quote_cases); i++) {
+        UNIT_ROW("cors_quote row %lu", (unsigned long)i);
+        CHECK_STR(cors_quote(p, quote_cases[i].in), quote_cases[i].want);
+    }
+
+    /* Exactly CORS_QUOTE_MAX bytes: kept whole, no "...". */
+    buf = apr_palloc(p, CORS_QUOTE_MAX + 2);
+    memset(buf, 'a', CORS_QUOTE_MAX);
+    buf[CORS_QUOTE_MAX] = '\0';
+    UNIT_ROW("cors_quote %d bytes", CORS_QUOTE_MAX);
+    CHECK_STR(cors_quote(p, buf), buf);
+
+    /* One more: cut after CORS_QUOTE_MAX input bytes, then "...". */
+    buf[CORS_QUOTE_MAX] = 'b';
+    buf[CORS_QUOTE_MAX + 1] = '\0';
+    want = apr_pstrcat(p, apr_pstrndup(p, buf, CORS_QUOTE_MAX), "...", NULL);
+    UNIT_ROW("cors_quote %d bytes", CORS_QUOTE_MAX + 1);
+    CHECK_STR(cors_quote(p, buf), want);
+
+    /* Control bytes near the cut: every kept byte escaped, count is of
+     * input bytes. */
+    buf = apr_palloc(p, 1001);
+    memset(buf, '\x01', 1000);
+    buf[1000] = '\0';
+    {
+        char *w = apr_palloc(p, CORS_QUOTE_MAX * 4 + 4), *o = w;
+        int k;
+        for (k = 0; k < CORS_QUOTE_MAX; k++) {
+            memcpy(o, "\\x01", 4);
+            o += 4;
+        }
+        memcpy(o, "...", 4);
+        UNIT_ROW("cors_quote 1000 control bytes");
+        CHECK_STR(cors_quote(p, buf), w);
+    }
+}
+
+/* ------------------------------------------------------------------ */
+/* cors_split_header_names                                              */
+
+struct split_case {
+    const char *in;
+    const char *err;  /* expected reason, NULL for success */
+    int n;            /* expected count on success */
+    const char *names[4];
+};
+
+#define EMPTY_ITEM "Access-Control-Request-Headers has an empty item"
+
+static const struct split_case split_cases[] = {
+    { "", NULL, 0, { NULL } },
+    { "  ", NULL, 0, { NULL } },
+    { "\t \t", NULL, 0, { NULL } },
+    { "X-A, x-b,X-C", NULL, 3, { "x-a", "x-b", "x-c" } },
+    { "content-type", NULL, 1, { "content-type" } },
+    { "  Content-Type  ", NULL, 1, { "content-type" } },
+    { "\tx-a\t,\tx-b\t", NULL, 2, { "x-a", "x-b" } },
+    { " a ,  b\t,\tc ", NULL, 3, { "a", "b", "c" } },
+    { "Authorization,X-Requested-With", NULL, 2,
+      { "authorization", "x-requested-with" } },
+    { "a,a", NULL, 2, { "a", "a" } },
+    { "a,,b", EMPTY_ITEM, 0, { NULL } },
+    { "a,", EMPTY_ITEM, 0, { NULL } },
+    { ",a", EMPTY_ITEM, 0, { NULL } },
+    { ",", EMPTY_ITEM, 0, { NULL } },
+    { "a, ,b", EMPTY_ITEM, 0, { NULL } },
+    { "a,\t", EMPTY_ITEM, 0, { NULL } },
+    { "x y",
+      "Access-Control-Request-Headers item 'x y' is not a header name", 0,
+      { NULL } },
+    { "a, b:c",
+      "Access-Control-Request-Headers item 'b:c' is not a header name", 0,
+      { NULL } },
+    { "x-a, x\x01y",
+      "Access-Control-Request-Headers item 'x\\x01y' is not a header name",
+      0, { NULL } },
+    { "x-a;x-b",
+      "Access-Control-Request-Headers item 'x-a;x-b' is not a header name",
+      0, { NULL } },
+    { "\"x-a\"",
+      "Access-Control-Request-Headers item '\"x-a\"' is not a header name",
+      0, { NULL } },
+};
+
+static void test_split(apr_pool_t *p)
+{
+    apr_size_t i;
+    int k;
+
+    for (i = 0; i < UNIT_COUNT(split_cases); i++) {
+        const struct split_case *t = &split_cases[i];
+        apr_array_header_t *names = NULL;
+        const char *err = cors_split_header_names(p, t->in, &names);
+
+        UNIT_ROW("cors_split_header_names(\"%s\")", t->in);
+        CHECK_STR(err, t->err);
+        if (t->err) {
+            continue;
+        }
+        if (!CHECK_NOT_NULL(names)) {
+            continue;
+        }
+        if (!CHECK_INT(names->nelts, t->n)) {
+            continue;
+        }
+        for (k = 0; k < t->n; k++) {
+            CHECK_STR(APR_ARRAY_IDX(names, k, const char *), t->names[k]);
+        }
+    }
+}
+
+/* 10,000 names: all split, all lowercase, in order. */
+static void test_split_many(apr_pool_t *p)
+{
+    enum { N = 10000 };
+    char *buf = apr_palloc(p, (apr_size_t)N * 16), *o = buf;
+    apr_array_header_t *names = NULL;
+    const char *err;
+    int k, bad = 0;
+
+    for (k = 0; k < N; k++) {
+        o += sprintf(o, "%sX-Name-%d", k ? ", " : "", k);
+    }
+    err = cors_split_header_names(p, buf, &names);
+    UNIT_ROW("10,000 names");
+    CHECK_NULL(err);
+    if (!CHECK_NOT_NULL(names) || !CHECK_INT(names->nelts, N)) {
+        return;
+    }
+    for (k = 0; k < N; k++) {
+        char want[32];
+        snprintf(want, sizeof(want), "x-name-%d", k);
+        if (strcmp(APR_ARRAY_IDX(names, k, const char *), want) != 0) {
+            UNIT_ROW("10,000 names, item %d", k);
+            CHECK_STR(APR_ARRAY_IDX(names, k, const char *), want);
+            bad++;
+            if (bad > 5) {
+                break;
+            }
+        }
+    }
+    UNIT_ROW("10,000 names");
+    CHECK_INT(bad, 0);
+    /* and the join of them round-trips */
+    CHECK_INT(strlen(cors_join(p, names)), strlen(buf));
+    CHECK_STR(cors_join(p, names), cors_lowercase(p, buf, strlen(buf)));
+}
+
+/* ------------------------------------------------------------------ */
+/* cors_join                                                            */
+
+struct join_case {
+    int n;
+    const char *items[4];
+    const char *want;
+};
+
+static const struct join_case join_cases[] = {
+    { 0, { NULL }, "" },
+    { 1, { "GET" }, "GET" },
+    { 2, { "GET", "PUT" }, "GET, PUT" },
+    { 3, { "x-a", "x-b", "x-c" }, "x-a, x-b, x-c" },
+    { 2, { "", "a" }, ", a" },
+};
+
+static void test_join(apr_pool_t *p)
+{
+    apr_size_t i;
+    int k;
+
+    for (i = 0; i < UNIT_COUNT(join_cases); i++) {
+        apr_array_header_t *a = apr_array_make(p, 1, sizeof(const char *));
+        for (k = 0; k < join_cases[i].n; k++) {
+            APR_ARRAY_PUSH(a, const char *) = join_cases[i].items[k];
+        }
+        UNIT_ROW("cors_join row %lu", (unsigned long)i);
+        CHECK_STR(cors_join(p, a), join_cases[i].want);
+    }
+}
+
+int main(void)
+{
+    apr_pool_t *p;
+
+    if (apr_initialize() != APR_SUCCESS
+        || apr_pool_create(&p, NULL) != APR_SUCCESS) {
+        fprintf(stderr, "apr init failed\n");
+        return 2;
+    }
+    test_is_token();
+    test_lowercase(p);
+    test_quote(p);
+    test_split(p);
+    test_split_many(p);
+    test_join(p);
+    apr_pool_destroy(p);
+    apr_terminate();
+    return unit_done("test_token");
+}
