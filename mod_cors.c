@@ -94,6 +94,7 @@ static ap_filter_rec_t *cors_late_filter_handle;
 typedef struct {
     const cors_dir_conf *conf; /* the governing configuration */
     cors_verdict v;            /* what cors_decide() said (or the refusal) */
+    const char *allow;         /* Allow of CORSRejectDisallowed's 405 */
 } cors_state;
 
 /* -------------------------------------------------------------------- */
@@ -941,14 +942,39 @@ static void cors_write(request_rec *r, const cors_state *st)
     if (v->vary) {
         cors_vary_merge(r, v->vary);
     }
+    if (st->allow) {
+        apr_table_setn(r->headers_out, "Allow", st->allow);
+    }
     apr_table_setn(r->subprocess_env, "CORS_RESULT",
                    cors_result_name(v->result));
+}
+
+/* Drop every Access-Control-* value of a verdict; Vary stays. */
+static void cors_silence(cors_verdict *v)
+{
+    v->allow_origin = v->allow_credentials = v->allow_methods = NULL;
+    v->allow_headers = v->max_age = v->allow_private_network = NULL;
+    v->expose_headers = NULL;
+    v->expose_response_names = 0;
 }
 
 /* Both filters: write on the first brigade, then step aside. */
 static apr_status_t cors_out_filter(ap_filter_t *f, apr_bucket_brigade *bb)
 {
-    cors_write(f->r, f->ctx);
+    const cors_state *st = f->ctx;
+
+    if (st->v.preflight && st->conf->passthrough != 1) {
+        /* A preflight that Apache refused before the module could answer
+         * it (Require ip, or authentication with CORSPreflightBypassAuth
+         * Off): browsers fail it whatever it carries, so it carries no
+         * Access-Control-* header, only Vary. */
+        cors_state quiet = *st;
+        cors_silence(&quiet.v);
+        cors_write(f->r, &quiet);
+    }
+    else {
+        cors_write(f->r, st);
+    }
     ap_remove_output_filter(f);
     return ap_pass_brigade(f->next, bb);
 }
@@ -1008,7 +1034,12 @@ static int cors_same_origin(request_rec *r, const char *origin)
     return strcmp(self.key, theirs.key) == 0;
 }
 
-/* The Allow header of CORSRejectDisallowed's 405. */
+/*
+ * The Allow header of CORSRejectDisallowed's 405: GET, HEAD, POST, OPTIONS
+ * and the configured methods.  ap_send_error_response() writes its own Allow
+ * (from r->allowed, with TRACE) after the hook returns, so the CORS filter,
+ * which runs on the error response, sets this one.
+ */
 static const char *cors_allow_header(request_rec *r, const cors_list *methods)
 {
     apr_array_header_t *all = apr_array_make(r->pool, 8, sizeof(const char *));
@@ -1028,15 +1059,19 @@ static const char *cors_allow_header(request_rec *r, const cors_list *methods)
     return cors_join(r->pool, all);
 }
 
-/* CORSRejectDisallowed: a refusal keeps Vary and drops the rest. */
+/*
+ * CORSRejectDisallowed: the request is refused (403 drops the CORS headers;
+ * a 405 to an allowed origin keeps them, like any other error response).
+ */
 static int cors_refuse(request_rec *r, cors_state *st, int status,
                        const char *reason)
 {
     cors_verdict *v = &st->v;
 
     v->result = CORS_RESULT_ACTUAL_DENIED;
-    v->allow_origin = v->allow_credentials = v->expose_headers = NULL;
-    v->expose_response_names = 0;
+    if (status == HTTP_FORBIDDEN) {
+        cors_silence(v);
+    }
     if (!v->reason) {
         v->reason = reason;
     }
@@ -1066,9 +1101,9 @@ static int cors_fixups(request_rec *r)
         return cors_answer_preflight(r, st);
     }
 
-    /* Only the request the client sent: an ErrorDocument redirect of our
-     * own 403 must not be refused again. */
-    if (st->conf->reject != 1 || r->prev) {
+    /* Only the request the client sent (an ErrorDocument redirect of our
+     * own 403 must not be refused again), and never a plain OPTIONS. */
+    if (st->conf->reject != 1 || r->prev || r->method_number == M_OPTIONS) {
         return DECLINED;
     }
     origin = apr_table_get(r->headers_in, "Origin");
@@ -1081,8 +1116,7 @@ static int cors_fixups(request_rec *r)
     if (!st->v.method_allowed) {
         cors_policy pol;
         cors_policy_of(st->conf, &pol);
-        apr_table_setn(r->err_headers_out, "Allow",
-                       cors_allow_header(r, pol.methods));
+        st->allow = cors_allow_header(r, pol.methods);
         return cors_refuse(r, st, HTTP_METHOD_NOT_ALLOWED,
                            apr_psprintf(r->pool, "method '%s' is not allowed",
                                         cors_quote(r->pool, r->method)));

@@ -513,7 +513,10 @@ const char *cors_regex_unescaped_dot(const char *regex)
                 s++; /* "[]...]": the first ']' is literal */
             }
         }
-        else if (*s == '.') {
+        else if (*s == '.' && s > regex && apr_isalnum((unsigned char)s[-1])
+                 && apr_isalnum((unsigned char)s[1])) {
+            /* "app.example": meant as a literal dot.  ".*" and ".+" are
+             * meant as wildcards and are left alone. */
             return s;
         }
     }

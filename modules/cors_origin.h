@@ -113,8 +113,9 @@ cors_origins *cors_origins_rebase(apr_pool_t *p, cors_origins *add,
  */
 const char *cors_origin_credential_risk(const cors_origin *o);
 
-/* The first '.' of a regex that matches any character (not escaped, not in
- * a bracket expression), or NULL.  For start-up warnings. */
+/* The first '.' of a regex that matches any character where a literal dot
+ * was surely meant (unescaped, outside a bracket expression, between two
+ * letters or digits, as in "app.example"), or NULL.  For start-up warnings. */
 const char *cors_regex_unescaped_dot(const char *regex);
 
 /* Add (or, with remove, take out) one parsed CORSAllowOrigin item. */

@@ -1,0 +1,242 @@
+# SPEC §1/§2/§3 configuration errors: `httpd -t` on a small generated
+# configuration (the MPM, mod_cors, and the block under test) must fail
+# with "Syntax error on line N of FILE:" and the exact message, naming the
+# directive, the value and why.  Valid blocks must pass, in every context.
+use strict;
+use warnings;
+use FindBin;
+use lib "$FindBin::Bin/lib";
+use Apache::Test qw(-withtestmore);
+use File::Temp qw(tempdir);
+use File::Spec::Functions qw(catfile);
+use CorsTest;
+
+cors_plan();
+
+my $cfg   = CorsTest::config();
+my $httpd = $cfg->{vars}->{httpd};
+my $t_dir = $cfg->{vars}->{t_dir};
+my $so    = $cfg->{modules}->{'mod_cors.c'};
+my ($mpm) = grep { defined }
+    map { $cfg->{modules}->{"mod_mpm_$_.c"} } qw(event worker prefork);
+die "no MPM module found in the test configuration\n" unless $mpm;
+
+my $dir = tempdir(CLEANUP => 1);
+my $n = 0;
+
+my @head = (
+    qq{LoadModule } . ($mpm =~ /mpm_(\w+)\.so$/ ? "mpm_$1_module" : 'mpm_event_module') . qq{ "$mpm"},
+    qq{LoadModule cors_module "$so"},
+    qq{ServerName localhost},
+    qq{ErrorLog "$dir/error_log"},
+    qq{PidFile "$dir/httpd.pid"},
+);
+
+# httpd -t on HEAD + BLOCK; returns (exit code, output, file, first block line)
+sub check_conf {
+    my @block = @_;
+    my $file = catfile($dir, 'case' . ++$n . '.conf');
+    open my $fh, '>', $file or die "cannot write $file: $!";
+    print $fh "$_\n" for @head, @block;
+    close $fh;
+    unlink "$dir/error_log";
+    my $out = `'$httpd' -t -d '$t_dir' -f '$file' 2>&1`;
+    my $rc = $? >> 8;
+    if (open my $el, '<', "$dir/error_log") { local $/; $out .= <$el> // '' }
+    return ($rc, $out, $file, scalar(@head) + 1);
+}
+
+# bad(NAME, MESSAGE (string: exact line; Regexp: prefix), BAD_LINE_INDEX, BLOCK...)
+sub bad {
+    my ($name, $msg, $idx, @block) = @_;
+    local $Test::Builder::Level = $Test::Builder::Level + 1;
+    my ($rc, $out, $file, $first) = check_conf(@block);
+    my $line = $first + $idx;
+    isnt($rc, 0, "$name: httpd -t fails");
+    my $re = ref $msg ? qr/Syntax error on line $line of \Q$file\E:\n$msg/
+                      : qr/Syntax error on line $line of \Q$file\E:\n\Q$msg\E\n/;
+    like($out, $re, "$name: line $line, message") or diag("block:\n  " . join("\n  ", @block));
+}
+
+sub good {
+    my ($name, @block) = @_;
+    local $Test::Builder::Level = $Test::Builder::Level + 1;
+    my ($rc, $out) = check_conf(@block);
+    is($rc, 0, "$name: httpd -t passes") or diag($out);
+    return $out;
+}
+
+my $loc = sub { ('<Location /x>', @_, '</Location>') };
+
+# --- the harness itself --------------------------------------------------------
+good('empty configuration');
+good('a sane policy', $loc->('CORSEngine On', 'CORSAllowOrigin https://a.example'));
+
+# --- CORSAllowOrigin -------------------------------------------------------------
+my %origin_err = (
+    'https://a.example/x'      => 'it has a path',
+    'https://a.example/'       => 'it has a path',
+    'https://a.example/x/y'    => 'it has a path',
+    'https://a.example?q=1'    => 'it has a query',
+    'https://a.example#frag'   => 'it has a fragment',
+    'https://user@a.example'   => 'it has userinfo',
+    'https://u:p@a.example'    => 'it has userinfo',
+    'file:///x'                => 'the scheme must be http or https',
+    'ftp://a.example'          => 'the scheme must be http or https',
+    'ws://a.example'           => 'the scheme must be http or https',
+    'https://'                 => 'the host is empty',
+    'https://:8443'            => 'the host is empty',
+    'https://a.example:0'      => 'the port must be a number from 1 to 65535',
+    'https://a.example:70000'  => 'the port must be a number from 1 to 65535',
+    'https://a.example:65536'  => 'the port must be a number from 1 to 65535',
+    'https://a.example:abc'    => 'the port must be a number from 1 to 65535',
+    'https://a.example:'       => 'the port must be a number from 1 to 65535',
+    'a.example'                => 'it has no scheme (write https://host)',
+);
+for my $v (sort keys %origin_err) {
+    bad("origin $v", "CORSAllowOrigin: '$v' is not an origin: $origin_err{$v}", 0,
+        "CORSAllowOrigin $v");
+}
+# the bad one among good ones, in a section, with an edit
+bad('origin in a list', "CORSAllowOrigin: 'https://b.example/' is not an origin: it has a path", 1,
+    $loc->('CORSAllowOrigin https://a.example https://b.example/ https://c.example'));
+bad('origin edit', "CORSAllowOrigin: 'https://b.example/x' is not an origin: it has a path", 1,
+    $loc->('CORSAllowOrigin +https://b.example/x'));
+
+# wildcard patterns
+for my $v ('https://*example.com', 'https://a.*.example.com', 'https://*', 'https://ex*.com',
+           'https://*.com') {
+    bad("wildcard $v", qr/CORSAllowOrigin: '\Q$v\E' [^\n]+\n/, 0, "CORSAllowOrigin $v");
+}
+SKIP: {
+    my $psl = `ldd '$so' 2>/dev/null` =~ /libpsl/;
+    skip 'mod_cors is not linked with libpsl (no libpsl-dev at build time)', 4
+        unless $psl || -e '/usr/include/libpsl.h';
+    for my $v ('https://*.co.uk', 'https://*.github.io') {
+        bad("public suffix $v", qr/CORSAllowOrigin: '\Q$v\E' [^\n]+\n/, 0, "CORSAllowOrigin $v");
+    }
+}
+good('valid origin forms',
+     $loc->('CORSAllowOrigin https://a.example http://a.example:8080 HTTPS://B.Example:443',
+            'CORSAllowOrigin https://*.example.com http://localhost:* https://*.example.net:*',
+            'CORSAllowOrigin http://[::1]:8080 https://[2001:db8::1] null',
+            'CORSAllowOrigin https://a.example,https://c.example, https://d.example'));
+good('origin *', $loc->('CORSAllowOrigin *'));
+good('origin edits', $loc->('CORSAllowOrigin +https://a.example -https://b.example'));
+
+# --- * and credentials in one section ---------------------------------------------
+bad('* then credentials', "CORSAllowCredentials: On cannot be used with CORSAllowOrigin '*' in the same section",
+    2, $loc->('CORSAllowOrigin *', 'CORSAllowCredentials On'));
+bad('credentials then *', "CORSAllowOrigin: '*' cannot be used with CORSAllowCredentials On in the same section",
+    2, $loc->('CORSAllowCredentials On', 'CORSAllowOrigin https://a.example *'));
+bad('* then credentials, server config',
+    "CORSAllowCredentials: On cannot be used with CORSAllowOrigin '*' in the same section",
+    1, 'CORSAllowOrigin *', 'CORSAllowCredentials On');
+good('* and credentials in different sections',
+     'CORSAllowOrigin *', $loc->('CORSAllowCredentials On'));
+good('credentials Off with *', $loc->('CORSAllowOrigin *', 'CORSAllowCredentials Off'));
+good('null with credentials', $loc->('CORSAllowOrigin null', 'CORSAllowCredentials On'));
+good('a safe regex with credentials',
+     $loc->('CORSAllowOriginMatch https://[a-z]+\.example\.org', 'CORSAllowCredentials On'));
+for my $rx ('.*', 'https?://.*', 'https://.+', '.+\.invalid') {
+    my ($rc, $out) = check_conf($loc->("CORSAllowOriginMatch $rx", 'CORSAllowCredentials On'));
+    isnt($rc, 0, "regex '$rx' matching a canary origin, with credentials: refused");
+    like($out, qr/Syntax error on line \d+ of [^\n]*:\nCORSAllow(?:Credentials|OriginMatch)[^\n]*\n/,
+         "regex '$rx' with credentials: message names the directive");
+}
+
+# --- mixing plain items and edits --------------------------------------------------
+my %what = (CORSAllowOrigin => 'origins', CORSAllowMethods => 'methods',
+            CORSAllowHeaders => 'header names', CORSExposeHeaders => 'header names');
+my %items = (CORSAllowOrigin => ['https://a.example', '+https://b.example'],
+             CORSAllowMethods => ['GET', '+PUT'],
+             CORSAllowHeaders => ['X-A', '-X-B'],
+             CORSExposeHeaders => ['X-A', '+X-B']);
+for my $d (sort keys %what) {
+    my ($plain, $edit) = @{ $items{$d} };
+    my $msg = "$d: cannot mix plain $what{$d} and +/- edits in one section";
+    bad("$d mixed in one line", $msg, 1, $loc->("$d $plain $edit"));
+    bad("$d mixed in one line, edit first", $msg, 1, $loc->("$d $edit $plain"));
+    bad("$d mixed over two lines", $msg, 2, $loc->("$d $plain", "$d $edit"));
+    good("$d plain over two lines", $loc->("$d $plain", "$d " . ($plain =~ s/a/c/r)));
+    good("$d edits over two lines", $loc->("$d $edit", "$d " . ($edit =~ s/b/c/r)));
+}
+
+# --- empty lists -------------------------------------------------------------------
+bad('CORSAllowOrigin empty', 'CORSAllowOrigin needs at least one origin', 0, 'CORSAllowOrigin');
+bad('CORSAllowMethods empty', 'CORSAllowMethods needs at least one method', 0, 'CORSAllowMethods');
+bad('CORSAllowHeaders empty', 'CORSAllowHeaders needs at least one header name', 0, 'CORSAllowHeaders');
+bad('CORSExposeHeaders empty', 'CORSExposeHeaders needs at least one header name', 0, 'CORSExposeHeaders');
+bad('CORSAllowMethods only a comma', 'CORSAllowMethods needs at least one method', 0, 'CORSAllowMethods ,');
+bad('CORSAllowOrigin empty in a section', 'CORSAllowOrigin needs at least one origin', 1,
+    $loc->('CORSAllowOrigin'));
+
+# --- tokens ----------------------------------------------------------------------
+bad('method G@T', "CORSAllowMethods: 'G\@T' is not a method: only RFC 9110 token characters are allowed",
+    0, 'CORSAllowMethods GET G@T');
+bad('method G(T', "CORSAllowMethods: 'G(T' is not a method: only RFC 9110 token characters are allowed",
+    0, 'CORSAllowMethods G(T');
+bad('header "x bad"', "CORSAllowHeaders: 'x bad' is not a header name: only RFC 9110 token characters are allowed",
+    0, 'CORSAllowHeaders X-Good "x bad"');
+bad('header x:y', "CORSAllowHeaders: 'x:y' is not a header name: only RFC 9110 token characters are allowed",
+    0, 'CORSAllowHeaders x:y');
+bad('expose "x bad"', "CORSExposeHeaders: 'x bad' is not a header name: only RFC 9110 token characters are allowed",
+    0, 'CORSExposeHeaders "x bad"');
+bad('expose x/y', "CORSExposeHeaders: 'x/y' is not a header name: only RFC 9110 token characters are allowed",
+    0, 'CORSExposeHeaders x/y');
+good('token characters', $loc->(q{CORSAllowMethods GET M-SEARCH X_Y! a#b$c%d&e'f*g+h.i^j`k|l~m},
+                                 q{CORSAllowHeaders X-A x_b X.C}, q{CORSExposeHeaders X-A "X-Quoted"}));
+good('* lists', $loc->('CORSAllowMethods *', 'CORSAllowHeaders *', 'CORSExposeHeaders *'));
+good('* and Authorization', $loc->('CORSAllowHeaders * Authorization'));
+
+# --- CORSMaxAge ----------------------------------------------------------------------
+for my $v ('abc', '-1', '2147483648', '1.5', '10s', '99999999999999999999') {
+    bad("CORSMaxAge $v", "CORSMaxAge: '$v' is not a number of seconds from 0 to 2147483647, or Off",
+        0, "CORSMaxAge $v");
+}
+good("CORSMaxAge $_", "CORSMaxAge $_") for qw(0 600 86400 2147483647 Off);
+my $out = good('CORSMaxAge 100000', 'CORSMaxAge 100000');
+like($out, qr/CORSMaxAge/, 'CORSMaxAge 100000: a warning naming the directive');
+$out = good('CORSMaxAge 86400', 'CORSMaxAge 86400');
+unlike($out, qr/CORSMaxAge/, 'CORSMaxAge 86400: no warning');
+
+# --- CORSPreflightStatus -------------------------------------------------------------
+for my $v (qw(201 404 abc)) {
+    bad("CORSPreflightStatus $v", "CORSPreflightStatus: '$v' must be 200 or 204", 0,
+        "CORSPreflightStatus $v");
+}
+good('CORSPreflightStatus 200/204', 'CORSPreflightStatus 200', $loc->('CORSPreflightStatus 204'));
+
+# --- CORSAllowOriginMatch ---------------------------------------------------------------
+bad('regex x(', qr/CORSAllowOriginMatch: 'x\(' is not a valid regular expression/, 0,
+    'CORSAllowOriginMatch x(');
+bad('regex [a-', qr/CORSAllowOriginMatch: '\[a-' is not a valid regular expression/, 1,
+    $loc->('CORSAllowOriginMatch [a-'));
+
+# --- On/Off directives ---------------------------------------------------------------
+for my $d (qw(CORSEngine CORSAllowCredentials CORSAllowPrivateNetwork
+              CORSPreflightPassthrough CORSPreflightBypassAuth CORSRejectDisallowed)) {
+    bad("$d maybe", "$d must be On or Off", 0, "$d maybe");
+    good("$d On/Off", "$d Off", $loc->("$d On"));
+}
+
+# --- every directive in every context -----------------------------------------------
+my @all = ('CORSEngine On', 'CORSAllowOrigin https://a.example',
+           'CORSAllowOriginMatch https://[a-z]+\.example\.org', 'CORSAllowMethods GET PUT',
+           'CORSAllowHeaders X-A', 'CORSExposeHeaders X-B', 'CORSAllowCredentials On',
+           'CORSMaxAge 600', 'CORSAllowPrivateNetwork On', 'CORSPreflightStatus 200',
+           'CORSPreflightPassthrough Off', 'CORSPreflightBypassAuth On', 'CORSRejectDisallowed On');
+for my $ctx (['server config', '', ''],
+             ['<VirtualHost>', '<VirtualHost *:80>', '</VirtualHost>'],
+             ['<Directory>', "<Directory \"$dir\">", '</Directory>'],
+             ['<DirectoryMatch>', '<DirectoryMatch "^/srv/x">', '</DirectoryMatch>'],
+             ['<Location>', '<Location /x>', '</Location>'],
+             ['<LocationMatch>', '<LocationMatch "^/x">', '</LocationMatch>'],
+             ['<Files>', '<Files "x.json">', '</Files>'],
+             ['<FilesMatch>', '<FilesMatch "\.json$">', '</FilesMatch>'],
+             ['<If>', "<If \"%{REQUEST_URI} =~ m#^/x#\">", '</If>']) {
+    my ($name, $open, $close) = @$ctx;
+    good("every directive in $name", grep { length } $open, @all, $close);
+}
+
+done_testing();

@@ -1,0 +1,290 @@
+package CorsTest;
+
+# Helpers shared by the mod_cors .t files.
+#
+# Requests go over a raw socket (HTTP/1.1, Connection: close) so that the
+# tests see exactly what httpd sent: every header line in order, duplicates
+# included, and can send bytes LWP would refuse (control characters, two
+# Origin lines, `OPTIONS *`).
+
+use strict;
+use warnings;
+
+use Apache::Test ();
+use Apache::TestConfig ();
+use IO::Socket::INET ();
+use Time::HiRes qw(sleep);
+use File::Spec::Functions qw(catfile);
+use Test::More ();
+use Exporter 'import';
+
+our @EXPORT = qw(
+    req preflight hdrs hdr acx_names vary_tokens uid
+    calls_for error_log_mark error_log_since cors_result
+    main_port vhost_port t_logs docroot same_origin
+    APP EVIL PF_VARY config
+    cors_plan no_acx acao_is vary_ok refused_ok preflight_ok
+);
+
+use constant PF_VARY => qw(Origin Access-Control-Request-Method
+                           Access-Control-Request-Headers);
+
+# Skip the file visibly when mod_cors is not loaded (t/run turns any skip
+# into a failure).  Files use Test::More and done_testing().
+sub cors_plan {
+    unless (config()->{modules}->{'mod_cors.c'}) {
+        print "1..0 # skipped: mod_cors is not loaded (build .libs/mod_cors.so)\n";
+        exit 0;
+    }
+}
+
+# No Access-Control-* header at all.
+sub no_acx {
+    my ($res, $name) = @_;
+    local $Test::Builder::Level = $Test::Builder::Level + 1;
+    Test::More::is(join(', ', acx_names($res)), '', "$name: no Access-Control-* headers");
+}
+
+# Exactly one Access-Control-Allow-Origin line, with this value.
+sub acao_is {
+    my ($res, $value, $name) = @_;
+    local $Test::Builder::Level = $Test::Builder::Level + 1;
+    Test::More::is_deeply([hdrs($res, 'Access-Control-Allow-Origin')], [$value],
+        "$name: one Access-Control-Allow-Origin: $value");
+}
+
+# Vary carries each wanted token exactly once, and no token twice.
+sub vary_ok {
+    my ($res, $want, $name) = @_;
+    local $Test::Builder::Level = $Test::Builder::Level + 1;
+    my @tok = vary_tokens($res);
+    my %n;
+    $n{lc $_}++ for @tok;
+    my @missing = grep { !$n{lc $_} } @$want;
+    my @dup = grep { $n{$_} > 1 } sort keys %n;
+    Test::More::ok(!@missing && !@dup,
+        "$name: Vary has " . join(', ', @$want) . " once each")
+        or Test::More::diag("Vary lines: "
+            . join(' | ', map { "'$_'" } hdrs($res, 'Vary')));
+}
+
+# A refused preflight (§4.1): 403, one text/plain line naming the check
+# (REASON_RE matched after "CORS preflight refused: "), no
+# Access-Control-*, the preflight Vary.
+sub refused_ok {
+    my ($res, $reason_re, $name) = @_;
+    local $Test::Builder::Level = $Test::Builder::Level + 1;
+    Test::More::is($res->{status}, 403, "$name: 403");
+    Test::More::like(hdr($res, 'Content-Type') // '', qr{^text/plain\b}i,
+        "$name: text/plain");
+    Test::More::like($res->{body}, qr{\ACORS preflight refused: [^\n]*?$reason_re[^\n]*\n?\z},
+        "$name: reason");
+    no_acx($res, $name);
+    vary_ok($res, [PF_VARY], $name);
+}
+
+# An allowed preflight answered with 204 and ACAO ORIGIN.
+sub preflight_ok {
+    my ($res, $origin, $name) = @_;
+    local $Test::Builder::Level = $Test::Builder::Level + 1;
+    Test::More::is($res->{status}, 204, "$name: 204")
+        or Test::More::diag("body: $res->{body}");
+    Test::More::is($res->{body}, '', "$name: empty body");
+    acao_is($res, $origin, $name);
+    vary_ok($res, [PF_VARY], $name);
+}
+
+use constant APP  => 'https://app.example.com';
+use constant EVIL => 'https://evil.example';
+
+# The saved configuration (t/conf/apache_test_config.pm) without
+# Apache::Test::config()'s re-inspection of httpd (`httpd -V`), which is
+# slow and noisy on Debian.
+my $Config;
+sub config { $Config ||= Apache::TestConfig->thaw }
+sub var { config()->{vars}->{ $_[0] } }
+
+sub t_logs  { var('t_logs') }
+sub docroot { var('documentroot') }
+
+sub main_port { var('port') }
+
+# Port of an Apache::Test <VirtualHost NAME> from conf/extra.conf.in.
+sub vhost_port {
+    my $name = shift;
+    my $vh = config()->{vhosts}->{$name}
+        or die "no vhost '$name' in the test configuration";
+    return $vh->{port};
+}
+
+# The origin of the test server as httpd computes it for a request that
+# says `Host: localhost:PORT` (UseCanonicalName Off).
+sub same_origin {
+    my $port = shift || main_port();
+    return 'http://' . var('servername') . ":$port";
+}
+
+my $seq = 0;
+sub uid { sprintf 'u%d_%d_%d', $$, time, ++$seq }
+
+# req(METHOD, PATH, HEADERS_ARRAYREF?, %opts)
+#   opts: body => STRING, port => N, host => 'Host value',
+#         raw_headers => "Name: value\r\n..." (appended verbatim)
+# Returns { status, reason, headers => [[name, value], ...], body, raw }.
+sub req {
+    my ($method, $path, $headers, %opt) = @_;
+    $headers ||= [];
+    my $port = $opt{port} || main_port();
+    my $host = exists $opt{host} ? $opt{host}
+             : var('servername') . ":$port";
+
+    my $sock = IO::Socket::INET->new(
+        PeerAddr => var('remote_addr') || '127.0.0.1',
+        PeerPort => $port,
+        Proto    => 'tcp',
+        Timeout  => 20,
+    ) or die "cannot connect to port $port: $!";
+
+    my $out = "$method $path HTTP/1.1\r\n";
+    $out .= "Host: $host\r\n" if defined $host;
+    my @h = @$headers;
+    while (@h) {
+        my ($n, $v) = splice @h, 0, 2;
+        $out .= "$n: $v\r\n";
+    }
+    $out .= $opt{raw_headers} if defined $opt{raw_headers};
+    if (defined $opt{body}) {
+        $out .= 'Content-Length: ' . length($opt{body}) . "\r\n";
+    }
+    $out .= "Connection: close\r\n\r\n";
+    $out .= $opt{body} if defined $opt{body};
+
+    $sock->syswrite($out) or die "write: $!";
+    my $raw = '';
+    local $SIG{ALRM} = sub { die "timeout reading response to $method $path\n" };
+    alarm 20;
+    while (1) {
+        my $n = $sock->sysread(my $buf, 65536);
+        die "read: $!" unless defined $n;
+        last if $n == 0;
+        $raw .= $buf;
+    }
+    alarm 0;
+    close $sock;
+
+    my ($head, $body) = split /\r\n\r\n/, $raw, 2;
+    $body = '' unless defined $body;
+    my @lines = split /\r\n/, $head;
+    my $status_line = shift @lines // '';
+    my ($status, $reason) = $status_line =~ m{^HTTP/\d\.\d (\d{3})(?: (.*))?$}
+        or die "bad status line '$status_line' for $method $path";
+    my @hdrs;
+    for (@lines) {
+        if (/^[ \t]/ && @hdrs) { $hdrs[-1][1] .= $_; next }
+        my ($n, $v) = /^([^:]+):[ \t]*(.*?)[ \t]*$/ or die "bad header line '$_'";
+        push @hdrs, [$n, $v];
+    }
+    my $res = { status => $status + 0, reason => $reason, headers => \@hdrs,
+                raw => $raw };
+    if (grep { lc $_->[0] eq 'transfer-encoding' && $_->[1] =~ /chunked/i } @hdrs) {
+        my $decoded = '';
+        while ($body =~ s/^([0-9a-fA-F]+)[^\r\n]*\r\n//) {
+            my $len = hex $1;
+            last if $len == 0;
+            $decoded .= substr $body, 0, $len, '';
+            $body =~ s/^\r\n//;
+        }
+        $body = $decoded;
+    }
+    $res->{body} = $body;
+    return $res;
+}
+
+# preflight(PATH, ORIGIN, METHOD, [REQUEST_HEADERS], [extra header pairs...])
+# ORIGIN or METHOD undef: that header is not sent.
+sub preflight {
+    my ($path, $origin, $method, $acrh, @extra) = @_;
+    my @h;
+    push @h, Origin => $origin if defined $origin;
+    push @h, 'Access-Control-Request-Method' => $method if defined $method;
+    push @h, 'Access-Control-Request-Headers' => $acrh if defined $acrh;
+    push @h, @extra;
+    return req('OPTIONS', $path, \@h);
+}
+
+# All values of a header, in order (case-insensitive name).
+sub hdrs {
+    my ($res, $name) = @_;
+    return map { $_->[1] } grep { lc $_->[0] eq lc $name } @{ $res->{headers} };
+}
+
+# The value of a header that must appear at most once; dies if it repeats.
+sub hdr {
+    my ($res, $name) = @_;
+    my @v = hdrs($res, $name);
+    die "header $name appears " . scalar(@v) . " times\n" if @v > 1;
+    return $v[0];
+}
+
+# Names (lowercase) of every Access-Control-* response header.
+sub acx_names {
+    my $res = shift;
+    return map { lc $_->[0] } grep { $_->[0] =~ /^access-control-/i }
+        @{ $res->{headers} };
+}
+
+# Vary tokens from every Vary line, in order, as sent.
+sub vary_tokens {
+    my $res = shift;
+    return grep { length } map { s/^\s+|\s+$//gr } map { split /,/ }
+        hdrs($res, 'Vary');
+}
+
+# How many times the CGI handler ran for requests carrying ID in the URL.
+sub calls_for {
+    my $id = shift;
+    my $file = catfile(t_logs(), 'handler_calls');
+    open my $fh, '<', $file or return 0;
+    my $n = grep { /\b\Q$id\E\b/ } <$fh>;
+    return $n;
+}
+
+sub error_log_mark { -s catfile(t_logs(), 'error_log') || 0 }
+
+# Error log text written after MARK; waits a little for LOOK_FOR (a regex)
+# to appear, since httpd writes the log after the response.
+sub error_log_since {
+    my ($mark, $look_for) = @_;
+    my $file = catfile(t_logs(), 'error_log');
+    my $text = '';
+    for (1 .. 20) {
+        open my $fh, '<', $file or die "cannot open $file: $!";
+        seek $fh, $mark, 0;
+        local $/;
+        $text = <$fh> // '';
+        return $text if !$look_for || $text =~ $look_for;
+        sleep 0.1;
+    }
+    return $text;
+}
+
+# The %{CORS_RESULT}e logged for the request whose URL contains ID
+# (logs/cors_log, written after the response: wait for it).
+sub cors_result {
+    my $id = shift;
+    my $file = catfile(t_logs(), 'cors_log');
+    for (1 .. 30) {
+        if (open my $fh, '<', $file) {
+            my @hits = grep { /\b\Q$id\E\b/ } <$fh>;
+            if (@hits) {
+                die "more than one cors_log line for $id\n" if @hits > 1;
+                my ($v) = $hits[0] =~ /^(\S+) /;
+                return $v;
+            }
+        }
+        sleep 0.1;
+    }
+    return undef;
+}
+
+1;

@@ -1,0 +1,47 @@
+# SPEC §4.1/§4.2 Vary: merged with the handler's and other modules' Vary,
+# every token once.  Scopes: /h/act, /h/act/deflate, /h/pf, /h/pf/pna.
+use strict;
+use warnings;
+use FindBin;
+use lib "$FindBin::Bin/lib";
+use Apache::Test qw(-withtestmore);
+use CorsTest;
+
+cors_plan();
+
+my $r;
+
+$r = req('GET', '/h/act/x?vary=Accept-Encoding', [Origin => APP]);
+vary_ok($r, ['Accept-Encoding', 'Origin'], "handler's Vary kept, Origin added");
+
+$r = req('GET', '/h/act/x?vary=Origin', [Origin => APP]);
+vary_ok($r, ['Origin'], 'handler already varies on Origin: once');
+
+$r = req('GET', '/h/act/x?vary=origin,%20Accept', [Origin => EVIL]);
+vary_ok($r, ['Origin', 'Accept'], 'case-insensitive merge, disallowed origin');
+
+$r = req('GET', '/h/act/x?vary=Accept&vary=Accept-Language', []);
+vary_ok($r, ['Accept', 'Accept-Language', 'Origin'], 'two handler Vary lines, no Origin');
+
+$r = req('GET', '/h/act/deflate/x?vary=Accept-Encoding',
+         [Origin => APP, 'Accept-Encoding' => 'gzip']);
+is($r->{status}, 200, 'deflated response');
+vary_ok($r, ['Accept-Encoding', 'Origin'], 'mod_deflate + handler + module');
+acao_is($r, APP, 'deflated response');
+
+# preflights
+$r = preflight('/h/pf/x', APP, 'PUT');
+is_deeply([map { lc } vary_tokens($r)],
+          [map { lc } PF_VARY], 'allowed preflight: exactly the preflight Vary');
+$r = preflight('/h/pf/x', EVIL, 'PUT');
+is_deeply([map { lc } vary_tokens($r)],
+          [map { lc } PF_VARY], 'refused preflight: exactly the preflight Vary');
+$r = preflight('/h/pf/pna/x', APP, 'PUT');
+vary_ok($r, [PF_VARY, 'Access-Control-Request-Private-Network'],
+        'CORSAllowPrivateNetwork On: Vary on its request header too');
+
+# the handler's Vary on a passthrough preflight is merged, not replaced
+$r = preflight('/h/pt/x?vary=Accept-Encoding&vary=Origin', APP, 'PUT');
+vary_ok($r, [PF_VARY, 'Accept-Encoding'], 'passthrough preflight merges Vary');
+
+done_testing();
