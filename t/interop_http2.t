@@ -4,8 +4,8 @@
 # matter).  curl (built with nghttp2) sends each request both ways to the
 # virtual host cors_h2 of conf/interop.conf.in, which has
 # "Protocols h2c http/1.1" and every server-wide scope of the suite.
-# mod_http2 does not run under the prefork MPM: t/run leaves this file out
-# there.
+# (Under prefork mod_http2 warns that it is not supported; httpd 2.4.71
+# still speaks h2c there, and mk/interop.mk runs this file under each MPM.)
 use strict;
 use warnings;
 use FindBin;
