@@ -138,4 +138,13 @@ int cors_origins_canary(const cors_origins *o);
 int cors_origins_allow(const cors_origins *o, const cors_origin *origin,
                        int any_covers_null);
 
+/*
+ * A request's Origin header value, checked and matched: what the module
+ * calls per request.  Non-zero when allowed; when the value is not a
+ * serialized origin, *malformed says why (and the result is 0).
+ */
+int cors_origins_allow_request(apr_pool_t *p, const cors_origins *o,
+                               const char *value, int any_covers_null,
+                               const char **malformed);
+
 #endif /* CORS_ORIGIN_H */

@@ -121,7 +121,6 @@ static void cors_decide_expose(apr_pool_t *p, const cors_policy *pol,
 void cors_decide(apr_pool_t *p, const cors_policy *pol, const cors_request *req,
                  cors_verdict *v)
 {
-    cors_origin origin;
     const char *bad = NULL;
     int credentials = pol->credentials;
     int any_plain;
@@ -141,9 +140,8 @@ void cors_decide(apr_pool_t *p, const cors_policy *pol, const cors_request *req,
     any_plain = cors_origins_any_plain(pol->origins);
 
     if (req->origin) {
-        bad = cors_origin_parse_request(p, req->origin, &origin);
-        v->origin_allowed =
-            !bad && cors_origins_allow(pol->origins, &origin, !credentials);
+        v->origin_allowed = cors_origins_allow_request(
+            p, pol->origins, req->origin, !credentials, &bad);
     }
     v->method_allowed =
         v->preflight || cors_method_safelisted(req->method)

@@ -351,6 +351,26 @@ static const struct verdict_case verdict_cases[] = {
       .acam = "GET, HEAD, POST", .vary = VP },
 
     /* ---------------- preflights: denied ---------------- */
+    { .name = "an Origin spelling a configured pattern is malformed",
+      .origins = "P:https://*.example.com", .method = "OPTIONS",
+      .origin = "https://*.example.com", .acrm = "GET",
+      .result = PF_NO, .preflight = 1, .method_allowed = 1,
+      .reason = "origin 'https://*.example.com' is malformed: the host has a "
+                "character no browser sends",
+      .vary = VP },
+    { .name = "an Origin spelling a port-* pattern is malformed",
+      .origins = "P:http://localhost:*", .method = "OPTIONS",
+      .origin = "http://localhost:*", .acrm = "GET",
+      .result = PF_NO, .preflight = 1, .method_allowed = 1,
+      .reason = "origin 'http://localhost:*' is malformed: the port must be a "
+                "number from 1 to 65535",
+      .vary = VP },
+    { .name = "an explicit default port still matches (slow path)",
+      .origins = "P:" O, .method = "OPTIONS",
+      .origin = "HTTPS://App.Example:443", .acrm = "GET",
+      .result = PF_OK, .preflight = 1, .origin_allowed = 1,
+      .method_allowed = 1, .acao = "HTTPS://App.Example:443",
+      .acam = "GET, HEAD, POST", .vary = VP },
     { .name = "origin not allowed",
       .origins = "P:" O, .method = "OPTIONS",
       .origin = "https://evil.example", .acrm = "GET",
