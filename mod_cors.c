@@ -512,6 +512,7 @@ static const char *cors_set_list(cmd_parms *cmd, void *dconf, const char *args)
             cors_list_remove(*slot, item);
         }
     }
+    cors_list_seal(cmd->pool, *slot);
     return NULL;
 }
 
@@ -1183,6 +1184,7 @@ static void cors_register_hooks(apr_pool_t *p)
     cors_list_add(p, cors_default_methods, "HEAD");
     cors_list_add(p, cors_default_methods, "POST");
     cors_default_methods->is_default = 1;
+    cors_list_seal(p, cors_default_methods);
     cors_default_origins = cors_origins_make(p, 0, NULL, cors_regex_match);
 
     ap_hook_pre_config(cors_pre_config, NULL, NULL, APR_HOOK_MIDDLE);
