@@ -301,6 +301,11 @@ static const char *cors_origin_split(apr_pool_t *p, const char *s,
     }
 
     host = auth;
+    if (config && *host != '['
+        && memchr(host, '[', (apr_size_t)(end - host))) {
+        /* "*.[::1]", "a[b]": brackets belong around a whole IPv6 host. */
+        return "the host is not a valid host name or IP address";
+    }
     if (*host == '[') {
         const char *close = memchr(host, ']', (apr_size_t)(end - host));
         if (!close || !cors_is_ipv6(host + 1, (apr_size_t)(close - host - 1))) {
