@@ -31,7 +31,8 @@ const char *const cors_origin_canaries[] = {
  */
 #define CORS_C_BAD 0x01    /* control, space, DEL, non-ASCII, ',' */
 #define CORS_C_SCHEME 0x02 /* ALPHA DIGIT + - . */
-#define CORS_C_HOST 0x04   /* what a request host may contain */
+#define CORS_C_HOST 0x04   /* what a request host may contain: letters,
+                            * digits, '-', '.', '_' (host names, IPv4) */
 #define CORS_C_DIGIT 0x08
 #define CORS_C_ALPHA 0x10
 #define CORS_C_STAR 0x20 /* '*': in configured patterns, never in a request */
@@ -45,16 +46,21 @@ const char *const cors_origin_canaries[] = {
 #define H CORS_C_HOST
 #define X CORS_C_STAR
 static const unsigned char cors_class[256] = {
-    B, B, B, B, B, B, B, B, B, B, B, B, B, B, B, B, B, B, B, B, B, B, B, B,
-    B, B, B, B, B, B, B, B, B, H, H, 0, H, 0, H, H, H, H, X, S, B, S, S, 0,
-    D, D, D, D, D, D, D, D, D, D, 0, H, 0, H, 0, 0, 0, A, A, A, A, A, A, A,
-    A, A, A, A, A, A, A, A, A, A, A, A, A, A, A, A, A, A, A, 0, 0, 0, 0, H,
-    H, A, A, A, A, A, A, A, A, A, A, A, A, A, A, A, A, A, A, A, A, A, A, A,
-    A, A, A, H, 0, H, H, B, B, B, B, B, B, B, B, B, B, B, B, B, B, B, B, B,
-    B, B, B, B, B, B, B, B, B, B, B, B, B, B, B, B, B, B, B, B, B, B, B, B,
-    B, B, B, B, B, B, B, B, B, B, B, B, B, B, B, B, B, B, B, B, B, B, B, B,
-    B, B, B, B, B, B, B, B, B, B, B, B, B, B, B, B, B, B, B, B, B, B, B, B,
-    B, B, B, B, B, B, B, B, B, B, B, B, B, B, B, B, B, B, B, B, B, B, B, B,
+    B, B, B, B, B, B, B, B, B, B, B, B, B, B, B, B,
+    B, B, B, B, B, B, B, B, B, B, B, B, B, B, B, B,
+    B, 0, 0, 0, 0, 0, 0, 0, 0, 0, X, S, B, S, S, 0,
+    D, D, D, D, D, D, D, D, D, D, 0, 0, 0, 0, 0, 0,
+    0, A, A, A, A, A, A, A, A, A, A, A, A, A, A, A,
+    A, A, A, A, A, A, A, A, A, A, A, 0, 0, 0, 0, H,
+    0, A, A, A, A, A, A, A, A, A, A, A, A, A, A, A,
+    A, A, A, A, A, A, A, A, A, A, A, 0, 0, 0, 0, B,
+    B, B, B, B, B, B, B, B, B, B, B, B, B, B, B, B,
+    B, B, B, B, B, B, B, B, B, B, B, B, B, B, B, B,
+    B, B, B, B, B, B, B, B, B, B, B, B, B, B, B, B,
+    B, B, B, B, B, B, B, B, B, B, B, B, B, B, B, B,
+    B, B, B, B, B, B, B, B, B, B, B, B, B, B, B, B,
+    B, B, B, B, B, B, B, B, B, B, B, B, B, B, B, B,
+    B, B, B, B, B, B, B, B, B, B, B, B, B, B, B, B,
     B, B, B, B, B, B, B, B, B, B, B, B, B, B, B, B,
 };
 #undef B
@@ -158,9 +164,12 @@ static int cors_is_config_host(const char *s, apr_size_t len)
 }
 
 /*
- * A request host: what a browser may serialise.  Everything printable but the
- * URL Standard's forbidden host code points, '%', ',' (two Origin headers
- * joined) and '*' (so that no request can spell a configured pattern).
+ * A request host: letters, digits, '-', '.' and '_', no empty label.  The URL
+ * Standard lets more through (Safari sends "a}b" or "a`b"), but no CA-issued
+ * site has such a name and they exist to slip past sloppy matching
+ * ("https://app.example.com`.evil.net"), so they are refused, as is '*' (no
+ * request can spell a configured pattern) and ',' (two Origin headers).
+ * IDN hosts arrive in their xn-- form.
  */
 static int cors_is_request_host(const char *s, apr_size_t len)
 {
@@ -352,7 +361,7 @@ static const char *cors_origin_split(apr_pool_t *p, const char *s,
         if (config ? !cors_is_config_host(host, host_len)
                    : !cors_is_request_host(host, host_len)) {
             return config ? "the host is not a valid host name or IP address"
-                          : "the host has a character no browser sends";
+                          : "the host has a character a host name cannot have";
         }
     }
 

@@ -89,7 +89,7 @@ struct parse_case {
 
 #define R_NOT_ORIGIN "it is not scheme://host[:port]"
 #define R_PORT "the port must be a number from 1 to 65535"
-#define R_REQ_HOST "the host has a character no browser sends"
+#define R_REQ_HOST "the host has a character a host name cannot have"
 #define R_IPV6 "the host is not a valid IPv6 literal"
 #define R_COMMA "it has a comma (more than one Origin header?)"
 #define R_CTRL "it has a control character"
@@ -121,6 +121,7 @@ static const struct parse_case request_cases[] = {
     { "https://xn--bcher-kva.example", NULL, "https://xn--bcher-kva.example",
       CORS_ORIGIN_EXACT },
     { "null", NULL, "null", CORS_ORIGIN_OPAQUE },
+    { "https://a_b.example", NULL, "https://a_b.example", CORS_ORIGIN_EXACT },
     /* other schemes are syntactically fine in a request */
     { "chrome-extension://abc", NULL, "chrome-extension://abc",
       CORS_ORIGIN_EXACT },
@@ -169,6 +170,21 @@ static const struct parse_case request_cases[] = {
     { "https://a%2e.example", R_REQ_HOST, NULL, 0 },
     { "https://a\\b.example", R_REQ_HOST, NULL, 0 },
     { "https://a<b>.example", R_REQ_HOST, NULL, 0 },
+    /* characters Safari puts in hosts, used to slip past prefix matching */
+    { "https://app.example.com}.evil.net", R_REQ_HOST, NULL, 0 },
+    { "https://app.example.com`.evil.net", R_REQ_HOST, NULL, 0 },
+    { "https://app.example.com!.evil.net", R_REQ_HOST, NULL, 0 },
+    { "https://app.example.com{.evil.net", R_REQ_HOST, NULL, 0 },
+    { "https://a$b.example", R_REQ_HOST, NULL, 0 },
+    { "https://a&b.example", R_REQ_HOST, NULL, 0 },
+    { "https://a'b.example", R_REQ_HOST, NULL, 0 },
+    { "https://a(b).example", R_REQ_HOST, NULL, 0 },
+    { "https://a=b.example", R_REQ_HOST, NULL, 0 },
+    { "https://a~b.example", R_REQ_HOST, NULL, 0 },
+    { "https://a;b.example", R_REQ_HOST, NULL, 0 },
+    { "https://a\"b.example", R_REQ_HOST, NULL, 0 },
+    { "https://a..b.example", R_REQ_HOST, NULL, 0 },
+    { "https://.a.example", R_REQ_HOST, NULL, 0 },
     { "http://[::1", R_IPV6, NULL, 0 },
     { "http://[::1]x", R_IPV6, NULL, 0 },
     { "http://[xyz::1]", R_IPV6, NULL, 0 },

@@ -356,7 +356,7 @@ static const struct verdict_case verdict_cases[] = {
       .origin = "https://*.example.com", .acrm = "GET",
       .result = PF_NO, .preflight = 1, .method_allowed = 1,
       .reason = "origin 'https://*.example.com' is malformed: the host has a "
-                "character no browser sends",
+                "character a host name cannot have",
       .vary = VP },
     { .name = "an Origin spelling a port-* pattern is malformed",
       .origins = "P:http://localhost:*", .method = "OPTIONS",
