@@ -104,15 +104,13 @@ int main(int argc, char **argv)
             apr_psprintf(p, "https://app.tenant%ld.example.com", n - 1);
     }
     else if (strcmp(scenario, "regex") == 0) {
-        cors_origin_regex *r = apr_array_push(set->regexes);
         if (regcomp(&re,
                     "^(https://[a-z0-9-]+\\.tenant[0-9]+\\.example\\.com)$",
                     REG_EXTENDED | REG_ICASE | REG_NOSUB)
             != 0) {
             return 2;
         }
-        r->compiled = &re;
-        r->source = "regex";
+        cors_origins_add_regex(p, set, &re, "regex");
         req.origin = "https://app.tenant42.example.com";
     }
     else {

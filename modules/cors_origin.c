@@ -31,8 +31,9 @@ const char *const cors_origin_canaries[] = {
  */
 #define CORS_C_BAD 0x01    /* control, space, DEL, non-ASCII, ',' */
 #define CORS_C_SCHEME 0x02 /* ALPHA DIGIT + - . */
-#define CORS_C_HOST 0x04   /* what a request host may contain: letters,
-                            * digits, '-', '.', '_' (host names, IPv4) */
+#define CORS_C_HOST                                                            \
+    0x04 /* what a request host may contain: letters,                          \
+          * digits, '-', '.', '_' (host names, IPv4) */
 #define CORS_C_DIGIT 0x08
 #define CORS_C_ALPHA 0x10
 #define CORS_C_STAR 0x20 /* '*': in configured patterns, never in a request */
@@ -46,21 +47,16 @@ const char *const cors_origin_canaries[] = {
 #define H CORS_C_HOST
 #define X CORS_C_STAR
 static const unsigned char cors_class[256] = {
-    B, B, B, B, B, B, B, B, B, B, B, B, B, B, B, B,
-    B, B, B, B, B, B, B, B, B, B, B, B, B, B, B, B,
-    B, 0, 0, 0, 0, 0, 0, 0, 0, 0, X, S, B, S, S, 0,
-    D, D, D, D, D, D, D, D, D, D, 0, 0, 0, 0, 0, 0,
-    0, A, A, A, A, A, A, A, A, A, A, A, A, A, A, A,
-    A, A, A, A, A, A, A, A, A, A, A, 0, 0, 0, 0, H,
-    0, A, A, A, A, A, A, A, A, A, A, A, A, A, A, A,
-    A, A, A, A, A, A, A, A, A, A, A, 0, 0, 0, 0, B,
-    B, B, B, B, B, B, B, B, B, B, B, B, B, B, B, B,
-    B, B, B, B, B, B, B, B, B, B, B, B, B, B, B, B,
-    B, B, B, B, B, B, B, B, B, B, B, B, B, B, B, B,
-    B, B, B, B, B, B, B, B, B, B, B, B, B, B, B, B,
-    B, B, B, B, B, B, B, B, B, B, B, B, B, B, B, B,
-    B, B, B, B, B, B, B, B, B, B, B, B, B, B, B, B,
-    B, B, B, B, B, B, B, B, B, B, B, B, B, B, B, B,
+    B, B, B, B, B, B, B, B, B, B, B, B, B, B, B, B, B, B, B, B, B, B, B, B,
+    B, B, B, B, B, B, B, B, B, 0, 0, 0, 0, 0, 0, 0, 0, 0, X, S, B, S, S, 0,
+    D, D, D, D, D, D, D, D, D, D, 0, 0, 0, 0, 0, 0, 0, A, A, A, A, A, A, A,
+    A, A, A, A, A, A, A, A, A, A, A, A, A, A, A, A, A, A, A, 0, 0, 0, 0, H,
+    0, A, A, A, A, A, A, A, A, A, A, A, A, A, A, A, A, A, A, A, A, A, A, A,
+    A, A, A, 0, 0, 0, 0, B, B, B, B, B, B, B, B, B, B, B, B, B, B, B, B, B,
+    B, B, B, B, B, B, B, B, B, B, B, B, B, B, B, B, B, B, B, B, B, B, B, B,
+    B, B, B, B, B, B, B, B, B, B, B, B, B, B, B, B, B, B, B, B, B, B, B, B,
+    B, B, B, B, B, B, B, B, B, B, B, B, B, B, B, B, B, B, B, B, B, B, B, B,
+    B, B, B, B, B, B, B, B, B, B, B, B, B, B, B, B, B, B, B, B, B, B, B, B,
     B, B, B, B, B, B, B, B, B, B, B, B, B, B, B, B,
 };
 #undef B
@@ -310,8 +306,7 @@ static const char *cors_origin_split(apr_pool_t *p, const char *s,
     }
 
     host = auth;
-    if (config && *host != '['
-        && memchr(host, '[', (apr_size_t)(end - host))) {
+    if (config && *host != '[' && memchr(host, '[', (apr_size_t)(end - host))) {
         /* "*.[::1]", "a[b]": brackets belong around a whole IPv6 host. */
         return "the host is not a valid host name or IP address";
     }
@@ -607,6 +602,26 @@ void cors_origins_add(apr_pool_t *p, cors_origins *o, const cors_origin *origin,
     if (origin->kind == CORS_ORIGIN_PATTERN) {
         o->patterns++;
     }
+}
+
+cors_origin_regex *cors_origins_add_regex(apr_pool_t *p, cors_origins *o,
+                                          const void *compiled,
+                                          const char *source)
+{
+    cors_origin_regex *re = apr_array_push(o->regexes);
+    const char *const *canary;
+
+    re->compiled = compiled;
+    re->source = source;
+    re->canary = NULL;
+    for (canary = cors_origin_canaries; *canary; canary++) {
+        if (o->match(compiled, *canary, strlen(*canary))) {
+            re->canary = *canary;
+            break;
+        }
+    }
+    (void)p;
+    return re;
 }
 
 static int cors_origins_has_patterns(const cors_origins *o)
