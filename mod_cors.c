@@ -384,7 +384,6 @@ static const char *cors_set_allow_origin_match(cmd_parms *cmd, void *dconf,
     cors_dir_conf *conf = dconf;
     cors_origin_regex *re;
     ap_regex_t *compiled;
-    const char *const *canary;
     cors_origins *set;
 
     if (!*regex) {
@@ -412,10 +411,8 @@ static const char *cors_set_allow_origin_match(cmd_parms *cmd, void *dconf,
     }
 
     set = cors_section_origins(cmd, conf, 0);
-    re = apr_array_push(set->regexes);
-    re->compiled = compiled;
-    re->source = apr_pstrdup(cmd->pool, regex);
-    re->canary = 0;
+    re = cors_origins_add_regex(cmd->pool, set, compiled,
+                                apr_pstrdup(cmd->pool, regex));
     if (cors_regex_unescaped_dot(regex)) {
         cors_warn(cmd,
                   "%s: '%s' has an unescaped '.', which matches any "
@@ -423,19 +420,12 @@ static const char *cors_set_allow_origin_match(cmd_parms *cmd, void *dconf,
                   "write \\.",
                   cmd->cmd->name, regex);
     }
-    for (canary = cors_origin_canaries; *canary; canary++) {
-        if (cors_regex_match(compiled, *canary, strlen(*canary))) {
-            re->canary = 1;
-            if (conf->credentials == 1) {
-                return apr_psprintf(cmd->pool,
-                                    "%s: '%s' matches '%s', an "
-                                    "origin nobody owns, which cannot be used "
-                                    "with CORSAllowCredentials On in the same "
-                                    "section",
-                                    cmd->cmd->name, regex, *canary);
-            }
-            break;
-        }
+    if (re->canary && conf->credentials == 1) {
+        return apr_psprintf(cmd->pool,
+                            "%s: '%s' matches '%s', an origin nobody owns, "
+                            "which cannot be used with CORSAllowCredentials "
+                            "On in the same section",
+                            cmd->cmd->name, regex, re->canary);
     }
     return NULL;
 }
@@ -512,6 +502,7 @@ static const char *cors_set_list(cmd_parms *cmd, void *dconf, const char *args)
             cors_list_remove(*slot, item);
         }
     }
+    cors_list_seal(cmd->pool, *slot);
     return NULL;
 }
 
@@ -1183,6 +1174,7 @@ static void cors_register_hooks(apr_pool_t *p)
     cors_list_add(p, cors_default_methods, "HEAD");
     cors_list_add(p, cors_default_methods, "POST");
     cors_default_methods->is_default = 1;
+    cors_list_seal(p, cors_default_methods);
     cors_default_origins = cors_origins_make(p, 0, NULL, cors_regex_match);
 
     ap_hook_pre_config(cors_pre_config, NULL, NULL, APR_HOOK_MIDDLE);
