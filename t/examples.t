@@ -419,4 +419,41 @@ for my $name (sort keys %cases) {
     ok(!($pid && kill 0, $pid), "$name: the private httpd stopped");
 }
 
+# The configuration snippets of the documentation: every ```apache block
+# of the manual, migrating.md (before and after: the recipes it criticises
+# are real, working Apache configuration) and troubleshooting.md must pass
+# `httpd -t`, so that nothing a reader copies is a syntax error.
+{
+    my $dir = tempdir("cors-docs-XXXXXX", TMPDIR => 1, CLEANUP => 1);
+    my @mods = qw(authz_core authz_host authz_user authn_core authn_file
+                  auth_basic mime dir alias headers setenvif rewrite proxy
+                  proxy_http);
+    my @head = (
+        qq{LoadModule ${mpm_name}_module "$mpm"},
+        qq{LoadModule cors_module "$so"},
+        (map { qq{LoadModule ${_}_module "$libexec/mod_$_.so"} } @mods),
+        "ServerName 127.0.0.1",
+        qq{ErrorLog "$dir/error_log"},
+        qq{PidFile "$dir/httpd.pid"},
+        qq{Define APACHE_LOG_DIR "$dir"},
+    );
+    for my $doc (qw(mod_cors.md migrating.md troubleshooting.md)) {
+        my $md = slurp("$FindBin::Bin/../docs/$doc");
+        my $n = 0;
+        while ($md =~ /^```apache\n(.*?)^```$/msg) {
+            my $block = $1;
+            my $line = 1 + (() = substr($md, 0, $-[0]) =~ /\n/g);
+            $n++;
+            # the module is already loaded; its LoadModule line is for readers
+            $block =~ s/^\s*LoadModule cors_module .*$//mg;
+            my $file = "$dir/snippet.conf";
+            spew($file, join("\n", @head, $block, ''));
+            my $out = `'$httpd' -t -d '$dir' -f '$file' 2>&1`;
+            is($? >> 8, 0, "docs/$doc line $line: the apache block passes httpd -t")
+                or diag("$block\n$out");
+        }
+        ok($n > 0, "docs/$doc has apache blocks ($n)");
+    }
+}
+
 done_testing();
