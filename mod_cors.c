@@ -966,12 +966,14 @@ static const char *cors_expose_response_names(request_rec *r,
     return names->nelts ? cors_join(r->pool, names) : NULL;
 }
 
-/* One of our headers, when it has a value. */
+/* One of our headers, when it has a value.  cors_strip() has just removed
+ * every Access-Control-* line, so adding cannot make a duplicate (and is
+ * cheaper than setn's search). */
 static APR_INLINE void cors_set(request_rec *r, cors_state *st,
                                 const char *name, const char *value)
 {
     if (value) {
-        apr_table_setn(r->headers_out, name, value);
+        apr_table_addn(r->headers_out, name, value);
         st->written++;
     }
 }
@@ -1032,29 +1034,37 @@ static void cors_silence(cors_verdict *v)
  */
 static int cors_intact(request_rec *r, const cors_state *st)
 {
-    apr_table_t *tables[2];
-    int t, i, seen = 0;
+    const cors_verdict *v = &st->v;
+    const apr_array_header_t *arr;
+    const apr_table_entry_t *e;
+    int i, seen = 0;
 
-    tables[0] = r->headers_out;
-    tables[1] = r->err_headers_out;
-    for (t = 0; t < 2; t++) {
-        const apr_array_header_t *arr = apr_table_elts(tables[t]);
-        const apr_table_entry_t *e = (const apr_table_entry_t *)arr->elts;
-        for (i = 0; i < arr->nelts; i++) {
-            const char *ours;
-            if (!cors_is_acx(e[i].key)) {
-                continue;
-            }
-            ours = cors_our_value(st, e[i].key);
-            if (t == 1 || !ours || !e[i].val
-                || (e[i].val != ours && strcmp(e[i].val, ours) != 0)) {
-                return 0;
-            }
-            seen++;
+    /* cors_write() added our values by pointer: anything else under the
+     * prefix, or in err_headers_out, was added after it. */
+    arr = apr_table_elts(r->headers_out);
+    e = (const apr_table_entry_t *)arr->elts;
+    for (i = 0; i < arr->nelts; i++) {
+        const char *val = e[i].val;
+        if (!cors_is_acx(e[i].key)) {
+            continue;
+        }
+        if (!val
+            || (val != v->allow_origin && val != v->allow_credentials
+                && val != v->allow_methods && val != v->allow_headers
+                && val != v->max_age && val != v->allow_private_network
+                && val != st->expose)) {
+            return 0;
+        }
+        seen++;
+    }
+    arr = apr_table_elts(r->err_headers_out);
+    e = (const apr_table_entry_t *)arr->elts;
+    for (i = 0; i < arr->nelts; i++) {
+        if (cors_is_acx(e[i].key)) {
+            return 0;
         }
     }
-    return seen == st->written
-           && (!st->v.vary || cors_vary_complete(r, st->v.vary));
+    return seen == st->written && (!v->vary || cors_vary_complete(r, v->vary));
 }
 
 /* CORS: write on the first brigade, then step aside. */
@@ -1202,9 +1212,8 @@ static int cors_fixups(request_rec *r)
     if (cors_untouched(r) || !(st = cors_state_of(r))) {
         return DECLINED;
     }
-    apr_table_setn(r->subprocess_env, "CORS_RESULT",
-                   cors_result_name(st->v.result));
-
+    /* CORS_RESULT is set where the response is written (cors_write) and,
+     * failing that, when the request is logged. */
     if (st->v.preflight) {
         if (st->conf->passthrough == 1) {
             return DECLINED;
