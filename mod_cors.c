@@ -99,6 +99,7 @@ typedef struct {
                                 * written (with response names, for '*') */
     int expose_done;           /* expose is settled: CORS_LATE reuses it */
     int written;               /* Access-Control-* headers cors_write set */
+    const char *vary;          /* the first Vary line cors_write left */
 } cors_state;
 
 /* -------------------------------------------------------------------- */
@@ -870,18 +871,21 @@ static int cors_vary_has(const cors_vary_lines *lines, const char *token,
  * Merge the tokens of a ", "-separated list into Vary, each once: set it
  * as it is when the response has no Vary yet (the common case), else add
  * only the missing tokens.  (More than 8 Vary lines: merge every token and
- * leave the de-duplication to the HTTP header filter's fixup_vary.)
+ * leave the de-duplication to the HTTP header filter's fixup_vary.)  Returns
+ * the first Vary line of headers_out as it now stands, so that CORS_LATE
+ * can tell whether anyone replaced it.
  */
-static void cors_vary_merge(request_rec *r, const char *tokens)
+static const char *cors_vary_merge(request_rec *r, const char *tokens)
 {
     cors_vary_lines lines;
     const char *s = tokens;
 
-    cors_vary_lines_of(r, &lines);
-    if (lines.n == 0) {
+    if (!apr_table_get(r->headers_out, "Vary")
+        && !apr_table_get(r->err_headers_out, "Vary")) {
         apr_table_setn(r->headers_out, "Vary", tokens);
-        return;
+        return tokens;
     }
+    cors_vary_lines_of(r, &lines);
     while (*s) {
         const char *end = strchr(s, ',');
         apr_size_t len = end ? (apr_size_t)(end - s) : strlen(s);
@@ -897,30 +901,7 @@ static void cors_vary_merge(request_rec *r, const char *tokens)
             s++;
         }
     }
-}
-
-/* Whether every token of a list is among the response's Vary lines. */
-static int cors_vary_complete(request_rec *r, const char *tokens)
-{
-    cors_vary_lines lines;
-    const char *s = tokens;
-
-    cors_vary_lines_of(r, &lines);
-    while (*s) {
-        const char *end = strchr(s, ',');
-        apr_size_t len = end ? (apr_size_t)(end - s) : strlen(s);
-        if (!cors_vary_has(&lines, s, len)) {
-            return 0;
-        }
-        if (!end) {
-            break;
-        }
-        s = end + 1;
-        while (*s == ' ') {
-            s++;
-        }
-    }
-    return 1;
+    return apr_table_get(r->headers_out, "Vary");
 }
 
 /*
@@ -1008,7 +989,7 @@ static void cors_write(request_rec *r, cors_state *st)
              v->allow_private_network);
     cors_set(r, st, "Access-Control-Expose-Headers", st->expose);
     if (v->vary) {
-        cors_vary_merge(r, v->vary);
+        st->vary = cors_vary_merge(r, v->vary);
     }
     if (st->allow) {
         apr_table_setn(r->headers_out, "Allow", st->allow);
@@ -1064,7 +1045,10 @@ static int cors_intact(request_rec *r, const cors_state *st)
             return 0;
         }
     }
-    return seen == st->written && (!v->vary || cors_vary_complete(r, v->vary));
+    /* mod_headers may replace Vary ("Header set Vary ...") and drop Origin
+     * with it; our line, by pointer, tells it was left alone. */
+    return seen == st->written
+           && (!v->vary || apr_table_get(r->headers_out, "Vary") == st->vary);
 }
 
 /* CORS: write on the first brigade, then step aside. */
