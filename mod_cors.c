@@ -25,9 +25,10 @@
  *    ErrorDocument is never consulted.
  *  - insert_filter and insert_error_filter: every other response in scope,
  *    errors included, gets the CORS filter (before mod_cache's save filter,
- *    so a cached copy keeps its CORS headers and Vary) and CORS_LATE (after
- *    mod_headers, so a left-over "Header set Access-Control-..." line cannot
- *    add a second Access-Control-Allow-Origin).
+ *    so a cached copy keeps its CORS headers and Vary).  When other filters
+ *    that may still write headers follow it (mod_headers), CORS adds
+ *    CORS_LATE after them, so a left-over "Header set Access-Control-..."
+ *    line cannot add a second Access-Control-Allow-Origin.
  *  - log_transaction, REALLY_FIRST: CORS_RESULT for mod_log_config on the
  *    request it logs, whatever path the response took.
  */
@@ -1051,6 +1052,26 @@ static int cors_intact(request_rec *r, const cors_state *st)
            && (!v->vary || apr_table_get(r->headers_out, "Vary") == st->vary);
 }
 
+/*
+ * Whether a filter between CORS and the protocol filters may still touch
+ * the response headers (mod_headers' FIXUP_HEADERS_OUT/ERR, mod_lua, any
+ * filter we do not know): then CORS_LATE goes in after them.  mod_cache's
+ * save filters and the compressors only add their own Vary token.
+ */
+static int cors_later_writers(ap_filter_t *f)
+{
+    for (; f && f->frec->ftype < AP_FTYPE_PROTOCOL; f = f->next) {
+        const char *name = f->frec->name;
+        if (strcasecmp(name, "CACHE_SAVE") != 0
+            && strcasecmp(name, "CACHE_SAVE_SUBREQ") != 0
+            && strcasecmp(name, "DEFLATE") != 0
+            && strcasecmp(name, "BROTLI_COMPRESS") != 0) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
 /* CORS: write on the first brigade, then step aside. */
 static apr_status_t cors_out_filter(ap_filter_t *f, apr_bucket_brigade *bb)
 {
@@ -1066,6 +1087,10 @@ static apr_status_t cors_out_filter(ap_filter_t *f, apr_bucket_brigade *bb)
         cors_silence(&st->v);
     }
     cors_write(f->r, st);
+    if (cors_later_writers(f->next)) {
+        ap_add_output_filter_handle(cors_late_filter_handle, st, f->r,
+                                    f->r->connection);
+    }
     ap_remove_output_filter(f);
     return ap_pass_brigade(f->next, bb);
 }
@@ -1092,7 +1117,6 @@ static void cors_insert_filter(request_rec *r)
         return;
     }
     ap_add_output_filter_handle(cors_filter_handle, st, r, r->connection);
-    ap_add_output_filter_handle(cors_late_filter_handle, st, r, r->connection);
 }
 
 /* A preflight, answered here: the handler never runs. */
