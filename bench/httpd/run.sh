@@ -382,8 +382,12 @@ wrk_bench() {
         wrk -t2 -c"$CONNS" -d1s -s "$W/req/$s.lua" "http://127.0.0.1:${portof[$s]}/f.txt" >/dev/null
     done
     echo "load before the rounds: $(cut -d' ' -f1-3 /proc/loadavg)" | tee "$OUT/wrk.load"
+    local list=(${only:-$WRK_PAIRS}) k
     for ((i = 1; i <= ROUNDS; i++)); do
-        for s in ${only:-$WRK_PAIRS}; do
+        # Each round starts one scenario further on, so that no scenario
+        # always follows the same neighbour.
+        for ((k = 0; k < ${#list[@]}; k++)); do
+            s=${list[$(((i + k) % ${#list[@]}))]}
             wrk -t2 -c"$CONNS" -d"${DURATION}s" -s "$W/req/$s.lua" \
                 "http://127.0.0.1:${portof[$s]}/f.txt" >"$W/wrk.out"
             rps=$(sed -n 's/^Requests\/sec: *\([0-9.]*\).*/\1/p' "$W/wrk.out")
@@ -433,7 +437,8 @@ wrk_report() {
             my ($a, $b, $t) = @$p; next unless $r{$a} && $r{$b};
             my @q = map { $r{$a}[$_] / $r{$b}[$_] } 0 .. $#{$r{$a}};
             my ($lo, $hi) = ci(@q);
-            printf "| %s / %s | %.3f | %.3f .. %.3f | %s |\n", $a, $b, med(@q), $lo, $hi, $t }
+            my $iv = $lo eq "n/a" ? "n/a (too few rounds)" : sprintf "%.3f .. %.3f", $lo, $hi;
+            printf "| %s / %s | %.3f | %s | %s |\n", $a, $b, med(@q), $iv, $t }
         printf "\nwrk error lines (non-2xx or socket errors) over all runs: %d\n", $err;
     ' "$OUT/wrk.tsv" "$WRK_PAIRS"
 }
