@@ -95,6 +95,9 @@ typedef struct {
     const cors_dir_conf *conf; /* the governing configuration */
     cors_verdict v;            /* what cors_decide() said (or the refusal) */
     const char *allow;         /* Allow of CORSRejectDisallowed's 405 */
+    const char *expose;        /* Access-Control-Expose-Headers as first
+                                * written (with response names, for '*') */
+    int expose_done;           /* expose is settled: CORS_LATE reuses it */
 } cors_state;
 
 /* -------------------------------------------------------------------- */
@@ -384,7 +387,6 @@ static const char *cors_set_allow_origin_match(cmd_parms *cmd, void *dconf,
     cors_dir_conf *conf = dconf;
     cors_origin_regex *re;
     ap_regex_t *compiled;
-    const char *const *canary;
     cors_origins *set;
 
     if (!*regex) {
@@ -412,10 +414,8 @@ static const char *cors_set_allow_origin_match(cmd_parms *cmd, void *dconf,
     }
 
     set = cors_section_origins(cmd, conf, 0);
-    re = apr_array_push(set->regexes);
-    re->compiled = compiled;
-    re->source = apr_pstrdup(cmd->pool, regex);
-    re->canary = 0;
+    re = cors_origins_add_regex(cmd->pool, set, compiled,
+                                apr_pstrdup(cmd->pool, regex));
     if (cors_regex_unescaped_dot(regex)) {
         cors_warn(cmd,
                   "%s: '%s' has an unescaped '.', which matches any "
@@ -423,19 +423,12 @@ static const char *cors_set_allow_origin_match(cmd_parms *cmd, void *dconf,
                   "write \\.",
                   cmd->cmd->name, regex);
     }
-    for (canary = cors_origin_canaries; *canary; canary++) {
-        if (cors_regex_match(compiled, *canary, strlen(*canary))) {
-            re->canary = 1;
-            if (conf->credentials == 1) {
-                return apr_psprintf(cmd->pool,
-                                    "%s: '%s' matches '%s', an "
-                                    "origin nobody owns, which cannot be used "
-                                    "with CORSAllowCredentials On in the same "
-                                    "section",
-                                    cmd->cmd->name, regex, *canary);
-            }
-            break;
-        }
+    if (re->canary && conf->credentials == 1) {
+        return apr_psprintf(cmd->pool,
+                            "%s: '%s' matches '%s', an origin nobody owns, "
+                            "which cannot be used with CORSAllowCredentials "
+                            "On in the same section",
+                            cmd->cmd->name, regex, re->canary);
     }
     return NULL;
 }
@@ -512,6 +505,7 @@ static const char *cors_set_list(cmd_parms *cmd, void *dconf, const char *args)
             cors_list_remove(*slot, item);
         }
     }
+    cors_list_seal(cmd->pool, *slot);
     return NULL;
 }
 
@@ -741,10 +735,14 @@ static cors_state *cors_state_of(request_rec *r)
 }
 
 /* Our value for a response header, or NULL if we do not send it. */
-static const char *cors_our_value(const cors_verdict *v, const char *name)
+static const char *cors_our_value(const cors_state *st, const char *name)
 {
+    const cors_verdict *v = &st->v;
     const char *n = name + CORS_HEADER_PREFIX_LEN;
 
+    if (strcasecmp(n, "Expose-Headers") == 0) {
+        return st->expose;
+    }
     if (strcasecmp(n, "Allow-Origin") == 0) {
         return v->allow_origin;
     }
@@ -768,7 +766,7 @@ static const char *cors_our_value(const cors_verdict *v, const char *name)
 
 /* Remove every Access-Control-* header from t; a debug line names each one
  * someone else set, for admins retiring their old mod_headers lines. */
-static void cors_strip(request_rec *r, apr_table_t *t, const cors_verdict *v)
+static void cors_strip(request_rec *r, apr_table_t *t, const cors_state *st)
 {
     const apr_array_header_t *arr = apr_table_elts(t);
     const apr_table_entry_t *e = (const apr_table_entry_t *)arr->elts;
@@ -786,7 +784,7 @@ static void cors_strip(request_rec *r, apr_table_t *t, const cors_verdict *v)
             names = apr_array_make(r->pool, 4, sizeof(const char *));
         }
         APR_ARRAY_PUSH(names, const char *) = e[i].key;
-        ours = cors_our_value(v, e[i].key);
+        ours = cors_our_value(st, e[i].key);
         if (!ours || !e[i].val || strcmp(ours, e[i].val) != 0) {
             ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, r,
                           "removed '%s: %s' set by the handler, a backend or "
@@ -902,13 +900,23 @@ static const char *cors_expose_response_names(request_rec *r,
 
 /* Write the verdict into r's response headers: ours replace anyone else's,
  * Vary is merged, and CORS_RESULT is set for mod_log_config. */
-static void cors_write(request_rec *r, const cors_state *st)
+static void cors_write(request_rec *r, cors_state *st)
 {
     const cors_verdict *v = &st->v;
-    const char *expose = v->expose_headers;
 
-    cors_strip(r, r->headers_out, v);
-    cors_strip(r, r->err_headers_out, v);
+    /* Settled once, on the first pass, from the response as it stands:
+     * CORS_LATE then writes (and recognises) the same value. */
+    if (!st->expose_done) {
+        st->expose = v->expose_response_names
+                         ? cors_expose_response_names(r, st)
+                         : v->expose_headers;
+        if (!v->allow_origin) {
+            st->expose = NULL;
+        }
+        st->expose_done = 1;
+    }
+    cors_strip(r, r->headers_out, st);
+    cors_strip(r, r->err_headers_out, st);
 
     if (v->allow_origin) {
         apr_table_setn(r->headers_out, "Access-Control-Allow-Origin",
@@ -933,11 +941,9 @@ static void cors_write(request_rec *r, const cors_state *st)
         apr_table_setn(r->headers_out, "Access-Control-Allow-Private-Network",
                        v->allow_private_network);
     }
-    if (v->expose_response_names) {
-        expose = cors_expose_response_names(r, st);
-    }
-    if (expose && v->allow_origin) {
-        apr_table_setn(r->headers_out, "Access-Control-Expose-Headers", expose);
+    if (st->expose) {
+        apr_table_setn(r->headers_out, "Access-Control-Expose-Headers",
+                       st->expose);
     }
     if (v->vary) {
         cors_vary_merge(r, v->vary);
@@ -961,12 +967,14 @@ static void cors_silence(cors_verdict *v)
 /* Both filters: write on the first brigade, then step aside. */
 static apr_status_t cors_out_filter(ap_filter_t *f, apr_bucket_brigade *bb)
 {
-    const cors_state *st = f->ctx;
+    cors_state *st = f->ctx;
 
-    if (st->v.preflight && st->conf->passthrough != 1) {
-        /* A preflight that Apache refused before the module could answer
-         * it (Require ip, or authentication with CORSPreflightBypassAuth
-         * Off): browsers fail it whatever it carries, so it carries no
+    if (st->v.preflight
+        && (st->conf->passthrough != 1 || !ap_is_HTTP_SUCCESS(f->r->status))) {
+        /* A preflight answered with an error, not by the module: Apache
+         * refused it first (Require ip, authentication with
+         * CORSPreflightBypassAuth Off), or a passthrough handler failed it.
+         * Browsers fail any preflight that is not 2xx, so it carries no
          * Access-Control-* header, only Vary. */
         cors_state quiet = *st;
         cors_silence(&quiet.v);
@@ -1183,6 +1191,7 @@ static void cors_register_hooks(apr_pool_t *p)
     cors_list_add(p, cors_default_methods, "HEAD");
     cors_list_add(p, cors_default_methods, "POST");
     cors_default_methods->is_default = 1;
+    cors_list_seal(p, cors_default_methods);
     cors_default_origins = cors_origins_make(p, 0, NULL, cors_regex_match);
 
     ap_hook_pre_config(cors_pre_config, NULL, NULL, APR_HOOK_MIDDLE);
