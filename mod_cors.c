@@ -75,6 +75,7 @@ typedef struct {
     int passthrough;           /* CORSPreflightPassthrough; default Off */
     int bypass_auth;           /* CORSPreflightBypassAuth; default On */
     int reject;                /* CORSRejectDisallowed; default Off */
+    int any;                   /* some CORS directive appears in the section */
 } cors_dir_conf;
 
 /* CORSMaxAge Off, told apart from "unset" by address. */
@@ -132,7 +133,18 @@ static cors_list *cors_merge_list(apr_pool_t *p, cors_list *base,
 static void *cors_merge_dir_conf(apr_pool_t *p, void *basev, void *addv)
 {
     cors_dir_conf *base = basev, *add = addv;
-    cors_dir_conf *conf = apr_palloc(p, sizeof(*conf));
+    cors_dir_conf *conf;
+
+    /* Merges run on every request, once per matching section: a section
+     * without CORS directives (or merged onto nothing) costs no copy. */
+    if (!add->any) {
+        return base;
+    }
+    if (!base->any) {
+        return add;
+    }
+    conf = apr_palloc(p, sizeof(*conf));
+    conf->any = 1;
 
     conf->engine = add->engine != CORS_UNSET ? add->engine : base->engine;
     conf->origins = add->origins
@@ -290,6 +302,7 @@ static void cors_warn_credential_risks(cmd_parms *cmd,
 static const char *cors_set_engine(cmd_parms *cmd, void *dconf, int on)
 {
     ((cors_dir_conf *)dconf)->engine = on;
+    ((cors_dir_conf *)dconf)->any = 1;
     return NULL;
 }
 
@@ -349,6 +362,8 @@ static const char *cors_set_allow_origin(cmd_parms *cmd, void *dconf,
     const char *err;
     int edit, i;
 
+    conf->any = 1;
+
     err = cors_list_form(cmd, items, conf->origin_edit, "origin", &edit);
     if (err) {
         return err;
@@ -391,6 +406,8 @@ static const char *cors_set_allow_origin_match(cmd_parms *cmd, void *dconf,
     cors_origin_regex *re;
     ap_regex_t *compiled;
     cors_origins *set;
+
+    conf->any = 1;
 
     if (!*regex) {
         return apr_psprintf(cmd->pool, "%s needs a regular expression",
@@ -461,6 +478,8 @@ static const char *cors_set_list(cmd_parms *cmd, void *dconf, const char *args)
     const char *err;
     int edit, i;
 
+    conf->any = 1;
+
     err = cors_list_form(cmd, items, *slot ? (*slot)->edit : CORS_UNSET, noun,
                          &edit);
     if (err) {
@@ -517,6 +536,8 @@ static const char *cors_set_credentials(cmd_parms *cmd, void *dconf, int on)
     cors_dir_conf *conf = dconf;
     const cors_origin_regex *re;
 
+    conf->any = 1;
+
     if (on && cors_section_any(conf)) {
         return apr_psprintf(cmd->pool,
                             "%s: On cannot be used with "
@@ -545,6 +566,8 @@ static const char *cors_set_max_age(cmd_parms *cmd, void *dconf,
     cors_dir_conf *conf = dconf;
     apr_int64_t seconds = 0;
     const char *s;
+
+    conf->any = 1;
 
     if (strcasecmp(arg, "Off") == 0) {
         conf->max_age = cors_max_age_off;
@@ -577,6 +600,7 @@ static const char *cors_set_max_age(cmd_parms *cmd, void *dconf,
 static const char *cors_set_flag(cmd_parms *cmd, void *dconf, int on)
 {
     *(int *)((char *)dconf + (apr_size_t)(apr_uintptr_t)cmd->info) = on;
+    ((cors_dir_conf *)dconf)->any = 1;
     return NULL;
 }
 
@@ -584,6 +608,8 @@ static const char *cors_set_preflight_status(cmd_parms *cmd, void *dconf,
                                              const char *arg)
 {
     cors_dir_conf *conf = dconf;
+
+    conf->any = 1;
 
     if (strcmp(arg, "200") == 0) {
         conf->preflight_status = HTTP_OK;
@@ -705,8 +731,11 @@ static cors_state *cors_state_of(request_rec *r)
     }
 
     conf = cors_conf(gov);
-    st = apr_pcalloc(gov->pool, sizeof(*st));
+    /* cors_decide() fills st->v whole; the rest is set here. */
+    st = apr_palloc(gov->pool, sizeof(*st));
     st->conf = conf;
+    st->allow = st->expose = st->vary = NULL;
+    st->expose_done = st->written = 0;
     cors_policy_of(conf, &pol);
 
     /* httpd (HTTP/1.x and mod_http2 alike) merges repeated request headers
@@ -883,7 +912,7 @@ static const char *cors_vary_merge(request_rec *r, const char *tokens)
 
     if (!apr_table_get(r->headers_out, "Vary")
         && !apr_table_get(r->err_headers_out, "Vary")) {
-        apr_table_setn(r->headers_out, "Vary", tokens);
+        apr_table_addn(r->headers_out, "Vary", tokens);
         return tokens;
     }
     cors_vary_lines_of(r, &lines);
@@ -966,9 +995,11 @@ static void cors_write(request_rec *r, cors_state *st)
 {
     const cors_verdict *v = &st->v;
 
+    int first = !st->expose_done;
+
     /* Settled once, on the first pass, from the response as it stands:
      * CORS_LATE then writes (and recognises) the same value. */
-    if (!st->expose_done) {
+    if (first) {
         st->expose = v->expose_response_names
                          ? cors_expose_response_names(r, st)
                          : v->expose_headers;
@@ -995,8 +1026,10 @@ static void cors_write(request_rec *r, cors_state *st)
     if (st->allow) {
         apr_table_setn(r->headers_out, "Allow", st->allow);
     }
-    apr_table_setn(r->subprocess_env, "CORS_RESULT",
-                   cors_result_name(v->result));
+    if (first) {
+        apr_table_setn(r->subprocess_env, "CORS_RESULT",
+                       cors_result_name(v->result));
+    }
 }
 
 /* Drop every Access-Control-* value of a verdict; Vary stays. */

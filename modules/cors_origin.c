@@ -31,24 +31,21 @@ const char *const cors_origin_canaries[] = {
  */
 #define CORS_C_BAD 0x01    /* control, space, DEL, non-ASCII, ',' */
 #define CORS_C_SCHEME 0x02 /* ALPHA DIGIT + - . */
-#define CORS_C_HOST                                                            \
-    0x04 /* what a request host may contain: letters,                          \
-          * digits, '-', '.', '_' (host names, IPv4) */
+/* What a request host may contain: letters, digits, '-', '.', '_'. */
+#define CORS_C_HOST 0x04
 #define CORS_C_DIGIT 0x08
 #define CORS_C_ALPHA 0x10
-#define CORS_C_STAR 0x20 /* '*': in configured patterns, never in a request */
 
 /* The table, one row per 16 bytes; B bad, D digit, A letter, S the other
- * scheme characters, H other host characters, X '*', 0 none of these. */
+ * scheme characters, H other host characters, 0 none of these. */
 #define B CORS_C_BAD
 #define D (CORS_C_DIGIT | CORS_C_SCHEME | CORS_C_HOST)
 #define A (CORS_C_ALPHA | CORS_C_SCHEME | CORS_C_HOST)
 #define S (CORS_C_SCHEME | CORS_C_HOST)
 #define H CORS_C_HOST
-#define X CORS_C_STAR
 static const unsigned char cors_class[256] = {
     B, B, B, B, B, B, B, B, B, B, B, B, B, B, B, B, B, B, B, B, B, B, B, B,
-    B, B, B, B, B, B, B, B, B, 0, 0, 0, 0, 0, 0, 0, 0, 0, X, S, B, S, S, 0,
+    B, B, B, B, B, B, B, B, B, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, S, B, S, S, 0,
     D, D, D, D, D, D, D, D, D, D, 0, 0, 0, 0, 0, 0, 0, A, A, A, A, A, A, A,
     A, A, A, A, A, A, A, A, A, A, A, A, A, A, A, A, A, A, A, 0, 0, 0, 0, H,
     0, A, A, A, A, A, A, A, A, A, A, A, A, A, A, A, A, A, A, A, A, A, A, A,
@@ -64,7 +61,6 @@ static const unsigned char cors_class[256] = {
 #undef A
 #undef S
 #undef H
-#undef X
 
 static APR_INLINE char cors_ascii_lower(char c)
 {
@@ -702,23 +698,18 @@ int cors_origins_allow_request(apr_pool_t *p, const cors_origins *o,
                                const char **malformed)
 {
     cors_origin origin;
-    apr_size_t len = strlen(value), i;
-    int star = 0;
+    apr_size_t len = strlen(value);
 
     *malformed = NULL;
     /* Browsers send origins already normalised (lowercase, no default
-     * port), so the bytes as sent are usually a key of the set.  A value
-     * equal to a configured exact origin is a valid origin, so the syntax
-     * check is settled by the hit itself: only a value containing '*' (which
-     * could spell a pattern's key) must never take this path. */
-    if (len <= CORS_ORIGIN_MAX) {
-        for (i = 0; i < len; i++) {
-            star |= cors_class[(unsigned char)value[i]];
-        }
-        if (!(star & (CORS_C_STAR | CORS_C_BAD))
-            && cors_list_lookup(o->list, value, len) == CORS_LIST_IN) {
-            return 1;
-        }
+     * port), so the bytes as sent are usually a key of the set.  Keys are
+     * valid serialized origins (the configuration parser saw to that), so a
+     * value equal to an exact key passes the syntax check by that very
+     * fact: only a value containing '*', which could spell a pattern's key,
+     * must never take this path. */
+    if (len <= CORS_ORIGIN_MAX && !memchr(value, '*', len)
+        && cors_list_lookup(o->list, value, len) == CORS_LIST_IN) {
+        return 1;
     }
     if ((*malformed = cors_origin_parse_request(p, value, &origin)) != NULL) {
         return 0;

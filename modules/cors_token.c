@@ -124,40 +124,44 @@ const char *cors_split_header_names(apr_pool_t *p, const char *value,
     }
 
     for (;;) {
-        const char *start, *end, *q;
+        const char *start, *end;
 
         while (*s == ' ' || *s == '\t') {
             s++;
         }
+        if (out->nelts > 0) {
+            *j++ = ',';
+            *j++ = ' ';
+        }
+        APR_ARRAY_PUSH(out, const char *) = n;
+        /* One pass: check, lowercase and copy to both results. */
         start = s;
-        while (*s && *s != ',') {
-            s++;
+        while (cors_tchar_table[(unsigned char)*s]) {
+            char c = *s++;
+            c = (c >= 'A' && c <= 'Z') ? (char)(c + ('a' - 'A')) : c;
+            *n++ = c;
+            *j++ = c;
         }
         end = s;
-        while (end > start && (end[-1] == ' ' || end[-1] == '\t')) {
-            end--;
+        while (*s == ' ' || *s == '\t') {
+            s++;
         }
-        if (end == start) {
-            return "Access-Control-Request-Headers has an empty item";
-        }
-        if (!cors_is_token(start, (apr_size_t)(end - start))) {
+        if (*s != ',' && *s != '\0') {
+            /* Not a token: quote the whole item, trimmed. */
+            const char *stop = strchr(s, ',');
+            stop = stop ? stop : s + strlen(s);
+            while (stop > start && (stop[-1] == ' ' || stop[-1] == '\t')) {
+                stop--;
+            }
             return apr_psprintf(
                 p,
                 "Access-Control-Request-Headers item '%s' "
                 "is not a header name",
                 cors_quote(
-                    p, apr_pstrmemdup(p, start, (apr_size_t)(end - start))));
+                    p, apr_pstrmemdup(p, start, (apr_size_t)(stop - start))));
         }
-        APR_ARRAY_PUSH(out, const char *) = n;
-        if (out->nelts > 1) {
-            *j++ = ',';
-            *j++ = ' ';
-        }
-        for (q = start; q < end; q++) {
-            char c = *q;
-            c = (c >= 'A' && c <= 'Z') ? (char)(c + ('a' - 'A')) : c;
-            *n++ = c;
-            *j++ = c;
+        if (end == start) {
+            return "Access-Control-Request-Headers has an empty item";
         }
         *n++ = '\0';
         *j = '\0';
