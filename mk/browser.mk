@@ -1,0 +1,8 @@
+# The browser layer (t/browser/): headless Chromium, Debian's, runs a
+# matrix of fetch() calls against mod_cors in an Apache of its own on
+# loopback.  t/browser/run installs chromium when it is missing.
+TEST_TARGETS += browser-test
+.PHONY: browser-test
+
+browser-test: .libs/mod_cors.so
+	HTTPD=$(HTTPD) APXS=$(APXS) t/browser/run
