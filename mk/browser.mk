@@ -6,3 +6,9 @@ TEST_TARGETS += browser-test
 
 browser-test: .libs/mod_cors.so
 	HTTPD=$(HTTPD) APXS=$(APXS) t/browser/run
+
+# Not in `make test`: break one directive at a time (scratch copies) and
+# require the browser layer to fail for each.
+.PHONY: browser-mutants
+browser-mutants:
+	t/browser/mutants
