@@ -4,7 +4,8 @@
 // no browser download: Debian's /usr/bin/chromium and Node's own modules.
 
 import { spawn } from 'node:child_process';
-import { createWriteStream } from 'node:fs';
+import { createWriteStream, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 
 // The flags that work headless on these machines (no sandbox as root, no
 // GPU, no background traffic to anywhere but loopback).
@@ -51,10 +52,18 @@ export class Browser {
     });
   }
 
-  static launch({ executable, userDataDir, logFile }) {
+  // pidFile: where the browser's pid goes, so that the caller can end it
+  // if this process is killed before it could.
+  static launch({ executable, userDataDir, logFile, pidFile }) {
+    // HOME and the XDG directories too point into the test's own
+    // directory: Chromium writes nothing anywhere else.
+    const home = dirname(userDataDir);
+    const env = { ...process.env, HOME: home, XDG_CONFIG_HOME: home, XDG_CACHE_HOME: home };
     const proc = spawn(executable, [...FLAGS, `--user-data-dir=${userDataDir}`, 'about:blank'], {
       stdio: ['ignore', 'pipe', 'pipe', 'pipe', 'pipe'],
+      env,
     });
+    if (pidFile && proc.pid) writeFileSync(pidFile, `${proc.pid}\n`);
     // Chromium is chatty on stderr (D-Bus, ...): keep it for a failure.
     const log = createWriteStream(logFile);
     proc.stdout.pipe(log);

@@ -188,6 +188,7 @@ async function main() {
     executable: CHROMIUM,
     userDataDir: join(WORKDIR, 'chromium-profile'),
     logFile: join(WORKDIR, 'chromium.log'),
+    pidFile: join(WORKDIR, 'chromium.pid'),
   });
   const results = [];
   try {
