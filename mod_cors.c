@@ -95,6 +95,10 @@ typedef struct {
     const cors_dir_conf *conf; /* the governing configuration */
     cors_verdict v;            /* what cors_decide() said (or the refusal) */
     const char *allow;         /* Allow of CORSRejectDisallowed's 405 */
+    const char *expose;        /* Access-Control-Expose-Headers as first
+                                * written (with response names, for '*') */
+    int expose_done;           /* expose is settled: CORS_LATE reuses it */
+    int written;               /* Access-Control-* headers cors_write set */
 } cors_state;
 
 /* -------------------------------------------------------------------- */
@@ -384,7 +388,6 @@ static const char *cors_set_allow_origin_match(cmd_parms *cmd, void *dconf,
     cors_dir_conf *conf = dconf;
     cors_origin_regex *re;
     ap_regex_t *compiled;
-    const char *const *canary;
     cors_origins *set;
 
     if (!*regex) {
@@ -412,10 +415,8 @@ static const char *cors_set_allow_origin_match(cmd_parms *cmd, void *dconf,
     }
 
     set = cors_section_origins(cmd, conf, 0);
-    re = apr_array_push(set->regexes);
-    re->compiled = compiled;
-    re->source = apr_pstrdup(cmd->pool, regex);
-    re->canary = 0;
+    re = cors_origins_add_regex(cmd->pool, set, compiled,
+                                apr_pstrdup(cmd->pool, regex));
     if (cors_regex_unescaped_dot(regex)) {
         cors_warn(cmd,
                   "%s: '%s' has an unescaped '.', which matches any "
@@ -423,19 +424,12 @@ static const char *cors_set_allow_origin_match(cmd_parms *cmd, void *dconf,
                   "write \\.",
                   cmd->cmd->name, regex);
     }
-    for (canary = cors_origin_canaries; *canary; canary++) {
-        if (cors_regex_match(compiled, *canary, strlen(*canary))) {
-            re->canary = 1;
-            if (conf->credentials == 1) {
-                return apr_psprintf(cmd->pool,
-                                    "%s: '%s' matches '%s', an "
-                                    "origin nobody owns, which cannot be used "
-                                    "with CORSAllowCredentials On in the same "
-                                    "section",
-                                    cmd->cmd->name, regex, *canary);
-            }
-            break;
-        }
+    if (re->canary && conf->credentials == 1) {
+        return apr_psprintf(cmd->pool,
+                            "%s: '%s' matches '%s', an origin nobody owns, "
+                            "which cannot be used with CORSAllowCredentials "
+                            "On in the same section",
+                            cmd->cmd->name, regex, re->canary);
     }
     return NULL;
 }
@@ -512,6 +506,7 @@ static const char *cors_set_list(cmd_parms *cmd, void *dconf, const char *args)
             cors_list_remove(*slot, item);
         }
     }
+    cors_list_seal(cmd->pool, *slot);
     return NULL;
 }
 
@@ -712,16 +707,21 @@ static cors_state *cors_state_of(request_rec *r)
     st->conf = conf;
     cors_policy_of(conf, &pol);
 
-    /* Repeated headers arrive merged with ", " (two Origin headers then fail
-     * the syntax check, as the SPEC wants); getm makes sure of it. */
+    /* httpd (HTTP/1.x and mod_http2 alike) merges repeated request headers
+     * into one with ", ", so two Origin headers fail the syntax check as the
+     * SPEC wants.  The Access-Control-Request-* headers only matter to a
+     * preflight, which is an OPTIONS request. */
+    memset(&req, 0, sizeof(req));
     req.method = gov->method;
-    req.origin = apr_table_getm(gov->pool, gov->headers_in, "Origin");
-    req.request_method = apr_table_getm(gov->pool, gov->headers_in,
-                                        "Access-Control-Request-Method");
-    req.request_headers = apr_table_getm(gov->pool, gov->headers_in,
-                                         "Access-Control-Request-Headers");
-    req.request_private = apr_table_get(
-        gov->headers_in, "Access-Control-Request-Private-Network");
+    req.origin = apr_table_get(gov->headers_in, "Origin");
+    if (gov->method_number == M_OPTIONS && req.origin) {
+        req.request_method =
+            apr_table_get(gov->headers_in, "Access-Control-Request-Method");
+        req.request_headers =
+            apr_table_get(gov->headers_in, "Access-Control-Request-Headers");
+        req.request_private = apr_table_get(
+            gov->headers_in, "Access-Control-Request-Private-Network");
+    }
     cors_decide(gov->pool, &pol, &req, &st->v);
 
     if (st->v.reason) {
@@ -741,10 +741,14 @@ static cors_state *cors_state_of(request_rec *r)
 }
 
 /* Our value for a response header, or NULL if we do not send it. */
-static const char *cors_our_value(const cors_verdict *v, const char *name)
+static const char *cors_our_value(const cors_state *st, const char *name)
 {
+    const cors_verdict *v = &st->v;
     const char *n = name + CORS_HEADER_PREFIX_LEN;
 
+    if (strcasecmp(n, "Expose-Headers") == 0) {
+        return st->expose;
+    }
     if (strcasecmp(n, "Allow-Origin") == 0) {
         return v->allow_origin;
     }
@@ -766,9 +770,16 @@ static const char *cors_our_value(const cors_verdict *v, const char *name)
     return NULL;
 }
 
+/* An Access-Control-* header name (the first byte rules out most names). */
+static APR_INLINE int cors_is_acx(const char *key)
+{
+    return key && (key[0] == 'A' || key[0] == 'a')
+           && strncasecmp(key, CORS_HEADER_PREFIX, CORS_HEADER_PREFIX_LEN) == 0;
+}
+
 /* Remove every Access-Control-* header from t; a debug line names each one
  * someone else set, for admins retiring their old mod_headers lines. */
-static void cors_strip(request_rec *r, apr_table_t *t, const cors_verdict *v)
+static void cors_strip(request_rec *r, apr_table_t *t, const cors_state *st)
 {
     const apr_array_header_t *arr = apr_table_elts(t);
     const apr_table_entry_t *e = (const apr_table_entry_t *)arr->elts;
@@ -777,16 +788,14 @@ static void cors_strip(request_rec *r, apr_table_t *t, const cors_verdict *v)
 
     for (i = 0; i < arr->nelts; i++) {
         const char *ours;
-        if (!e[i].key
-            || strncasecmp(e[i].key, CORS_HEADER_PREFIX, CORS_HEADER_PREFIX_LEN)
-                   != 0) {
+        if (!cors_is_acx(e[i].key)) {
             continue;
         }
         if (!names) {
             names = apr_array_make(r->pool, 4, sizeof(const char *));
         }
         APR_ARRAY_PUSH(names, const char *) = e[i].key;
-        ours = cors_our_value(v, e[i].key);
+        ours = cors_our_value(st, e[i].key);
         if (!ours || !e[i].val || strcmp(ours, e[i].val) != 0) {
             ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, r,
                           "removed '%s: %s' set by the handler, a backend or "
@@ -800,19 +809,44 @@ static void cors_strip(request_rec *r, apr_table_t *t, const cors_verdict *v)
     }
 }
 
-/* Whether token (case-insensitive) is already among a table's Vary lines. */
-static int cors_vary_has(apr_table_t *t, const char *token, apr_size_t len)
+/* The Vary lines of a response, both tables (apr_table_do visits only the
+ * entries of that name). */
+typedef struct {
+    const char *vals[8];
+    int n;
+    int overflow;
+} cors_vary_lines;
+
+static int cors_vary_collect(void *ctx, const char *key, const char *val)
 {
-    const apr_array_header_t *arr = apr_table_elts(t);
-    const apr_table_entry_t *e = (const apr_table_entry_t *)arr->elts;
+    cors_vary_lines *lines = ctx;
+
+    if (lines->n < (int)(sizeof(lines->vals) / sizeof(lines->vals[0]))) {
+        lines->vals[lines->n++] = val;
+    }
+    else {
+        lines->overflow = 1;
+    }
+    return 1;
+}
+
+static void cors_vary_lines_of(request_rec *r, cors_vary_lines *lines)
+{
+    lines->n = lines->overflow = 0;
+    apr_table_do(cors_vary_collect, lines, r->headers_out, "Vary", NULL);
+    apr_table_do(cors_vary_collect, lines, r->err_headers_out, "Vary", NULL);
+}
+
+/* Whether token (case-insensitive) is among the Vary lines ("*" covers
+ * every token). */
+static int cors_vary_has(const cors_vary_lines *lines, const char *token,
+                         apr_size_t len)
+{
     int i;
 
-    for (i = 0; i < arr->nelts; i++) {
-        const char *s;
-        if (!e[i].key || strcasecmp(e[i].key, "Vary") != 0 || !e[i].val) {
-            continue;
-        }
-        for (s = e[i].val; *s;) {
+    for (i = 0; i < lines->n; i++) {
+        const char *s = lines->vals[i];
+        while (s && *s) {
             const char *end;
             while (*s == ' ' || *s == '\t' || *s == ',') {
                 s++;
@@ -821,12 +855,10 @@ static int cors_vary_has(apr_table_t *t, const char *token, apr_size_t len)
             while (*end && *end != ',' && *end != ' ' && *end != '\t') {
                 end++;
             }
-            if ((apr_size_t)(end - s) == len
-                && strncasecmp(s, token, len) == 0) {
+            if (((apr_size_t)(end - s) == len
+                 && strncasecmp(s, token, len) == 0)
+                || ((apr_size_t)(end - s) == 1 && *s == '*')) {
                 return 1;
-            }
-            if ((apr_size_t)(end - s) == 1 && *s == '*') {
-                return 1; /* "Vary: *" already covers everything */
             }
             s = end;
         }
@@ -834,16 +866,26 @@ static int cors_vary_has(apr_table_t *t, const char *token, apr_size_t len)
     return 0;
 }
 
-/* Merge the tokens of a ", "-separated list into Vary, each once. */
+/*
+ * Merge the tokens of a ", "-separated list into Vary, each once: set it
+ * as it is when the response has no Vary yet (the common case), else add
+ * only the missing tokens.  (More than 8 Vary lines: merge every token and
+ * leave the de-duplication to the HTTP header filter's fixup_vary.)
+ */
 static void cors_vary_merge(request_rec *r, const char *tokens)
 {
+    cors_vary_lines lines;
     const char *s = tokens;
 
+    cors_vary_lines_of(r, &lines);
+    if (lines.n == 0) {
+        apr_table_setn(r->headers_out, "Vary", tokens);
+        return;
+    }
     while (*s) {
         const char *end = strchr(s, ',');
         apr_size_t len = end ? (apr_size_t)(end - s) : strlen(s);
-        if (!cors_vary_has(r->headers_out, s, len)
-            && !cors_vary_has(r->err_headers_out, s, len)) {
+        if (lines.overflow || !cors_vary_has(&lines, s, len)) {
             apr_table_mergen(r->headers_out, "Vary",
                              apr_pstrmemdup(r->pool, s, len));
         }
@@ -855,6 +897,30 @@ static void cors_vary_merge(request_rec *r, const char *tokens)
             s++;
         }
     }
+}
+
+/* Whether every token of a list is among the response's Vary lines. */
+static int cors_vary_complete(request_rec *r, const char *tokens)
+{
+    cors_vary_lines lines;
+    const char *s = tokens;
+
+    cors_vary_lines_of(r, &lines);
+    while (*s) {
+        const char *end = strchr(s, ',');
+        apr_size_t len = end ? (apr_size_t)(end - s) : strlen(s);
+        if (!cors_vary_has(&lines, s, len)) {
+            return 0;
+        }
+        if (!end) {
+            break;
+        }
+        s = end + 1;
+        while (*s == ' ') {
+            s++;
+        }
+    }
+    return 1;
 }
 
 /*
@@ -900,45 +966,45 @@ static const char *cors_expose_response_names(request_rec *r,
     return names->nelts ? cors_join(r->pool, names) : NULL;
 }
 
+/* One of our headers, when it has a value. */
+static APR_INLINE void cors_set(request_rec *r, cors_state *st,
+                                const char *name, const char *value)
+{
+    if (value) {
+        apr_table_setn(r->headers_out, name, value);
+        st->written++;
+    }
+}
+
 /* Write the verdict into r's response headers: ours replace anyone else's,
  * Vary is merged, and CORS_RESULT is set for mod_log_config. */
-static void cors_write(request_rec *r, const cors_state *st)
+static void cors_write(request_rec *r, cors_state *st)
 {
     const cors_verdict *v = &st->v;
-    const char *expose = v->expose_headers;
 
-    cors_strip(r, r->headers_out, v);
-    cors_strip(r, r->err_headers_out, v);
+    /* Settled once, on the first pass, from the response as it stands:
+     * CORS_LATE then writes (and recognises) the same value. */
+    if (!st->expose_done) {
+        st->expose = v->expose_response_names
+                         ? cors_expose_response_names(r, st)
+                         : v->expose_headers;
+        if (!v->allow_origin) {
+            st->expose = NULL;
+        }
+        st->expose_done = 1;
+    }
+    cors_strip(r, r->headers_out, st);
+    cors_strip(r, r->err_headers_out, st);
 
-    if (v->allow_origin) {
-        apr_table_setn(r->headers_out, "Access-Control-Allow-Origin",
-                       v->allow_origin);
-    }
-    if (v->allow_credentials) {
-        apr_table_setn(r->headers_out, "Access-Control-Allow-Credentials",
-                       v->allow_credentials);
-    }
-    if (v->allow_methods) {
-        apr_table_setn(r->headers_out, "Access-Control-Allow-Methods",
-                       v->allow_methods);
-    }
-    if (v->allow_headers) {
-        apr_table_setn(r->headers_out, "Access-Control-Allow-Headers",
-                       v->allow_headers);
-    }
-    if (v->max_age) {
-        apr_table_setn(r->headers_out, "Access-Control-Max-Age", v->max_age);
-    }
-    if (v->allow_private_network) {
-        apr_table_setn(r->headers_out, "Access-Control-Allow-Private-Network",
-                       v->allow_private_network);
-    }
-    if (v->expose_response_names) {
-        expose = cors_expose_response_names(r, st);
-    }
-    if (expose && v->allow_origin) {
-        apr_table_setn(r->headers_out, "Access-Control-Expose-Headers", expose);
-    }
+    st->written = 0;
+    cors_set(r, st, "Access-Control-Allow-Origin", v->allow_origin);
+    cors_set(r, st, "Access-Control-Allow-Credentials", v->allow_credentials);
+    cors_set(r, st, "Access-Control-Allow-Methods", v->allow_methods);
+    cors_set(r, st, "Access-Control-Allow-Headers", v->allow_headers);
+    cors_set(r, st, "Access-Control-Max-Age", v->max_age);
+    cors_set(r, st, "Access-Control-Allow-Private-Network",
+             v->allow_private_network);
+    cors_set(r, st, "Access-Control-Expose-Headers", st->expose);
     if (v->vary) {
         cors_vary_merge(r, v->vary);
     }
@@ -958,21 +1024,66 @@ static void cors_silence(cors_verdict *v)
     v->expose_response_names = 0;
 }
 
-/* Both filters: write on the first brigade, then step aside. */
+/*
+ * Whether the response still carries exactly what cors_write() wrote: our
+ * Access-Control-* lines (same values, nothing else of that prefix, none in
+ * err_headers_out) and our Vary tokens.  One pass over the headers, so that
+ * CORS_LATE costs little when, as usual, nobody added anything after us.
+ */
+static int cors_intact(request_rec *r, const cors_state *st)
+{
+    apr_table_t *tables[2];
+    int t, i, seen = 0;
+
+    tables[0] = r->headers_out;
+    tables[1] = r->err_headers_out;
+    for (t = 0; t < 2; t++) {
+        const apr_array_header_t *arr = apr_table_elts(tables[t]);
+        const apr_table_entry_t *e = (const apr_table_entry_t *)arr->elts;
+        for (i = 0; i < arr->nelts; i++) {
+            const char *ours;
+            if (!cors_is_acx(e[i].key)) {
+                continue;
+            }
+            ours = cors_our_value(st, e[i].key);
+            if (t == 1 || !ours || !e[i].val
+                || (e[i].val != ours && strcmp(e[i].val, ours) != 0)) {
+                return 0;
+            }
+            seen++;
+        }
+    }
+    return seen == st->written
+           && (!st->v.vary || cors_vary_complete(r, st->v.vary));
+}
+
+/* CORS: write on the first brigade, then step aside. */
 static apr_status_t cors_out_filter(ap_filter_t *f, apr_bucket_brigade *bb)
 {
-    const cors_state *st = f->ctx;
+    cors_state *st = f->ctx;
 
-    if (st->v.preflight && st->conf->passthrough != 1) {
-        /* A preflight that Apache refused before the module could answer
-         * it (Require ip, or authentication with CORSPreflightBypassAuth
-         * Off): browsers fail it whatever it carries, so it carries no
+    if (st->v.preflight
+        && (st->conf->passthrough != 1 || !ap_is_HTTP_SUCCESS(f->r->status))) {
+        /* A preflight answered with an error, not by the module: Apache
+         * refused it first (Require ip, authentication with
+         * CORSPreflightBypassAuth Off), or a passthrough handler failed it.
+         * Browsers fail any preflight that is not 2xx, so it carries no
          * Access-Control-* header, only Vary. */
-        cors_state quiet = *st;
-        cors_silence(&quiet.v);
-        cors_write(f->r, &quiet);
+        cors_silence(&st->v);
     }
-    else {
+    cors_write(f->r, st);
+    ap_remove_output_filter(f);
+    return ap_pass_brigade(f->next, bb);
+}
+
+/* CORS_LATE: after every content filter (mod_headers' "Header set
+ * Access-Control-..." included), put back what CORS wrote if anything
+ * changed it. */
+static apr_status_t cors_late_filter(ap_filter_t *f, apr_bucket_brigade *bb)
+{
+    cors_state *st = f->ctx;
+
+    if (!cors_intact(f->r, st)) {
         cors_write(f->r, st);
     }
     ap_remove_output_filter(f);
@@ -1183,6 +1294,7 @@ static void cors_register_hooks(apr_pool_t *p)
     cors_list_add(p, cors_default_methods, "HEAD");
     cors_list_add(p, cors_default_methods, "POST");
     cors_default_methods->is_default = 1;
+    cors_list_seal(p, cors_default_methods);
     cors_default_origins = cors_origins_make(p, 0, NULL, cors_regex_match);
 
     ap_hook_pre_config(cors_pre_config, NULL, NULL, APR_HOOK_MIDDLE);
@@ -1201,7 +1313,7 @@ static void cors_register_hooks(apr_pool_t *p)
     cors_filter_handle = ap_register_output_filter(
         "CORS", cors_out_filter, NULL, AP_FTYPE_CONTENT_SET - 2);
     cors_late_filter_handle = ap_register_output_filter(
-        "CORS_LATE", cors_out_filter, NULL, AP_FTYPE_PROTOCOL - 1);
+        "CORS_LATE", cors_late_filter, NULL, AP_FTYPE_PROTOCOL - 1);
 }
 
 /* clang-format off */

@@ -8,6 +8,7 @@
  */
 
 #include "cors_list.h"
+#include "cors_token.h"
 
 #include "apr_strings.h"
 
@@ -39,6 +40,7 @@ void cors_list_add(apr_pool_t *p, cors_list *l, const char *name)
     if (prev == &cors_op_in) {
         return;
     }
+    l->joined = NULL;
     apr_hash_set(l->ops, name, APR_HASH_KEY_STRING, &cors_op_in);
     APR_ARRAY_PUSH(l->order, const char *) = name;
     (void)p;
@@ -50,6 +52,7 @@ void cors_list_remove(cors_list *l, const char *name)
 
     apr_hash_set(l->ops, name, APR_HASH_KEY_STRING, &cors_op_out);
     l->removes = 1;
+    l->joined = NULL;
     /* Keep order to the names this link still adds (configuration time). */
     for (i = 0; i < l->order->nelts; i++) {
         if (strcmp(APR_ARRAY_IDX(l->order, i, const char *), name) == 0) {
@@ -183,4 +186,17 @@ apr_array_header_t *cors_list_items(apr_pool_t *p, const cors_list *l)
         }
     }
     return out;
+}
+
+void cors_list_seal(apr_pool_t *p, cors_list *l)
+{
+    l->joined = cors_join(p, l->order);
+}
+
+const char *cors_list_joined(apr_pool_t *p, const cors_list *l)
+{
+    if (!l->base && l->joined) {
+        return l->joined;
+    }
+    return cors_join(p, cors_list_items(p, l));
 }

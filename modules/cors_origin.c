@@ -25,6 +25,52 @@
 const char *const cors_origin_canaries[] = {
     "https://evil.invalid", "http://evil.invalid", CORS_ORIGIN_NULL, NULL};
 
+/*
+ * Byte classes for the request path.  Origins are ASCII, and the locale's
+ * <ctype.h> (a function call per byte) has no say in what a browser sends.
+ */
+#define CORS_C_BAD 0x01    /* control, space, DEL, non-ASCII, ',' */
+#define CORS_C_SCHEME 0x02 /* ALPHA DIGIT + - . */
+#define CORS_C_HOST                                                            \
+    0x04 /* what a request host may contain: letters,                          \
+          * digits, '-', '.', '_' (host names, IPv4) */
+#define CORS_C_DIGIT 0x08
+#define CORS_C_ALPHA 0x10
+#define CORS_C_STAR 0x20 /* '*': in configured patterns, never in a request */
+
+/* The table, one row per 16 bytes; B bad, D digit, A letter, S the other
+ * scheme characters, H other host characters, X '*', 0 none of these. */
+#define B CORS_C_BAD
+#define D (CORS_C_DIGIT | CORS_C_SCHEME | CORS_C_HOST)
+#define A (CORS_C_ALPHA | CORS_C_SCHEME | CORS_C_HOST)
+#define S (CORS_C_SCHEME | CORS_C_HOST)
+#define H CORS_C_HOST
+#define X CORS_C_STAR
+static const unsigned char cors_class[256] = {
+    B, B, B, B, B, B, B, B, B, B, B, B, B, B, B, B, B, B, B, B, B, B, B, B,
+    B, B, B, B, B, B, B, B, B, 0, 0, 0, 0, 0, 0, 0, 0, 0, X, S, B, S, S, 0,
+    D, D, D, D, D, D, D, D, D, D, 0, 0, 0, 0, 0, 0, 0, A, A, A, A, A, A, A,
+    A, A, A, A, A, A, A, A, A, A, A, A, A, A, A, A, A, A, A, 0, 0, 0, 0, H,
+    0, A, A, A, A, A, A, A, A, A, A, A, A, A, A, A, A, A, A, A, A, A, A, A,
+    A, A, A, 0, 0, 0, 0, B, B, B, B, B, B, B, B, B, B, B, B, B, B, B, B, B,
+    B, B, B, B, B, B, B, B, B, B, B, B, B, B, B, B, B, B, B, B, B, B, B, B,
+    B, B, B, B, B, B, B, B, B, B, B, B, B, B, B, B, B, B, B, B, B, B, B, B,
+    B, B, B, B, B, B, B, B, B, B, B, B, B, B, B, B, B, B, B, B, B, B, B, B,
+    B, B, B, B, B, B, B, B, B, B, B, B, B, B, B, B, B, B, B, B, B, B, B, B,
+    B, B, B, B, B, B, B, B, B, B, B, B, B, B, B, B,
+};
+#undef B
+#undef D
+#undef A
+#undef S
+#undef H
+#undef X
+
+static APR_INLINE char cors_ascii_lower(char c)
+{
+    return (c >= 'A' && c <= 'Z') ? (char)(c + ('a' - 'A')) : c;
+}
+
 static int cors_default_port(const char *scheme)
 {
     if (strcmp(scheme, "https") == 0 || strcmp(scheme, "wss") == 0) {
@@ -114,9 +160,12 @@ static int cors_is_config_host(const char *s, apr_size_t len)
 }
 
 /*
- * A request host: what a browser may serialise.  Everything printable but the
- * URL Standard's forbidden host code points, '%', ',' (two Origin headers
- * joined) and '*' (so that no request can spell a configured pattern).
+ * A request host: letters, digits, '-', '.' and '_', no empty label.  The URL
+ * Standard lets more through (Safari sends "a}b" or "a`b"), but no CA-issued
+ * site has such a name and they exist to slip past sloppy matching
+ * ("https://app.example.com`.evil.net"), so they are refused, as is '*' (no
+ * request can spell a configured pattern) and ',' (two Origin headers).
+ * IDN hosts arrive in their xn-- form.
  */
 static int cors_is_request_host(const char *s, apr_size_t len)
 {
@@ -127,28 +176,8 @@ static int cors_is_request_host(const char *s, apr_size_t len)
     }
     for (i = 0; i < len; i++) {
         unsigned char c = (unsigned char)s[i];
-        if (c <= 0x20 || c >= 0x7f || (c == '.' && s[i + 1] == '.')) {
+        if (!(cors_class[c] & CORS_C_HOST) || (c == '.' && s[i + 1] == '.')) {
             return 0;
-        }
-        switch (c) {
-        case '#':
-        case '%':
-        case '/':
-        case ':':
-        case '<':
-        case '>':
-        case '?':
-        case '@':
-        case '[':
-        case '\\':
-        case ']':
-        case '^':
-        case '|':
-        case ',':
-        case '*':
-            return 0;
-        default:
-            break;
         }
     }
     return 1;
@@ -159,12 +188,11 @@ static int cors_is_scheme(const char *s, apr_size_t len)
 {
     apr_size_t i;
 
-    if (len == 0 || !apr_isalpha((unsigned char)s[0])) {
+    if (len == 0 || !(cors_class[(unsigned char)s[0]] & CORS_C_ALPHA)) {
         return 0;
     }
     for (i = 1; i < len; i++) {
-        unsigned char c = (unsigned char)s[i];
-        if (!apr_isalnum(c) && c != '+' && c != '-' && c != '.') {
+        if (!(cors_class[(unsigned char)s[i]] & CORS_C_SCHEME)) {
             return 0;
         }
     }
@@ -225,9 +253,26 @@ int cors_origin_public_suffix(const char *domain)
 /* Shared by both parsers: split scheme://authority and the authority into
  * host and port.  `config` selects the host rules, the wording, and the
  * patterns only configuration may use (a leftmost '*' label, port '*'). */
+/* Lowercase n bytes of src into dst and terminate it; returns dst + n. */
+static char *cors_lower_into(char *dst, const char *src, apr_size_t n)
+{
+    apr_size_t i;
+
+    for (i = 0; i < n; i++) {
+        dst[i] = cors_ascii_lower(src[i]);
+    }
+    dst[n] = '\0';
+    return dst + n;
+}
+
 static const char *cors_origin_split(apr_pool_t *p, const char *s,
                                      cors_origin *out, int config)
 {
+    /* One allocation per origin (this runs on every request): the key,
+     * then the lowercase scheme and host.  None is longer than s. */
+    apr_size_t len = strlen(s);
+    char *buf = apr_palloc(p, 2 * len + 8);
+    char *names = buf + len + 4, *k;
     const char *sep, *auth, *end, *host, *host_end, *port = NULL;
     apr_size_t host_len, port_len = 0;
     int explicit_port = 0;
@@ -237,7 +282,8 @@ static const char *cors_origin_split(apr_pool_t *p, const char *s,
         return config ? "it has no scheme (write https://host)"
                       : "it is not scheme://host[:port]";
     }
-    out->scheme = cors_lowercase(p, s, (apr_size_t)(sep - s));
+    out->scheme = names;
+    names = cors_lower_into(names, s, (apr_size_t)(sep - s)) + 1;
     if (config && strcmp(out->scheme, "http") != 0
         && strcmp(out->scheme, "https") != 0) {
         return "the scheme must be http or https";
@@ -260,6 +306,10 @@ static const char *cors_origin_split(apr_pool_t *p, const char *s,
     }
 
     host = auth;
+    if (config && *host != '[' && memchr(host, '[', (apr_size_t)(end - host))) {
+        /* "*.[::1]", "a[b]": brackets belong around a whole IPv6 host. */
+        return "the host is not a valid host name or IP address";
+    }
     if (*host == '[') {
         const char *close = memchr(host, ']', (apr_size_t)(end - host));
         if (!close || !cors_is_ipv6(host + 1, (apr_size_t)(close - host - 1))) {
@@ -306,12 +356,13 @@ static const char *cors_origin_split(apr_pool_t *p, const char *s,
         if (config ? !cors_is_config_host(host, host_len)
                    : !cors_is_request_host(host, host_len)) {
             return config ? "the host is not a valid host name or IP address"
-                          : "the host has a character no browser sends";
+                          : "the host has a character a host name cannot have";
         }
     }
 
     out->kind = CORS_ORIGIN_EXACT;
-    out->host = cors_lowercase(p, host, host_len);
+    out->host = names;
+    cors_lower_into(names, host, host_len);
     out->port = explicit_port ? explicit_port : cors_default_port(out->scheme);
     if (out->wildcard) {
         const char *last = strrchr(out->host, '.');
@@ -330,14 +381,26 @@ static const char *cors_origin_split(apr_pool_t *p, const char *s,
     if (out->any_port) {
         out->kind = CORS_ORIGIN_PATTERN;
     }
-    out->key = apr_pstrcat(p, out->scheme, "://", out->wildcard ? "*." : "",
-                           out->host, NULL);
+    /* The key: scheme "://" ["*."] host [":" port | ":*"], the port only
+     * when it is not the scheme's default. */
+    k = buf;
+    k = cors_lower_into(k, out->scheme, (apr_size_t)(sep - s));
+    memcpy(k, "://", 3);
+    k += 3;
+    if (out->wildcard) {
+        memcpy(k, "*.", 2);
+        k += 2;
+    }
+    k = cors_lower_into(k, out->host, host_len);
     if (out->any_port) {
-        out->key = apr_pstrcat(p, out->key, ":*", NULL);
+        memcpy(k, ":*", 3);
     }
     else if (explicit_port && explicit_port != cors_default_port(out->scheme)) {
-        out->key = apr_psprintf(p, "%s:%d", out->key, explicit_port);
+        /* The port as sent: digits without a leading zero (checked). */
+        *k++ = ':';
+        cors_lower_into(k, port, port_len);
     }
+    out->key = buf;
     return NULL;
 }
 
@@ -355,13 +418,13 @@ const char *cors_origin_parse_request(apr_pool_t *p, const char *value,
     }
     for (i = 0; i < len; i++) {
         unsigned char c = (unsigned char)value[i];
-        if (c < 0x20 || c == 0x7f) {
-            return "it has a control character";
-        }
-        if (c == ',') {
-            return "it has a comma (more than one Origin header?)";
-        }
-        if (c == ' ' || c > 0x7f) {
+        if (cors_class[c] & CORS_C_BAD) {
+            if (c < 0x20 || c == 0x7f) {
+                return "it has a control character";
+            }
+            if (c == ',') {
+                return "it has a comma (more than one Origin header?)";
+            }
             return "it has a space or a non-ASCII byte";
         }
     }
@@ -541,6 +604,26 @@ void cors_origins_add(apr_pool_t *p, cors_origins *o, const cors_origin *origin,
     }
 }
 
+cors_origin_regex *cors_origins_add_regex(apr_pool_t *p, cors_origins *o,
+                                          const void *compiled,
+                                          const char *source)
+{
+    cors_origin_regex *re = apr_array_push(o->regexes);
+    const char *const *canary;
+
+    re->compiled = compiled;
+    re->source = source;
+    re->canary = NULL;
+    for (canary = cors_origin_canaries; *canary; canary++) {
+        if (o->match(compiled, *canary, strlen(*canary))) {
+            re->canary = *canary;
+            break;
+        }
+    }
+    (void)p;
+    return re;
+}
+
 static int cors_origins_has_patterns(const cors_origins *o)
 {
     for (; o; o = o->edit ? o->base : NULL) {
@@ -612,6 +695,35 @@ static cors_list_answer cors_origins_pattern(const cors_origins *o,
         }
     }
     return CORS_LIST_UNKNOWN;
+}
+
+int cors_origins_allow_request(apr_pool_t *p, const cors_origins *o,
+                               const char *value, int any_covers_null,
+                               const char **malformed)
+{
+    cors_origin origin;
+    apr_size_t len = strlen(value), i;
+    int star = 0;
+
+    *malformed = NULL;
+    /* Browsers send origins already normalised (lowercase, no default
+     * port), so the bytes as sent are usually a key of the set.  A value
+     * equal to a configured exact origin is a valid origin, so the syntax
+     * check is settled by the hit itself: only a value containing '*' (which
+     * could spell a pattern's key) must never take this path. */
+    if (len <= CORS_ORIGIN_MAX) {
+        for (i = 0; i < len; i++) {
+            star |= cors_class[(unsigned char)value[i]];
+        }
+        if (!(star & (CORS_C_STAR | CORS_C_BAD))
+            && cors_list_lookup(o->list, value, len) == CORS_LIST_IN) {
+            return 1;
+        }
+    }
+    if ((*malformed = cors_origin_parse_request(p, value, &origin)) != NULL) {
+        return 0;
+    }
+    return cors_origins_allow(o, &origin, any_covers_null);
 }
 
 int cors_origins_allow(const cors_origins *o, const cors_origin *origin,

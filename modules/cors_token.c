@@ -98,12 +98,22 @@ const char *cors_quote(apr_pool_t *p, const char *s)
 }
 
 const char *cors_split_header_names(apr_pool_t *p, const char *value,
-                                    apr_array_header_t **names)
+                                    apr_array_header_t **names,
+                                    const char **joined)
 {
+    apr_size_t len = strlen(value);
+    /* One allocation for both results: the names, each NUL-terminated,
+     * then the ", "-joined list (at most one byte more per name). */
+    char *buf = apr_palloc(p, 3 * len + 4);
+    char *n = buf, *j = buf + len + 2;
     const char *s = value;
     apr_array_header_t *out = apr_array_make(p, 8, sizeof(const char *));
 
     *names = out;
+    if (joined) {
+        *joined = j;
+    }
+    *j = '\0';
 
     /* An empty or all-whitespace value means "no names requested". */
     while (*s == ' ' || *s == '\t') {
@@ -114,7 +124,7 @@ const char *cors_split_header_names(apr_pool_t *p, const char *value,
     }
 
     for (;;) {
-        const char *start, *end;
+        const char *start, *end, *q;
 
         while (*s == ' ' || *s == '\t') {
             s++;
@@ -138,8 +148,19 @@ const char *cors_split_header_names(apr_pool_t *p, const char *value,
                 cors_quote(
                     p, apr_pstrmemdup(p, start, (apr_size_t)(end - start))));
         }
-        APR_ARRAY_PUSH(out, const char *) =
-            cors_lowercase(p, start, (apr_size_t)(end - start));
+        APR_ARRAY_PUSH(out, const char *) = n;
+        if (out->nelts > 1) {
+            *j++ = ',';
+            *j++ = ' ';
+        }
+        for (q = start; q < end; q++) {
+            char c = *q;
+            c = (c >= 'A' && c <= 'Z') ? (char)(c + ('a' - 'A')) : c;
+            *n++ = c;
+            *j++ = c;
+        }
+        *n++ = '\0';
+        *j = '\0';
         if (*s == '\0') {
             return NULL;
         }
