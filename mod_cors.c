@@ -94,14 +94,15 @@ static ap_filter_rec_t *cors_late_filter_handle;
 
 /* One request's decision, kept on the request whose policy governs. */
 typedef struct {
-    const cors_dir_conf *conf; /* the governing configuration */
-    cors_verdict v;            /* what cors_decide() said (or the refusal) */
-    const char *allow;         /* Allow of CORSRejectDisallowed's 405 */
-    const char *expose;        /* Access-Control-Expose-Headers as first
-                                * written (with response names, for '*') */
-    int expose_done;           /* expose is settled: CORS_LATE reuses it */
-    int written;               /* Access-Control-* headers cors_write set */
-    const char *vary;          /* the first Vary line cors_write left */
+    const cors_dir_conf *conf;    /* the governing configuration */
+    cors_verdict v;               /* what cors_decide() said (or the refusal) */
+    const char *allow;            /* Allow of CORSRejectDisallowed's 405 */
+    const char *expose;           /* Access-Control-Expose-Headers as first
+                                   * written (with response names, for '*') */
+    int expose_done;              /* expose is settled: CORS_LATE reuses it */
+    int written;                  /* Access-Control-* headers cors_write set */
+    const char *vary;             /* the first Vary line cors_write left */
+    const request_rec *result_on; /* the request whose CORS_RESULT is set */
 } cors_state;
 
 /* -------------------------------------------------------------------- */
@@ -778,6 +779,7 @@ static cors_state *cors_state_of(request_rec *r)
     st = apr_palloc(gov->pool, sizeof(*st));
     st->conf = conf;
     st->allow = st->expose = st->vary = NULL;
+    st->result_on = NULL;
     st->expose_done = st->written = 0;
     cors_policy_of(conf, &pol);
 
@@ -1067,6 +1069,7 @@ static void cors_write(request_rec *r, cors_state *st)
     if (first) {
         apr_table_setn(r->subprocess_env, "CORS_RESULT",
                        cors_result_name(v->result));
+        st->result_on = r;
     }
 }
 
@@ -1351,11 +1354,13 @@ static int cors_log_transaction(request_rec *r)
     request_rec *q;
 
     /* mod_log_config reads the last request of an internal redirect chain
-     * for %{...}e; a redirect renamed ours to REDIRECT_CORS_RESULT. */
+     * for %{...}e (a redirect renamed an earlier one's CORS_RESULT to
+     * REDIRECT_CORS_RESULT).  Usually cors_write() set it on that request;
+     * otherwise (no response went through the filter) it is set here. */
     for (q = r; q; q = q->next) {
         cors_state *st;
-        if (cors_untouched(q) || apr_table_get(q->subprocess_env, "CORS_RESULT")
-            || !(st = cors_state_of(q))) {
+        if (cors_untouched(q) || !(st = cors_state_of(q)) || st->result_on == q
+            || apr_table_get(q->subprocess_env, "CORS_RESULT")) {
             continue;
         }
         apr_table_setn(q->subprocess_env, "CORS_RESULT",
