@@ -597,6 +597,9 @@ void cors_origins_add(apr_pool_t *p, cors_origins *o, const cors_origin *origin,
     }
     if (origin->kind == CORS_ORIGIN_PATTERN) {
         o->patterns++;
+        if (origin->any_port) {
+            o->any_ports++;
+        }
     }
 }
 
@@ -620,14 +623,21 @@ cors_origin_regex *cors_origins_add_regex(apr_pool_t *p, cors_origins *o,
     return re;
 }
 
+/* Whether the set (with what it edits) has patterns: 0 none, 1 some,
+ * 2 some with port '*'. */
 static int cors_origins_has_patterns(const cors_origins *o)
 {
+    int found = 0;
+
     for (; o; o = o->edit ? o->base : NULL) {
+        if (o->any_ports) {
+            return 2;
+        }
         if (o->patterns) {
-            return 1;
+            found = 1;
         }
     }
-    return 0;
+    return found;
 }
 
 /*
@@ -640,36 +650,36 @@ static int cors_origins_has_patterns(const cors_origins *o)
  * public suffix), each behind the scheme and "://".
  */
 static cors_list_answer cors_origins_pattern(const cors_origins *o,
-                                             const cors_origin *origin)
+                                             const cors_origin *origin,
+                                             int any_port)
 {
     char key[CORS_ORIGIN_MAX + 16];
     apr_size_t scheme_len = strlen(origin->scheme);
     apr_size_t host_len = strlen(origin->host);
+    /* The normalised key ends with the port when it is not the default. */
+    const char *port = origin->key + scheme_len + 3 + host_len;
+    apr_size_t port_len = strlen(port), n;
     const char *dot;
-    char port[8] = "";
-    apr_size_t n, port_len;
-
     cors_list_answer answer;
 
     if (scheme_len + host_len + 16 > sizeof(key)) {
         return CORS_LIST_UNKNOWN;
     }
-    if (origin->port && origin->port != cors_default_port(origin->scheme)) {
-        apr_snprintf(port, sizeof(port), ":%d", origin->port);
-    }
-    port_len = strlen(port);
-
-    /* scheme://host:* */
-    n = (apr_size_t)apr_snprintf(key, sizeof(key), "%s://%s:*", origin->scheme,
-                                 origin->host);
-    if ((answer = cors_list_lookup(o->list, key, n)) != CORS_LIST_UNKNOWN) {
-        return answer;
+    /* scheme://host:* (only if some pattern has port '*') */
+    if (any_port) {
+        memcpy(key, origin->key, scheme_len + 3 + host_len);
+        n = scheme_len + 3 + host_len;
+        memcpy(key + n, ":*", 2);
+        n += 2;
+        if ((answer = cors_list_lookup(o->list, key, n)) != CORS_LIST_UNKNOWN) {
+            return answer;
+        }
     }
     if (origin->host[0] == '[') {
         return CORS_LIST_UNKNOWN; /* no wildcard covers an IP literal */
     }
     /* The wildcard keys: scheme, "://", "*." and the suffix, then the port
-     * or ":*", for every suffix that leaves a label in front of it. */
+     * (or ":*"), for every suffix that leaves a label in front of it. */
     memcpy(key, origin->scheme, scheme_len);
     memcpy(key + scheme_len, "://*.", 5);
     for (dot = strchr(origin->host, '.'); dot; dot = strchr(dot + 1, '.')) {
@@ -684,10 +694,13 @@ static cors_list_answer cors_origins_pattern(const cors_origins *o,
         if ((answer = cors_list_lookup(o->list, key, n)) != CORS_LIST_UNKNOWN) {
             return answer;
         }
-        memcpy(k, ":*", 2);
-        n = (apr_size_t)(k + 2 - key);
-        if ((answer = cors_list_lookup(o->list, key, n)) != CORS_LIST_UNKNOWN) {
-            return answer;
+        if (any_port) {
+            memcpy(k, ":*", 2);
+            n = (apr_size_t)(k + 2 - key);
+            answer = cors_list_lookup(o->list, key, n);
+            if (answer != CORS_LIST_UNKNOWN) {
+                return answer;
+            }
         }
     }
     return CORS_LIST_UNKNOWN;
@@ -721,6 +734,7 @@ int cors_origins_allow(const cors_origins *o, const cors_origin *origin,
                        int any_covers_null)
 {
     const cors_origins *s;
+    int patterns;
 
     switch (cors_list_lookup(o->list, origin->key, APR_HASH_KEY_STRING)) {
     case CORS_LIST_IN:
@@ -734,8 +748,8 @@ int cors_origins_allow(const cors_origins *o, const cors_origin *origin,
         /* Only an explicit null entry or '*' (without credentials). */
         return any_covers_null && cors_list_star(o->list);
     }
-    if (cors_origins_has_patterns(o)) {
-        switch (cors_origins_pattern(o, origin)) {
+    if ((patterns = cors_origins_has_patterns(o)) != 0) {
+        switch (cors_origins_pattern(o, origin, patterns == 2)) {
         case CORS_LIST_IN:
             return 1;
         case CORS_LIST_OUT:

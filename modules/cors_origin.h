@@ -93,7 +93,8 @@ struct cors_origins {
     apr_array_header_t *regexes; /* cors_origin_regex, tried last */
     const cors_origins *base;    /* an edit's inherited set, else NULL */
     int edit;                    /* the section edits ('+'/'-') */
-    int patterns;                /* patterns this link added */
+    int patterns;                /* patterns this link added or removed */
+    int any_ports;               /* of which with port '*' */
     cors_regex_match_fn match;   /* how to run regexes */
 };
 
