@@ -987,7 +987,14 @@ static const char *cors_expose_response_names(request_rec *r,
         apr_array_make(r->pool, 8, sizeof(const char *));
     int t, i;
 
+    /* The listed names first, each once; then the response's others. */
     if (st->v.expose_headers) {
+        apr_array_header_t *listed =
+            cors_list_items(r->pool, st->conf->expose_headers);
+        for (i = 0; i < listed->nelts; i++) {
+            const char *name = APR_ARRAY_IDX(listed, i, const char *);
+            apr_hash_set(seen, name, APR_HASH_KEY_STRING, name);
+        }
         APR_ARRAY_PUSH(names, const char *) = st->v.expose_headers;
     }
     tables[0] = r->headers_out;
@@ -998,10 +1005,7 @@ static const char *cors_expose_response_names(request_rec *r,
         for (i = 0; i < arr->nelts; i++) {
             apr_size_t len;
             char *name;
-            if (!e[i].key
-                || strncasecmp(e[i].key, CORS_HEADER_PREFIX,
-                               CORS_HEADER_PREFIX_LEN)
-                       == 0) {
+            if (!e[i].key || cors_is_acx(e[i].key)) {
                 continue;
             }
             len = strlen(e[i].key);
