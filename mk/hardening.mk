@@ -13,7 +13,7 @@ FUZZ_BINS     = $(addprefix t/fuzz/fuzz_,$(FUZZ_TARGETS))
 FUZZ_DEPS     = t/fuzz/fuzz.h $(POLICY_SRCS) $(POLICY_HDRS)
 
 .PHONY: fuzz fuzz-build fuzz-replay fuzz-merge test-asan test-valgrind \
-        coverage config-fuzz soak
+        coverage config-fuzz config-fuzz-asan soak
 
 TEST_TARGETS += fuzz-replay
 CLEAN_FILES  += $(FUZZ_REPLAYS) $(FUZZ_BINS) t/fuzz/work t/fuzz/findings \
@@ -116,3 +116,25 @@ test-valgrind: .libs/mod_cors.so
 	(cd .valgrind/tree && APXS=$(APXS) HTTPD=$(CURDIR)/.valgrind/httpd t/run); \
 	    rc=$$?; perl t/fuzz/valgrind-summary.pl .valgrind/logs/vg.* || rc=1; \
 	    test $$rc = 0
+
+# --- Directive fuzzer --------------------------------------------------------
+# Random values for every directive through `httpd -t`: errors, never a
+# crash.  `make test` runs a short deterministic batch; long runs pick their
+# own seed (CONFIG_FUZZ_SEED=random).  config-fuzz-asan runs it against the
+# sanitizer build of make test-asan.
+CONFIG_FUZZ_RUNS ?= 100
+CONFIG_FUZZ_SEED ?= 1
+CONFIG_FUZZ_SEED_OPT = $(if $(filter random,$(CONFIG_FUZZ_SEED)),,-s $(CONFIG_FUZZ_SEED))
+TEST_TARGETS += config-fuzz
+
+config-fuzz: .libs/mod_cors.so
+	HTTPD=$(HTTPD) LIBEXECDIR=`$(APXS) -q LIBEXECDIR` \
+	    t/fuzz/config-fuzz.pl -n $(CONFIG_FUZZ_RUNS) $(CONFIG_FUZZ_SEED_OPT)
+
+config-fuzz-asan:
+	@test -e .asan/tree/.libs/mod_cors.so || { \
+	    echo "config-fuzz-asan: run make test-asan first"; exit 1; }
+	HTTPD=$(HTTPD) LIBEXECDIR=`$(APXS) -q LIBEXECDIR` \
+	    CORS_SO=.asan/tree/.libs/mod_cors.so \
+	    CORS_PRELOAD="$(LIBASAN) $(LIBUBSAN)" \
+	    t/fuzz/config-fuzz.pl -n $(CONFIG_FUZZ_RUNS) $(CONFIG_FUZZ_SEED_OPT)
