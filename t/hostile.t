@@ -180,6 +180,53 @@ $r = treq('8 KB header field name', 'GET', $A, [$long => 'v', Origin => APP], po
 is($r->{status}, 200, '8 KB header field name: 200');
 acao_is($r, APP, '8 KB header field name: still decorated');
 
+# --- Headers others set in scope --------------------------------------------
+# A handler's "Vary: *" set after the filter (mod_headers): the token the
+# module merged stays, harmless beside '*'.
+$r = treq('Vary: *', 'GET', '/hostile/vary/a.txt', [Origin => APP]);
+acao_is($r, APP, 'Vary: * from mod_headers');
+ok(scalar(grep { $_ eq '*' } vary_tokens($r)), 'Vary: * kept');
+# Passthrough preflight: mod_headers' Access-Control-* values give way to
+# the module's, one line each.
+$r = treq('passthrough', 'OPTIONS', '/hostile/pass/a.txt',
+          [Origin => APP, 'Access-Control-Request-Method' => 'PUT',
+           'Access-Control-Request-Headers' => 'X-Token',
+           'Access-Control-Request-Private-Network' => 'true']);
+is($r->{status}, 200, 'passthrough: the handler answers');
+is_deeply([hdrs($r, 'Access-Control-Allow-Methods')], ['GET, PUT'],
+          'passthrough: our Access-Control-Allow-Methods only');
+is_deeply([hdrs($r, 'Access-Control-Allow-Headers')], ['x-token'],
+          'passthrough: one Access-Control-Allow-Headers');
+is_deeply([hdrs($r, 'Access-Control-Allow-Private-Network')], ['true'],
+          'passthrough: one Access-Control-Allow-Private-Network');
+# CORSExposeHeaders * X-Total with credentials: the response's own names,
+# each once (X-Total is both listed and sent; X-Other is sent twice).
+$r = treq('expose', 'GET', '/hostile/expose/a.txt', [Origin => APP]);
+my @exposed = map { split /\s*,\s*/ } hdrs($r, 'Access-Control-Expose-Headers');
+is(scalar(grep { $_ eq 'x-other' } @exposed), 1, 'expose *: x-other once');
+{
+    # Module bug (reported to the lead): mod_cors.c
+    # cors_expose_response_names() does not mark the listed names as seen,
+    # so a listed name the response also carries is named twice.
+    local $TODO = 'cors_expose_response_names lists a listed name twice';
+    is(scalar(grep { $_ eq 'x-total' } @exposed), 1,
+       'expose * X-Total: x-total once');
+}
+# CORSAllowOriginMatch, then CORSAllowOrigin +X in one section: an edit.
+for my $o (APP, 'https://b.example', 'https://c.example') {
+    $r = treq("regex then edit: $o", 'GET', '/hostile/mix/a.txt', [Origin => $o]);
+    acao_is($r, $o, "regex then edit: $o allowed");
+}
+$r = treq('regex then edit: evil', 'GET', '/hostile/mix/a.txt', [Origin => EVIL]);
+refused_actual($r, 'regex then edit: another origin');
+# An ErrorDocument inside the scope: the client's response is decorated and
+# logged once.
+$id = uid();
+$r = treq('ErrorDocument', 'GET', "/hostile/ed/missing?$id", [Origin => APP]);
+is($r->{status}, 404, 'ErrorDocument: 404');
+acao_is($r, APP, 'ErrorDocument: decorated');
+is(cors_result($id), 'actual-ok', 'ErrorDocument: CORS_RESULT');
+
 # --- Still serving, no child died --------------------------------------------
 $r = tpreflight('after the hostile requests', $A, APP, 'PUT', 'X-Token');
 preflight_ok($r, APP, 'after the hostile requests');
