@@ -184,3 +184,13 @@ coverage:
 	    --branches . >../suite-branches.txt
 	cd .cov/tree && $(GCOVR) -r . --filter 'mod_cors\.c' --filter 'modules/' . \
 	    | tee ../suite.txt
+
+# --- Soak ------------------------------------------------------------------------
+# SOAK_REQUESTS mixed requests with wrk against a dedicated event-MPM httpd,
+# then two graceful restarts under load (bench/soak/run.sh).  Do not run it
+# beside a fuzzer: it measures.
+SOAK_REQUESTS ?= 1000000
+
+soak: .libs/mod_cors.so
+	HTTPD=$(HTTPD) LIBEXECDIR=`$(APXS) -q LIBEXECDIR` \
+	    bench/soak/run.sh $(SOAK_REQUESTS)

@@ -186,6 +186,11 @@ acao_is($r, APP, '8 KB header field name: still decorated');
 $r = treq('Vary: *', 'GET', '/hostile/vary/a.txt', [Origin => APP]);
 acao_is($r, APP, 'Vary: * from mod_headers');
 ok(scalar(grep { $_ eq '*' } vary_tokens($r)), 'Vary: * kept');
+# A handler's own "Vary: *" (a CGI, before the filter): it already covers
+# Origin, so nothing is merged into it.
+$r = treq('Vary: * from the handler', 'GET', '/h/eng/hostile?vary=*', [Origin => APP]);
+acao_is($r, APP, 'Vary: * from the handler');
+is(join(',', vary_tokens($r)), '*', 'Vary: * from the handler: left as it is');
 # Passthrough preflight: mod_headers' Access-Control-* values give way to
 # the module's, one line each.
 $r = treq('passthrough', 'OPTIONS', '/hostile/pass/a.txt',
