@@ -1,7 +1,7 @@
 -- wrk script for the mod_cors soak (bench/soak/run.sh).
 --
 -- Each thread sends SOAK_REQUESTS / threads requests, cycling through five
--- kinds, then stops.  Responses are told apart by what they carry, since
+-- kinds, then stops and leaves a marker file (SOAK_DONE.N) for run.sh.  Responses are told apart by what they carry, since
 -- wrk does not pair a response with its request across connections:
 --   pf_ok    allowed preflight: 204, ACAO = the origin, ACAM
 --   pf_deny  refused preflight: 403, "CORS preflight refused" body, no ACAO
@@ -36,6 +36,7 @@ local close = os.getenv("SOAK_CLOSE") == "1"
 
 function setup(thread)
    table.insert(threads, thread)
+   thread:set("id", #threads)
 end
 
 local reqs = {}
@@ -87,7 +88,11 @@ function response(status, headers, body)
    if answered % 1000 == 0 or answered >= quota then
       for name, n in pairs(counts) do wrk.thread:set(name, n) end
    end
-   if answered >= quota then
+   if answered == quota then
+      -- wrk runs for its whole -d duration whatever the threads do: tell
+      -- run.sh, which interrupts wrk once every thread is done.
+      local marker = os.getenv("SOAK_DONE")
+      if marker then io.open(marker .. "." .. id, "w"):close() end
       wrk.thread:stop()
    end
 end
