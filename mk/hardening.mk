@@ -17,7 +17,7 @@ FUZZ_DEPS     = t/fuzz/fuzz.h $(POLICY_SRCS) $(POLICY_HDRS)
 
 TEST_TARGETS += fuzz-replay
 CLEAN_FILES  += $(FUZZ_REPLAYS) $(FUZZ_BINS) t/fuzz/work t/fuzz/findings \
-                t/fuzz/*.log .asan .valgrind .cov t/conf/hostile-*.conf
+                t/fuzz/*.log .asan .valgrind .cov bench/soak/out
 
 # `make test`: every corpus file through every target, built with the system
 # compiler and a plain main (t/fuzz/replay.c): no clang, no fuzzer runtime.
