@@ -25,9 +25,10 @@
  *    ErrorDocument is never consulted.
  *  - insert_filter and insert_error_filter: every other response in scope,
  *    errors included, gets the CORS filter (before mod_cache's save filter,
- *    so a cached copy keeps its CORS headers and Vary) and CORS_LATE (after
- *    mod_headers, so a left-over "Header set Access-Control-..." line cannot
- *    add a second Access-Control-Allow-Origin).
+ *    so a cached copy keeps its CORS headers and Vary).  When other filters
+ *    that may still write headers follow it (mod_headers), CORS adds
+ *    CORS_LATE after them, so a left-over "Header set Access-Control-..."
+ *    line cannot add a second Access-Control-Allow-Origin.
  *  - log_transaction, REALLY_FIRST: CORS_RESULT for mod_log_config on the
  *    request it logs, whatever path the response took.
  */
@@ -74,6 +75,7 @@ typedef struct {
     int passthrough;           /* CORSPreflightPassthrough; default Off */
     int bypass_auth;           /* CORSPreflightBypassAuth; default On */
     int reject;                /* CORSRejectDisallowed; default Off */
+    int any;                   /* some CORS directive appears in the section */
 } cors_dir_conf;
 
 /* CORSMaxAge Off, told apart from "unset" by address. */
@@ -92,9 +94,15 @@ static ap_filter_rec_t *cors_late_filter_handle;
 
 /* One request's decision, kept on the request whose policy governs. */
 typedef struct {
-    const cors_dir_conf *conf; /* the governing configuration */
-    cors_verdict v;            /* what cors_decide() said (or the refusal) */
-    const char *allow;         /* Allow of CORSRejectDisallowed's 405 */
+    const cors_dir_conf *conf;    /* the governing configuration */
+    cors_verdict v;               /* what cors_decide() said (or the refusal) */
+    const char *allow;            /* Allow of CORSRejectDisallowed's 405 */
+    const char *expose;           /* Access-Control-Expose-Headers as first
+                                   * written (with response names, for '*') */
+    int expose_done;              /* expose is settled: CORS_LATE reuses it */
+    int written;                  /* Access-Control-* headers cors_write set */
+    const char *vary;             /* the first Vary line cors_write left */
+    const request_rec *result_on; /* the request whose CORS_RESULT is set */
 } cors_state;
 
 /* -------------------------------------------------------------------- */
@@ -126,7 +134,18 @@ static cors_list *cors_merge_list(apr_pool_t *p, cors_list *base,
 static void *cors_merge_dir_conf(apr_pool_t *p, void *basev, void *addv)
 {
     cors_dir_conf *base = basev, *add = addv;
-    cors_dir_conf *conf = apr_palloc(p, sizeof(*conf));
+    cors_dir_conf *conf;
+
+    /* Merges run on every request, once per matching section: a section
+     * without CORS directives (or merged onto nothing) costs no copy. */
+    if (!add->any) {
+        return base;
+    }
+    if (!base->any) {
+        return add;
+    }
+    conf = apr_palloc(p, sizeof(*conf));
+    conf->any = 1;
 
     conf->engine = add->engine != CORS_UNSET ? add->engine : base->engine;
     conf->origins = add->origins
@@ -284,6 +303,7 @@ static void cors_warn_credential_risks(cmd_parms *cmd,
 static const char *cors_set_engine(cmd_parms *cmd, void *dconf, int on)
 {
     ((cors_dir_conf *)dconf)->engine = on;
+    ((cors_dir_conf *)dconf)->any = 1;
     return NULL;
 }
 
@@ -343,6 +363,8 @@ static const char *cors_set_allow_origin(cmd_parms *cmd, void *dconf,
     const char *err;
     int edit, i;
 
+    conf->any = 1;
+
     err = cors_list_form(cmd, items, conf->origin_edit, "origin", &edit);
     if (err) {
         return err;
@@ -384,8 +406,9 @@ static const char *cors_set_allow_origin_match(cmd_parms *cmd, void *dconf,
     cors_dir_conf *conf = dconf;
     cors_origin_regex *re;
     ap_regex_t *compiled;
-    const char *const *canary;
     cors_origins *set;
+
+    conf->any = 1;
 
     if (!*regex) {
         return apr_psprintf(cmd->pool, "%s needs a regular expression",
@@ -412,10 +435,8 @@ static const char *cors_set_allow_origin_match(cmd_parms *cmd, void *dconf,
     }
 
     set = cors_section_origins(cmd, conf, 0);
-    re = apr_array_push(set->regexes);
-    re->compiled = compiled;
-    re->source = apr_pstrdup(cmd->pool, regex);
-    re->canary = 0;
+    re = cors_origins_add_regex(cmd->pool, set, compiled,
+                                apr_pstrdup(cmd->pool, regex));
     if (cors_regex_unescaped_dot(regex)) {
         cors_warn(cmd,
                   "%s: '%s' has an unescaped '.', which matches any "
@@ -423,19 +444,12 @@ static const char *cors_set_allow_origin_match(cmd_parms *cmd, void *dconf,
                   "write \\.",
                   cmd->cmd->name, regex);
     }
-    for (canary = cors_origin_canaries; *canary; canary++) {
-        if (cors_regex_match(compiled, *canary, strlen(*canary))) {
-            re->canary = 1;
-            if (conf->credentials == 1) {
-                return apr_psprintf(cmd->pool,
-                                    "%s: '%s' matches '%s', an "
-                                    "origin nobody owns, which cannot be used "
-                                    "with CORSAllowCredentials On in the same "
-                                    "section",
-                                    cmd->cmd->name, regex, *canary);
-            }
-            break;
-        }
+    if (re->canary && conf->credentials == 1) {
+        return apr_psprintf(cmd->pool,
+                            "%s: '%s' matches '%s', an origin nobody owns, "
+                            "which cannot be used with CORSAllowCredentials "
+                            "On in the same section",
+                            cmd->cmd->name, regex, re->canary);
     }
     return NULL;
 }
@@ -464,6 +478,8 @@ static const char *cors_set_list(cmd_parms *cmd, void *dconf, const char *args)
     apr_array_header_t *items = cors_list_words(cmd, args);
     const char *err;
     int edit, i;
+
+    conf->any = 1;
 
     err = cors_list_form(cmd, items, *slot ? (*slot)->edit : CORS_UNSET, noun,
                          &edit);
@@ -512,6 +528,7 @@ static const char *cors_set_list(cmd_parms *cmd, void *dconf, const char *args)
             cors_list_remove(*slot, item);
         }
     }
+    cors_list_seal(cmd->pool, *slot);
     return NULL;
 }
 
@@ -519,6 +536,8 @@ static const char *cors_set_credentials(cmd_parms *cmd, void *dconf, int on)
 {
     cors_dir_conf *conf = dconf;
     const cors_origin_regex *re;
+
+    conf->any = 1;
 
     if (on && cors_section_any(conf)) {
         return apr_psprintf(cmd->pool,
@@ -548,6 +567,8 @@ static const char *cors_set_max_age(cmd_parms *cmd, void *dconf,
     cors_dir_conf *conf = dconf;
     apr_int64_t seconds = 0;
     const char *s;
+
+    conf->any = 1;
 
     if (strcasecmp(arg, "Off") == 0) {
         conf->max_age = cors_max_age_off;
@@ -580,6 +601,7 @@ static const char *cors_set_max_age(cmd_parms *cmd, void *dconf,
 static const char *cors_set_flag(cmd_parms *cmd, void *dconf, int on)
 {
     *(int *)((char *)dconf + (apr_size_t)(apr_uintptr_t)cmd->info) = on;
+    ((cors_dir_conf *)dconf)->any = 1;
     return NULL;
 }
 
@@ -587,6 +609,8 @@ static const char *cors_set_preflight_status(cmd_parms *cmd, void *dconf,
                                              const char *arg)
 {
     cors_dir_conf *conf = dconf;
+
+    conf->any = 1;
 
     if (strcmp(arg, "200") == 0) {
         conf->preflight_status = HTTP_OK;
@@ -681,6 +705,49 @@ static void cors_policy_of(const cors_dir_conf *conf, cors_policy *pol)
 }
 
 /*
+ * Origin and the Access-Control-Request-* headers of an OPTIONS request, in
+ * one pass over the request headers (four apr_table_get() would make four).
+ * httpd (HTTP/1.x and mod_http2 alike) merges repeated request headers into
+ * one with ", ", so two Origin headers fail the syntax check as the SPEC
+ * wants; the first entry of each name is the whole value.
+ */
+#define CORS_ACR "Access-Control-Request-"
+#define CORS_ACR_LEN (sizeof(CORS_ACR) - 1)
+
+static void cors_read_preflight_headers(const apr_table_t *in,
+                                        cors_request *req)
+{
+    const apr_array_header_t *arr = apr_table_elts(in);
+    const apr_table_entry_t *e = (const apr_table_entry_t *)arr->elts;
+    int i;
+
+    for (i = 0; i < arr->nelts; i++) {
+        const char *k = e[i].key;
+        if (!k) {
+            continue;
+        }
+        if ((k[0] == 'O' || k[0] == 'o') && strcasecmp(k, "Origin") == 0) {
+            if (!req->origin) {
+                req->origin = e[i].val;
+            }
+        }
+        else if ((k[0] == 'A' || k[0] == 'a')
+                 && strncasecmp(k, CORS_ACR, CORS_ACR_LEN) == 0) {
+            const char *rest = k + CORS_ACR_LEN;
+            const char **slot =
+                strcasecmp(rest, "Method") == 0    ? &req->request_method
+                : strcasecmp(rest, "Headers") == 0 ? &req->request_headers
+                : strcasecmp(rest, "Private-Network") == 0
+                    ? &req->request_private
+                    : NULL;
+            if (slot && !*slot) {
+                *slot = e[i].val;
+            }
+        }
+    }
+}
+
+/*
  * The decision for the response r is about to send.  Across an internal
  * redirect (ErrorDocument with a local URL, a mod_rewrite front controller)
  * the URL the client asked for governs: the first request of the chain with
@@ -708,20 +775,24 @@ static cors_state *cors_state_of(request_rec *r)
     }
 
     conf = cors_conf(gov);
-    st = apr_pcalloc(gov->pool, sizeof(*st));
+    /* cors_decide() fills st->v whole; the rest is set here. */
+    st = apr_palloc(gov->pool, sizeof(*st));
     st->conf = conf;
+    st->allow = st->expose = st->vary = NULL;
+    st->result_on = NULL;
+    st->expose_done = st->written = 0;
     cors_policy_of(conf, &pol);
 
-    /* Repeated headers arrive merged with ", " (two Origin headers then fail
-     * the syntax check, as the SPEC wants); getm makes sure of it. */
+    /* The Access-Control-Request-* headers only matter to a preflight,
+     * which is an OPTIONS request. */
+    memset(&req, 0, sizeof(req));
     req.method = gov->method;
-    req.origin = apr_table_getm(gov->pool, gov->headers_in, "Origin");
-    req.request_method = apr_table_getm(gov->pool, gov->headers_in,
-                                        "Access-Control-Request-Method");
-    req.request_headers = apr_table_getm(gov->pool, gov->headers_in,
-                                         "Access-Control-Request-Headers");
-    req.request_private = apr_table_get(
-        gov->headers_in, "Access-Control-Request-Private-Network");
+    if (gov->method_number == M_OPTIONS) {
+        cors_read_preflight_headers(gov->headers_in, &req);
+    }
+    else {
+        req.origin = apr_table_get(gov->headers_in, "Origin");
+    }
     cors_decide(gov->pool, &pol, &req, &st->v);
 
     if (st->v.reason) {
@@ -741,10 +812,14 @@ static cors_state *cors_state_of(request_rec *r)
 }
 
 /* Our value for a response header, or NULL if we do not send it. */
-static const char *cors_our_value(const cors_verdict *v, const char *name)
+static const char *cors_our_value(const cors_state *st, const char *name)
 {
+    const cors_verdict *v = &st->v;
     const char *n = name + CORS_HEADER_PREFIX_LEN;
 
+    if (strcasecmp(n, "Expose-Headers") == 0) {
+        return st->expose;
+    }
     if (strcasecmp(n, "Allow-Origin") == 0) {
         return v->allow_origin;
     }
@@ -766,9 +841,16 @@ static const char *cors_our_value(const cors_verdict *v, const char *name)
     return NULL;
 }
 
+/* An Access-Control-* header name (the first byte rules out most names). */
+static APR_INLINE int cors_is_acx(const char *key)
+{
+    return key && (key[0] == 'A' || key[0] == 'a')
+           && strncasecmp(key, CORS_HEADER_PREFIX, CORS_HEADER_PREFIX_LEN) == 0;
+}
+
 /* Remove every Access-Control-* header from t; a debug line names each one
  * someone else set, for admins retiring their old mod_headers lines. */
-static void cors_strip(request_rec *r, apr_table_t *t, const cors_verdict *v)
+static void cors_strip(request_rec *r, apr_table_t *t, const cors_state *st)
 {
     const apr_array_header_t *arr = apr_table_elts(t);
     const apr_table_entry_t *e = (const apr_table_entry_t *)arr->elts;
@@ -777,16 +859,14 @@ static void cors_strip(request_rec *r, apr_table_t *t, const cors_verdict *v)
 
     for (i = 0; i < arr->nelts; i++) {
         const char *ours;
-        if (!e[i].key
-            || strncasecmp(e[i].key, CORS_HEADER_PREFIX, CORS_HEADER_PREFIX_LEN)
-                   != 0) {
+        if (!cors_is_acx(e[i].key)) {
             continue;
         }
         if (!names) {
             names = apr_array_make(r->pool, 4, sizeof(const char *));
         }
         APR_ARRAY_PUSH(names, const char *) = e[i].key;
-        ours = cors_our_value(v, e[i].key);
+        ours = cors_our_value(st, e[i].key);
         if (!ours || !e[i].val || strcmp(ours, e[i].val) != 0) {
             ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, r,
                           "removed '%s: %s' set by the handler, a backend or "
@@ -800,19 +880,44 @@ static void cors_strip(request_rec *r, apr_table_t *t, const cors_verdict *v)
     }
 }
 
-/* Whether token (case-insensitive) is already among a table's Vary lines. */
-static int cors_vary_has(apr_table_t *t, const char *token, apr_size_t len)
+/* The Vary lines of a response, both tables (apr_table_do visits only the
+ * entries of that name). */
+typedef struct {
+    const char *vals[8];
+    int n;
+    int overflow;
+} cors_vary_lines;
+
+static int cors_vary_collect(void *ctx, const char *key, const char *val)
 {
-    const apr_array_header_t *arr = apr_table_elts(t);
-    const apr_table_entry_t *e = (const apr_table_entry_t *)arr->elts;
+    cors_vary_lines *lines = ctx;
+
+    if (lines->n < (int)(sizeof(lines->vals) / sizeof(lines->vals[0]))) {
+        lines->vals[lines->n++] = val;
+    }
+    else {
+        lines->overflow = 1;
+    }
+    return 1;
+}
+
+static void cors_vary_lines_of(request_rec *r, cors_vary_lines *lines)
+{
+    lines->n = lines->overflow = 0;
+    apr_table_do(cors_vary_collect, lines, r->headers_out, "Vary", NULL);
+    apr_table_do(cors_vary_collect, lines, r->err_headers_out, "Vary", NULL);
+}
+
+/* Whether token (case-insensitive) is among the Vary lines ("*" covers
+ * every token). */
+static int cors_vary_has(const cors_vary_lines *lines, const char *token,
+                         apr_size_t len)
+{
     int i;
 
-    for (i = 0; i < arr->nelts; i++) {
-        const char *s;
-        if (!e[i].key || strcasecmp(e[i].key, "Vary") != 0 || !e[i].val) {
-            continue;
-        }
-        for (s = e[i].val; *s;) {
+    for (i = 0; i < lines->n; i++) {
+        const char *s = lines->vals[i];
+        while (s && *s) {
             const char *end;
             while (*s == ' ' || *s == '\t' || *s == ',') {
                 s++;
@@ -821,12 +926,10 @@ static int cors_vary_has(apr_table_t *t, const char *token, apr_size_t len)
             while (*end && *end != ',' && *end != ' ' && *end != '\t') {
                 end++;
             }
-            if ((apr_size_t)(end - s) == len
-                && strncasecmp(s, token, len) == 0) {
+            if (((apr_size_t)(end - s) == len
+                 && strncasecmp(s, token, len) == 0)
+                || ((apr_size_t)(end - s) == 1 && *s == '*')) {
                 return 1;
-            }
-            if ((apr_size_t)(end - s) == 1 && *s == '*') {
-                return 1; /* "Vary: *" already covers everything */
             }
             s = end;
         }
@@ -834,16 +937,29 @@ static int cors_vary_has(apr_table_t *t, const char *token, apr_size_t len)
     return 0;
 }
 
-/* Merge the tokens of a ", "-separated list into Vary, each once. */
-static void cors_vary_merge(request_rec *r, const char *tokens)
+/*
+ * Merge the tokens of a ", "-separated list into Vary, each once: set it
+ * as it is when the response has no Vary yet (the common case), else add
+ * only the missing tokens.  (More than 8 Vary lines: merge every token and
+ * leave the de-duplication to the HTTP header filter's fixup_vary.)  Returns
+ * the first Vary line of headers_out as it now stands, so that CORS_LATE
+ * can tell whether anyone replaced it.
+ */
+static const char *cors_vary_merge(request_rec *r, const char *tokens)
 {
+    cors_vary_lines lines;
     const char *s = tokens;
 
+    if (!apr_table_get(r->headers_out, "Vary")
+        && !apr_table_get(r->err_headers_out, "Vary")) {
+        apr_table_addn(r->headers_out, "Vary", tokens);
+        return tokens;
+    }
+    cors_vary_lines_of(r, &lines);
     while (*s) {
         const char *end = strchr(s, ',');
         apr_size_t len = end ? (apr_size_t)(end - s) : strlen(s);
-        if (!cors_vary_has(r->headers_out, s, len)
-            && !cors_vary_has(r->err_headers_out, s, len)) {
+        if (lines.overflow || !cors_vary_has(&lines, s, len)) {
             apr_table_mergen(r->headers_out, "Vary",
                              apr_pstrmemdup(r->pool, s, len));
         }
@@ -855,6 +971,7 @@ static void cors_vary_merge(request_rec *r, const char *tokens)
             s++;
         }
     }
+    return apr_table_get(r->headers_out, "Vary");
 }
 
 /*
@@ -900,53 +1017,60 @@ static const char *cors_expose_response_names(request_rec *r,
     return names->nelts ? cors_join(r->pool, names) : NULL;
 }
 
+/* One of our headers, when it has a value.  cors_strip() has just removed
+ * every Access-Control-* line, so adding cannot make a duplicate (and is
+ * cheaper than setn's search). */
+static APR_INLINE void cors_set(request_rec *r, cors_state *st,
+                                const char *name, const char *value)
+{
+    if (value) {
+        apr_table_addn(r->headers_out, name, value);
+        st->written++;
+    }
+}
+
 /* Write the verdict into r's response headers: ours replace anyone else's,
  * Vary is merged, and CORS_RESULT is set for mod_log_config. */
-static void cors_write(request_rec *r, const cors_state *st)
+static void cors_write(request_rec *r, cors_state *st)
 {
     const cors_verdict *v = &st->v;
-    const char *expose = v->expose_headers;
 
-    cors_strip(r, r->headers_out, v);
-    cors_strip(r, r->err_headers_out, v);
+    int first = !st->expose_done;
 
-    if (v->allow_origin) {
-        apr_table_setn(r->headers_out, "Access-Control-Allow-Origin",
-                       v->allow_origin);
+    /* Settled once, on the first pass, from the response as it stands:
+     * CORS_LATE then writes (and recognises) the same value. */
+    if (first) {
+        st->expose = v->expose_response_names
+                         ? cors_expose_response_names(r, st)
+                         : v->expose_headers;
+        if (!v->allow_origin) {
+            st->expose = NULL;
+        }
+        st->expose_done = 1;
     }
-    if (v->allow_credentials) {
-        apr_table_setn(r->headers_out, "Access-Control-Allow-Credentials",
-                       v->allow_credentials);
-    }
-    if (v->allow_methods) {
-        apr_table_setn(r->headers_out, "Access-Control-Allow-Methods",
-                       v->allow_methods);
-    }
-    if (v->allow_headers) {
-        apr_table_setn(r->headers_out, "Access-Control-Allow-Headers",
-                       v->allow_headers);
-    }
-    if (v->max_age) {
-        apr_table_setn(r->headers_out, "Access-Control-Max-Age", v->max_age);
-    }
-    if (v->allow_private_network) {
-        apr_table_setn(r->headers_out, "Access-Control-Allow-Private-Network",
-                       v->allow_private_network);
-    }
-    if (v->expose_response_names) {
-        expose = cors_expose_response_names(r, st);
-    }
-    if (expose && v->allow_origin) {
-        apr_table_setn(r->headers_out, "Access-Control-Expose-Headers", expose);
-    }
+    cors_strip(r, r->headers_out, st);
+    cors_strip(r, r->err_headers_out, st);
+
+    st->written = 0;
+    cors_set(r, st, "Access-Control-Allow-Origin", v->allow_origin);
+    cors_set(r, st, "Access-Control-Allow-Credentials", v->allow_credentials);
+    cors_set(r, st, "Access-Control-Allow-Methods", v->allow_methods);
+    cors_set(r, st, "Access-Control-Allow-Headers", v->allow_headers);
+    cors_set(r, st, "Access-Control-Max-Age", v->max_age);
+    cors_set(r, st, "Access-Control-Allow-Private-Network",
+             v->allow_private_network);
+    cors_set(r, st, "Access-Control-Expose-Headers", st->expose);
     if (v->vary) {
-        cors_vary_merge(r, v->vary);
+        st->vary = cors_vary_merge(r, v->vary);
     }
     if (st->allow) {
         apr_table_setn(r->headers_out, "Allow", st->allow);
     }
-    apr_table_setn(r->subprocess_env, "CORS_RESULT",
-                   cors_result_name(v->result));
+    if (first) {
+        apr_table_setn(r->subprocess_env, "CORS_RESULT",
+                       cors_result_name(v->result));
+        st->result_on = r;
+    }
 }
 
 /* Drop every Access-Control-* value of a verdict; Vary stays. */
@@ -958,21 +1082,101 @@ static void cors_silence(cors_verdict *v)
     v->expose_response_names = 0;
 }
 
-/* Both filters: write on the first brigade, then step aside. */
+/*
+ * Whether the response still carries exactly what cors_write() wrote: our
+ * Access-Control-* lines (same values, nothing else of that prefix, none in
+ * err_headers_out) and our Vary tokens.  One pass over the headers, so that
+ * CORS_LATE costs little when, as usual, nobody added anything after us.
+ */
+static int cors_intact(request_rec *r, const cors_state *st)
+{
+    const cors_verdict *v = &st->v;
+    const apr_array_header_t *arr;
+    const apr_table_entry_t *e;
+    int i, seen = 0;
+
+    /* cors_write() added our values by pointer: anything else under the
+     * prefix, or in err_headers_out, was added after it. */
+    arr = apr_table_elts(r->headers_out);
+    e = (const apr_table_entry_t *)arr->elts;
+    for (i = 0; i < arr->nelts; i++) {
+        const char *val = e[i].val;
+        if (!cors_is_acx(e[i].key)) {
+            continue;
+        }
+        if (!val
+            || (val != v->allow_origin && val != v->allow_credentials
+                && val != v->allow_methods && val != v->allow_headers
+                && val != v->max_age && val != v->allow_private_network
+                && val != st->expose)) {
+            return 0;
+        }
+        seen++;
+    }
+    arr = apr_table_elts(r->err_headers_out);
+    e = (const apr_table_entry_t *)arr->elts;
+    for (i = 0; i < arr->nelts; i++) {
+        if (cors_is_acx(e[i].key)) {
+            return 0;
+        }
+    }
+    /* mod_headers may replace Vary ("Header set Vary ...") and drop Origin
+     * with it; our line, by pointer, tells it was left alone. */
+    return seen == st->written
+           && (!v->vary || apr_table_get(r->headers_out, "Vary") == st->vary);
+}
+
+/*
+ * Whether a filter between CORS and the protocol filters may still touch
+ * the response headers (mod_headers' FIXUP_HEADERS_OUT/ERR, mod_lua, any
+ * filter we do not know): then CORS_LATE goes in after them.  mod_cache's
+ * save filters and the compressors only add their own Vary token.
+ */
+static int cors_later_writers(ap_filter_t *f)
+{
+    for (; f && f->frec->ftype < AP_FTYPE_PROTOCOL; f = f->next) {
+        const char *name = f->frec->name;
+        if (strcasecmp(name, "CACHE_SAVE") != 0
+            && strcasecmp(name, "CACHE_SAVE_SUBREQ") != 0
+            && strcasecmp(name, "DEFLATE") != 0
+            && strcasecmp(name, "BROTLI_COMPRESS") != 0) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* CORS: write on the first brigade, then step aside. */
 static apr_status_t cors_out_filter(ap_filter_t *f, apr_bucket_brigade *bb)
 {
-    const cors_state *st = f->ctx;
+    cors_state *st = f->ctx;
 
-    if (st->v.preflight && st->conf->passthrough != 1) {
-        /* A preflight that Apache refused before the module could answer
-         * it (Require ip, or authentication with CORSPreflightBypassAuth
-         * Off): browsers fail it whatever it carries, so it carries no
+    if (st->v.preflight
+        && (st->conf->passthrough != 1 || !ap_is_HTTP_SUCCESS(f->r->status))) {
+        /* A preflight answered with an error, not by the module: Apache
+         * refused it first (Require ip, authentication with
+         * CORSPreflightBypassAuth Off), or a passthrough handler failed it.
+         * Browsers fail any preflight that is not 2xx, so it carries no
          * Access-Control-* header, only Vary. */
-        cors_state quiet = *st;
-        cors_silence(&quiet.v);
-        cors_write(f->r, &quiet);
+        cors_silence(&st->v);
     }
-    else {
+    cors_write(f->r, st);
+    if (cors_later_writers(f->next)) {
+        ap_add_output_filter_handle(cors_late_filter_handle, st, f->r,
+                                    f->r->connection);
+    }
+    ap_remove_output_filter(f);
+    return ap_pass_brigade(f->next, bb);
+}
+
+/* CORS_LATE: after every content filter (mod_headers' "Header set
+ * Access-Control-..." included), put back what CORS wrote if anything
+ * changed it. */
+static apr_status_t cors_late_filter(ap_filter_t *f, apr_bucket_brigade *bb)
+{
+    cors_state *st = f->ctx;
+
+    if (!cors_intact(f->r, st)) {
         cors_write(f->r, st);
     }
     ap_remove_output_filter(f);
@@ -987,7 +1191,6 @@ static void cors_insert_filter(request_rec *r)
         return;
     }
     ap_add_output_filter_handle(cors_filter_handle, st, r, r->connection);
-    ap_add_output_filter_handle(cors_late_filter_handle, st, r, r->connection);
 }
 
 /* A preflight, answered here: the handler never runs. */
@@ -1091,9 +1294,8 @@ static int cors_fixups(request_rec *r)
     if (cors_untouched(r) || !(st = cors_state_of(r))) {
         return DECLINED;
     }
-    apr_table_setn(r->subprocess_env, "CORS_RESULT",
-                   cors_result_name(st->v.result));
-
+    /* CORS_RESULT is set where the response is written (cors_write) and,
+     * failing that, when the request is logged. */
     if (st->v.preflight) {
         if (st->conf->passthrough == 1) {
             return DECLINED;
@@ -1152,11 +1354,13 @@ static int cors_log_transaction(request_rec *r)
     request_rec *q;
 
     /* mod_log_config reads the last request of an internal redirect chain
-     * for %{...}e; a redirect renamed ours to REDIRECT_CORS_RESULT. */
+     * for %{...}e (a redirect renamed an earlier one's CORS_RESULT to
+     * REDIRECT_CORS_RESULT).  Usually cors_write() set it on that request;
+     * otherwise (no response went through the filter) it is set here. */
     for (q = r; q; q = q->next) {
         cors_state *st;
-        if (cors_untouched(q) || apr_table_get(q->subprocess_env, "CORS_RESULT")
-            || !(st = cors_state_of(q))) {
+        if (cors_untouched(q) || !(st = cors_state_of(q)) || st->result_on == q
+            || apr_table_get(q->subprocess_env, "CORS_RESULT")) {
             continue;
         }
         apr_table_setn(q->subprocess_env, "CORS_RESULT",
@@ -1183,6 +1387,7 @@ static void cors_register_hooks(apr_pool_t *p)
     cors_list_add(p, cors_default_methods, "HEAD");
     cors_list_add(p, cors_default_methods, "POST");
     cors_default_methods->is_default = 1;
+    cors_list_seal(p, cors_default_methods);
     cors_default_origins = cors_origins_make(p, 0, NULL, cors_regex_match);
 
     ap_hook_pre_config(cors_pre_config, NULL, NULL, APR_HOOK_MIDDLE);
@@ -1201,7 +1406,7 @@ static void cors_register_hooks(apr_pool_t *p)
     cors_filter_handle = ap_register_output_filter(
         "CORS", cors_out_filter, NULL, AP_FTYPE_CONTENT_SET - 2);
     cors_late_filter_handle = ap_register_output_filter(
-        "CORS_LATE", cors_out_filter, NULL, AP_FTYPE_PROTOCOL - 1);
+        "CORS_LATE", cors_late_filter, NULL, AP_FTYPE_PROTOCOL - 1);
 }
 
 /* clang-format off */

@@ -12,7 +12,10 @@
  * Scenarios: exact-1, exact-100, exact-10000 (the request origin is the
  * last one configured), wild-1, wild-1000 (1,000 "*.tenantN.example.com"
  * patterns; the request is a subdomain of the last), regex (one
- * CORSAllowOriginMatch), miss-10000 (an origin not in 10,000).
+ * CORSAllowOriginMatch), miss-10000 (an origin not in 10,000).  A "pf-"
+ * prefix (pf-exact-1, ...) makes the request an allowed preflight: PUT with
+ * two request headers, against CORSAllowMethods GET POST PUT DELETE and
+ * CORSAllowHeaders X-Token.
  * bench/run.sh runs each under callgrind for instruction counts.
  */
 
@@ -56,6 +59,8 @@ int main(int argc, char **argv)
     cors_verdict v;
     const char *scenario;
     long iterations, i, n = 0;
+    int preflight;
+    cors_list *methods, *headers;
     struct timespec t0, t1;
     regex_t re;
     double ns;
@@ -65,6 +70,10 @@ int main(int argc, char **argv)
         return 2;
     }
     scenario = argv[1];
+    preflight = strncmp(scenario, "pf-", 3) == 0;
+    if (preflight) {
+        scenario += 3;
+    }
     iterations = atol(argv[2]);
     apr_initialize();
     apr_pool_create(&p, NULL);
@@ -79,12 +88,10 @@ int main(int argc, char **argv)
         || strncmp(scenario, "miss-", 5) == 0) {
         n = atol(strchr(scenario, '-') + 1);
         for (i = 0; i < n; i++) {
-            bench_add(p, set,
-                      apr_psprintf(p, "https://app%ld.example.com", i));
+            bench_add(p, set, apr_psprintf(p, "https://app%ld.example.com", i));
         }
         req.origin = scenario[0] == 'e'
-                         ? apr_psprintf(p, "https://app%ld.example.com",
-                                        n - 1)
+                         ? apr_psprintf(p, "https://app%ld.example.com", n - 1)
                          : "https://other.example.net";
     }
     else if (strncmp(scenario, "wild-", 5) == 0) {
@@ -93,18 +100,17 @@ int main(int argc, char **argv)
             bench_add(p, set,
                       apr_psprintf(p, "https://*.tenant%ld.example.com", i));
         }
-        req.origin = apr_psprintf(p, "https://app.tenant%ld.example.com",
-                                  n - 1);
+        req.origin =
+            apr_psprintf(p, "https://app.tenant%ld.example.com", n - 1);
     }
     else if (strcmp(scenario, "regex") == 0) {
-        cors_origin_regex *r = apr_array_push(set->regexes);
         if (regcomp(&re,
                     "^(https://[a-z0-9-]+\\.tenant[0-9]+\\.example\\.com)$",
-                    REG_EXTENDED | REG_ICASE | REG_NOSUB) != 0) {
+                    REG_EXTENDED | REG_ICASE | REG_NOSUB)
+            != 0) {
             return 2;
         }
-        r->compiled = &re;
-        r->source = "regex";
+        cors_origins_add_regex(p, set, &re, "regex");
         req.origin = "https://app.tenant42.example.com";
     }
     else {
@@ -116,6 +122,23 @@ int main(int argc, char **argv)
     pol.origins = set;
     pol.methods = &cors_list_none;
     pol.allow_headers = &cors_list_none;
+    if (preflight) {
+        methods = cors_list_make(p, 0, NULL);
+        cors_list_add(p, methods, "GET");
+        cors_list_add(p, methods, "POST");
+        cors_list_add(p, methods, "PUT");
+        cors_list_add(p, methods, "DELETE");
+        cors_list_seal(p, methods);
+        headers = cors_list_make(p, 0, NULL);
+        cors_list_add(p, headers, "x-token");
+        cors_list_seal(p, headers);
+        pol.methods = methods;
+        pol.allow_headers = headers;
+        pol.max_age = "600";
+        req.method = "OPTIONS";
+        req.request_method = "PUT";
+        req.request_headers = "content-type, x-token";
+    }
 
     clock_gettime(CLOCK_MONOTONIC, &t0);
     for (i = 0; i < iterations; i++) {
@@ -126,7 +149,9 @@ int main(int argc, char **argv)
 
     /* Every scenario but the miss must allow its origin. */
     cors_decide(req_pool, &pol, &req, &v);
-    if ((v.result == CORS_RESULT_ACTUAL_OK) != (scenario[0] != 'm')) {
+    if ((v.result
+         == (preflight ? CORS_RESULT_PREFLIGHT_OK : CORS_RESULT_ACTUAL_OK))
+        != (scenario[0] != 'm')) {
         fprintf(stderr, "cors_bench: %s: unexpected verdict %s\n", scenario,
                 cors_result_name(v.result));
         return 1;
@@ -134,7 +159,7 @@ int main(int argc, char **argv)
     ns = ((double)(t1.tv_sec - t0.tv_sec) * 1e9
           + (double)(t1.tv_nsec - t0.tv_nsec))
          / (double)(iterations ? iterations : 1);
-    printf("%s %.1f\n", scenario, ns);
+    printf("%s%s %.1f\n", preflight ? "pf-" : "", scenario, ns);
     apr_pool_destroy(p);
     apr_terminate();
     return 0;

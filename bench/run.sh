@@ -19,7 +19,8 @@ ir() { # scenario iterations -> total instructions
 }
 
 printf '%-12s %10s %12s\n' scenario ns/decision Ir/decision
-for s in exact-1 exact-100 exact-10000 miss-10000 wild-1 wild-1000 regex; do
+for s in exact-1 exact-100 exact-10000 miss-10000 wild-1 wild-1000 regex \
+         pf-exact-1 pf-exact-10000 pf-wild-1000; do
     best=
     for _ in 1 2 3 4 5; do
         ns=$("$bin" "$s" 200000 | awk '{print $2}')

@@ -8,6 +8,7 @@
  */
 
 #include "cors_list.h"
+#include "cors_token.h"
 
 #include "apr_strings.h"
 
@@ -20,11 +21,40 @@ static const int cors_op_out = CORS_LIST_OUT;
 /* Never written: the chain end of edits made where nothing is inherited. */
 const cors_list cors_list_none = {NULL, NULL, NULL, 0, 0, 0, 1};
 
+/*
+ * The lists' hash function.  Keys are origins (20-40 bytes) and tokens
+ * looked up on every request; APR's default takes a byte per step, this one
+ * eight (then the tail), with a multiply-xorshift mix (an FNV-style
+ * multiplier) so that keys differing in any byte spread across buckets.
+ */
+static unsigned int cors_hash(const char *key, apr_ssize_t *klen)
+{
+    const unsigned char *s = (const unsigned char *)key;
+    apr_size_t len, i;
+    apr_uint64_t h = 0xcbf29ce484222325ULL;
+
+    if (*klen == APR_HASH_KEY_STRING) {
+        *klen = (apr_ssize_t)strlen(key);
+    }
+    len = (apr_size_t)*klen;
+    for (i = 0; i + 8 <= len; i += 8) {
+        apr_uint64_t w;
+        memcpy(&w, s + i, 8);
+        h = (h ^ w) * 0x100000001b3ULL;
+        h ^= h >> 29;
+    }
+    for (; i < len; i++) {
+        h = (h ^ s[i]) * 0x100000001b3ULL;
+    }
+    h ^= h >> 32;
+    return (unsigned int)h;
+}
+
 cors_list *cors_list_make(apr_pool_t *p, int edit, const cors_list *base)
 {
     cors_list *l = apr_pcalloc(p, sizeof(*l));
 
-    l->ops = apr_hash_make(p);
+    l->ops = apr_hash_make_custom(p, cors_hash);
     l->order = apr_array_make(p, 4, sizeof(const char *));
     l->edit = edit;
     l->star = edit ? -1 : 0;
@@ -39,6 +69,7 @@ void cors_list_add(apr_pool_t *p, cors_list *l, const char *name)
     if (prev == &cors_op_in) {
         return;
     }
+    l->joined = NULL;
     apr_hash_set(l->ops, name, APR_HASH_KEY_STRING, &cors_op_in);
     APR_ARRAY_PUSH(l->order, const char *) = name;
     (void)p;
@@ -50,6 +81,7 @@ void cors_list_remove(cors_list *l, const char *name)
 
     apr_hash_set(l->ops, name, APR_HASH_KEY_STRING, &cors_op_out);
     l->removes = 1;
+    l->joined = NULL;
     /* Keep order to the names this link still adds (configuration time). */
     for (i = 0; i < l->order->nelts; i++) {
         if (strcmp(APR_ARRAY_IDX(l->order, i, const char *), name) == 0) {
@@ -183,4 +215,17 @@ apr_array_header_t *cors_list_items(apr_pool_t *p, const cors_list *l)
         }
     }
     return out;
+}
+
+void cors_list_seal(apr_pool_t *p, cors_list *l)
+{
+    l->joined = cors_join(p, l->order);
+}
+
+const char *cors_list_joined(apr_pool_t *p, const cors_list *l)
+{
+    if (!l->base && l->joined) {
+        return l->joined;
+    }
+    return cors_join(p, cors_list_items(p, l));
 }

@@ -47,6 +47,8 @@ struct cors_list {
     int edit;                  /* non-zero for a '+'/'-' list */
     int removes;               /* non-zero once this link removed a name */
     int is_default;            /* a default a section's edits start from */
+    const char *joined;        /* ", "-joined names of a flat list, once
+                                * sealed; NULL while it is being built */
 };
 
 /* A new plain list, or an edit list over base (NULL: the empty default). */
@@ -80,6 +82,13 @@ int cors_list_star_plain(const cors_list *l);
 
 /* Membership: an explicit answer, else '*'. */
 int cors_list_has(const cors_list *l, const char *name, apr_size_t len);
+
+/* Join a flat list's names once, when its configuration line is read, so
+ * requests don't (any add or remove unseals it). */
+void cors_list_seal(apr_pool_t *p, cors_list *l);
+
+/* The names joined with ", ": sealed flat lists cost nothing. */
+const char *cors_list_joined(apr_pool_t *p, const cors_list *l);
 
 /* The names in the list (not counting '*'), base-most first, each once. */
 apr_array_header_t *cors_list_items(apr_pool_t *p, const cors_list *l);

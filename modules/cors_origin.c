@@ -25,6 +25,48 @@
 const char *const cors_origin_canaries[] = {
     "https://evil.invalid", "http://evil.invalid", CORS_ORIGIN_NULL, NULL};
 
+/*
+ * Byte classes for the request path.  Origins are ASCII, and the locale's
+ * <ctype.h> (a function call per byte) has no say in what a browser sends.
+ */
+#define CORS_C_BAD 0x01    /* control, space, DEL, non-ASCII, ',' */
+#define CORS_C_SCHEME 0x02 /* ALPHA DIGIT + - . */
+/* What a request host may contain: letters, digits, '-', '.', '_'. */
+#define CORS_C_HOST 0x04
+#define CORS_C_DIGIT 0x08
+#define CORS_C_ALPHA 0x10
+
+/* The table, one row per 16 bytes; B bad, D digit, A letter, S the other
+ * scheme characters, H other host characters, 0 none of these. */
+#define B CORS_C_BAD
+#define D (CORS_C_DIGIT | CORS_C_SCHEME | CORS_C_HOST)
+#define A (CORS_C_ALPHA | CORS_C_SCHEME | CORS_C_HOST)
+#define S (CORS_C_SCHEME | CORS_C_HOST)
+#define H CORS_C_HOST
+static const unsigned char cors_class[256] = {
+    B, B, B, B, B, B, B, B, B, B, B, B, B, B, B, B, B, B, B, B, B, B, B, B,
+    B, B, B, B, B, B, B, B, B, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, S, B, S, S, 0,
+    D, D, D, D, D, D, D, D, D, D, 0, 0, 0, 0, 0, 0, 0, A, A, A, A, A, A, A,
+    A, A, A, A, A, A, A, A, A, A, A, A, A, A, A, A, A, A, A, 0, 0, 0, 0, H,
+    0, A, A, A, A, A, A, A, A, A, A, A, A, A, A, A, A, A, A, A, A, A, A, A,
+    A, A, A, 0, 0, 0, 0, B, B, B, B, B, B, B, B, B, B, B, B, B, B, B, B, B,
+    B, B, B, B, B, B, B, B, B, B, B, B, B, B, B, B, B, B, B, B, B, B, B, B,
+    B, B, B, B, B, B, B, B, B, B, B, B, B, B, B, B, B, B, B, B, B, B, B, B,
+    B, B, B, B, B, B, B, B, B, B, B, B, B, B, B, B, B, B, B, B, B, B, B, B,
+    B, B, B, B, B, B, B, B, B, B, B, B, B, B, B, B, B, B, B, B, B, B, B, B,
+    B, B, B, B, B, B, B, B, B, B, B, B, B, B, B, B,
+};
+#undef B
+#undef D
+#undef A
+#undef S
+#undef H
+
+static APR_INLINE char cors_ascii_lower(char c)
+{
+    return (c >= 'A' && c <= 'Z') ? (char)(c + ('a' - 'A')) : c;
+}
+
 static int cors_default_port(const char *scheme)
 {
     if (strcmp(scheme, "https") == 0 || strcmp(scheme, "wss") == 0) {
@@ -114,9 +156,12 @@ static int cors_is_config_host(const char *s, apr_size_t len)
 }
 
 /*
- * A request host: what a browser may serialise.  Everything printable but the
- * URL Standard's forbidden host code points, '%', ',' (two Origin headers
- * joined) and '*' (so that no request can spell a configured pattern).
+ * A request host: letters, digits, '-', '.' and '_', no empty label.  The URL
+ * Standard lets more through (Safari sends "a}b" or "a`b"), but no CA-issued
+ * site has such a name and they exist to slip past sloppy matching
+ * ("https://app.example.com`.evil.net"), so they are refused, as is '*' (no
+ * request can spell a configured pattern) and ',' (two Origin headers).
+ * IDN hosts arrive in their xn-- form.
  */
 static int cors_is_request_host(const char *s, apr_size_t len)
 {
@@ -127,28 +172,8 @@ static int cors_is_request_host(const char *s, apr_size_t len)
     }
     for (i = 0; i < len; i++) {
         unsigned char c = (unsigned char)s[i];
-        if (c <= 0x20 || c >= 0x7f || (c == '.' && s[i + 1] == '.')) {
+        if (!(cors_class[c] & CORS_C_HOST) || (c == '.' && s[i + 1] == '.')) {
             return 0;
-        }
-        switch (c) {
-        case '#':
-        case '%':
-        case '/':
-        case ':':
-        case '<':
-        case '>':
-        case '?':
-        case '@':
-        case '[':
-        case '\\':
-        case ']':
-        case '^':
-        case '|':
-        case ',':
-        case '*':
-            return 0;
-        default:
-            break;
         }
     }
     return 1;
@@ -159,12 +184,11 @@ static int cors_is_scheme(const char *s, apr_size_t len)
 {
     apr_size_t i;
 
-    if (len == 0 || !apr_isalpha((unsigned char)s[0])) {
+    if (len == 0 || !(cors_class[(unsigned char)s[0]] & CORS_C_ALPHA)) {
         return 0;
     }
     for (i = 1; i < len; i++) {
-        unsigned char c = (unsigned char)s[i];
-        if (!apr_isalnum(c) && c != '+' && c != '-' && c != '.') {
+        if (!(cors_class[(unsigned char)s[i]] & CORS_C_SCHEME)) {
             return 0;
         }
     }
@@ -225,9 +249,26 @@ int cors_origin_public_suffix(const char *domain)
 /* Shared by both parsers: split scheme://authority and the authority into
  * host and port.  `config` selects the host rules, the wording, and the
  * patterns only configuration may use (a leftmost '*' label, port '*'). */
+/* Lowercase n bytes of src into dst and terminate it; returns dst + n. */
+static char *cors_lower_into(char *dst, const char *src, apr_size_t n)
+{
+    apr_size_t i;
+
+    for (i = 0; i < n; i++) {
+        dst[i] = cors_ascii_lower(src[i]);
+    }
+    dst[n] = '\0';
+    return dst + n;
+}
+
 static const char *cors_origin_split(apr_pool_t *p, const char *s,
                                      cors_origin *out, int config)
 {
+    /* One allocation per origin (this runs on every request): the key,
+     * then the lowercase scheme and host.  None is longer than s. */
+    apr_size_t len = strlen(s);
+    char *buf = apr_palloc(p, 2 * len + 8);
+    char *names = buf + len + 4, *k;
     const char *sep, *auth, *end, *host, *host_end, *port = NULL;
     apr_size_t host_len, port_len = 0;
     int explicit_port = 0;
@@ -237,7 +278,8 @@ static const char *cors_origin_split(apr_pool_t *p, const char *s,
         return config ? "it has no scheme (write https://host)"
                       : "it is not scheme://host[:port]";
     }
-    out->scheme = cors_lowercase(p, s, (apr_size_t)(sep - s));
+    out->scheme = names;
+    names = cors_lower_into(names, s, (apr_size_t)(sep - s)) + 1;
     if (config && strcmp(out->scheme, "http") != 0
         && strcmp(out->scheme, "https") != 0) {
         return "the scheme must be http or https";
@@ -260,6 +302,10 @@ static const char *cors_origin_split(apr_pool_t *p, const char *s,
     }
 
     host = auth;
+    if (config && *host != '[' && memchr(host, '[', (apr_size_t)(end - host))) {
+        /* "*.[::1]", "a[b]": brackets belong around a whole IPv6 host. */
+        return "the host is not a valid host name or IP address";
+    }
     if (*host == '[') {
         const char *close = memchr(host, ']', (apr_size_t)(end - host));
         if (!close || !cors_is_ipv6(host + 1, (apr_size_t)(close - host - 1))) {
@@ -306,12 +352,13 @@ static const char *cors_origin_split(apr_pool_t *p, const char *s,
         if (config ? !cors_is_config_host(host, host_len)
                    : !cors_is_request_host(host, host_len)) {
             return config ? "the host is not a valid host name or IP address"
-                          : "the host has a character no browser sends";
+                          : "the host has a character a host name cannot have";
         }
     }
 
     out->kind = CORS_ORIGIN_EXACT;
-    out->host = cors_lowercase(p, host, host_len);
+    out->host = names;
+    cors_lower_into(names, host, host_len);
     out->port = explicit_port ? explicit_port : cors_default_port(out->scheme);
     if (out->wildcard) {
         const char *last = strrchr(out->host, '.');
@@ -330,14 +377,26 @@ static const char *cors_origin_split(apr_pool_t *p, const char *s,
     if (out->any_port) {
         out->kind = CORS_ORIGIN_PATTERN;
     }
-    out->key = apr_pstrcat(p, out->scheme, "://", out->wildcard ? "*." : "",
-                           out->host, NULL);
+    /* The key: scheme "://" ["*."] host [":" port | ":*"], the port only
+     * when it is not the scheme's default. */
+    k = buf;
+    k = cors_lower_into(k, out->scheme, (apr_size_t)(sep - s));
+    memcpy(k, "://", 3);
+    k += 3;
+    if (out->wildcard) {
+        memcpy(k, "*.", 2);
+        k += 2;
+    }
+    k = cors_lower_into(k, out->host, host_len);
     if (out->any_port) {
-        out->key = apr_pstrcat(p, out->key, ":*", NULL);
+        memcpy(k, ":*", 3);
     }
     else if (explicit_port && explicit_port != cors_default_port(out->scheme)) {
-        out->key = apr_psprintf(p, "%s:%d", out->key, explicit_port);
+        /* The port as sent: digits without a leading zero (checked). */
+        *k++ = ':';
+        cors_lower_into(k, port, port_len);
     }
+    out->key = buf;
     return NULL;
 }
 
@@ -355,13 +414,13 @@ const char *cors_origin_parse_request(apr_pool_t *p, const char *value,
     }
     for (i = 0; i < len; i++) {
         unsigned char c = (unsigned char)value[i];
-        if (c < 0x20 || c == 0x7f) {
-            return "it has a control character";
-        }
-        if (c == ',') {
-            return "it has a comma (more than one Origin header?)";
-        }
-        if (c == ' ' || c > 0x7f) {
+        if (cors_class[c] & CORS_C_BAD) {
+            if (c < 0x20 || c == 0x7f) {
+                return "it has a control character";
+            }
+            if (c == ',') {
+                return "it has a comma (more than one Origin header?)";
+            }
             return "it has a space or a non-ASCII byte";
         }
     }
@@ -538,17 +597,47 @@ void cors_origins_add(apr_pool_t *p, cors_origins *o, const cors_origin *origin,
     }
     if (origin->kind == CORS_ORIGIN_PATTERN) {
         o->patterns++;
+        if (origin->any_port) {
+            o->any_ports++;
+        }
     }
 }
 
-static int cors_origins_has_patterns(const cors_origins *o)
+cors_origin_regex *cors_origins_add_regex(apr_pool_t *p, cors_origins *o,
+                                          const void *compiled,
+                                          const char *source)
 {
-    for (; o; o = o->edit ? o->base : NULL) {
-        if (o->patterns) {
-            return 1;
+    cors_origin_regex *re = apr_array_push(o->regexes);
+    const char *const *canary;
+
+    re->compiled = compiled;
+    re->source = source;
+    re->canary = NULL;
+    for (canary = cors_origin_canaries; *canary; canary++) {
+        if (o->match(compiled, *canary, strlen(*canary))) {
+            re->canary = *canary;
+            break;
         }
     }
-    return 0;
+    (void)p;
+    return re;
+}
+
+/* Whether the set (with what it edits) has patterns: 0 none, 1 some,
+ * 2 some with port '*'. */
+static int cors_origins_has_patterns(const cors_origins *o)
+{
+    int found = 0;
+
+    for (; o; o = o->edit ? o->base : NULL) {
+        if (o->any_ports) {
+            return 2;
+        }
+        if (o->patterns) {
+            found = 1;
+        }
+    }
+    return found;
 }
 
 /*
@@ -561,36 +650,36 @@ static int cors_origins_has_patterns(const cors_origins *o)
  * public suffix), each behind the scheme and "://".
  */
 static cors_list_answer cors_origins_pattern(const cors_origins *o,
-                                             const cors_origin *origin)
+                                             const cors_origin *origin,
+                                             int any_port)
 {
     char key[CORS_ORIGIN_MAX + 16];
     apr_size_t scheme_len = strlen(origin->scheme);
     apr_size_t host_len = strlen(origin->host);
+    /* The normalised key ends with the port when it is not the default. */
+    const char *port = origin->key + scheme_len + 3 + host_len;
+    apr_size_t port_len = strlen(port), n;
     const char *dot;
-    char port[8] = "";
-    apr_size_t n, port_len;
-
     cors_list_answer answer;
 
     if (scheme_len + host_len + 16 > sizeof(key)) {
         return CORS_LIST_UNKNOWN;
     }
-    if (origin->port && origin->port != cors_default_port(origin->scheme)) {
-        apr_snprintf(port, sizeof(port), ":%d", origin->port);
-    }
-    port_len = strlen(port);
-
-    /* scheme://host:* */
-    n = (apr_size_t)apr_snprintf(key, sizeof(key), "%s://%s:*", origin->scheme,
-                                 origin->host);
-    if ((answer = cors_list_lookup(o->list, key, n)) != CORS_LIST_UNKNOWN) {
-        return answer;
+    /* scheme://host:* (only if some pattern has port '*') */
+    if (any_port) {
+        memcpy(key, origin->key, scheme_len + 3 + host_len);
+        n = scheme_len + 3 + host_len;
+        memcpy(key + n, ":*", 2);
+        n += 2;
+        if ((answer = cors_list_lookup(o->list, key, n)) != CORS_LIST_UNKNOWN) {
+            return answer;
+        }
     }
     if (origin->host[0] == '[') {
         return CORS_LIST_UNKNOWN; /* no wildcard covers an IP literal */
     }
     /* The wildcard keys: scheme, "://", "*." and the suffix, then the port
-     * or ":*", for every suffix that leaves a label in front of it. */
+     * (or ":*"), for every suffix that leaves a label in front of it. */
     memcpy(key, origin->scheme, scheme_len);
     memcpy(key + scheme_len, "://*.", 5);
     for (dot = strchr(origin->host, '.'); dot; dot = strchr(dot + 1, '.')) {
@@ -605,19 +694,47 @@ static cors_list_answer cors_origins_pattern(const cors_origins *o,
         if ((answer = cors_list_lookup(o->list, key, n)) != CORS_LIST_UNKNOWN) {
             return answer;
         }
-        memcpy(k, ":*", 2);
-        n = (apr_size_t)(k + 2 - key);
-        if ((answer = cors_list_lookup(o->list, key, n)) != CORS_LIST_UNKNOWN) {
-            return answer;
+        if (any_port) {
+            memcpy(k, ":*", 2);
+            n = (apr_size_t)(k + 2 - key);
+            answer = cors_list_lookup(o->list, key, n);
+            if (answer != CORS_LIST_UNKNOWN) {
+                return answer;
+            }
         }
     }
     return CORS_LIST_UNKNOWN;
+}
+
+int cors_origins_allow_request(apr_pool_t *p, const cors_origins *o,
+                               const char *value, int any_covers_null,
+                               const char **malformed)
+{
+    cors_origin origin;
+    apr_size_t len = strlen(value);
+
+    *malformed = NULL;
+    /* Browsers send origins already normalised (lowercase, no default
+     * port), so the bytes as sent are usually a key of the set.  Keys are
+     * valid serialized origins (the configuration parser saw to that), so a
+     * value equal to an exact key passes the syntax check by that very
+     * fact: only a value containing '*', which could spell a pattern's key,
+     * must never take this path. */
+    if (len <= CORS_ORIGIN_MAX && !memchr(value, '*', len)
+        && cors_list_lookup(o->list, value, len) == CORS_LIST_IN) {
+        return 1;
+    }
+    if ((*malformed = cors_origin_parse_request(p, value, &origin)) != NULL) {
+        return 0;
+    }
+    return cors_origins_allow(o, &origin, any_covers_null);
 }
 
 int cors_origins_allow(const cors_origins *o, const cors_origin *origin,
                        int any_covers_null)
 {
     const cors_origins *s;
+    int patterns;
 
     switch (cors_list_lookup(o->list, origin->key, APR_HASH_KEY_STRING)) {
     case CORS_LIST_IN:
@@ -631,8 +748,8 @@ int cors_origins_allow(const cors_origins *o, const cors_origin *origin,
         /* Only an explicit null entry or '*' (without credentials). */
         return any_covers_null && cors_list_star(o->list);
     }
-    if (cors_origins_has_patterns(o)) {
-        switch (cors_origins_pattern(o, origin)) {
+    if ((patterns = cors_origins_has_patterns(o)) != 0) {
+        switch (cors_origins_pattern(o, origin, patterns == 2)) {
         case CORS_LIST_IN:
             return 1;
         case CORS_LIST_OUT:

@@ -81,7 +81,7 @@ typedef int (*cors_regex_match_fn)(const void *compiled, const char *s,
 typedef struct cors_origin_regex {
     const void *compiled; /* anchored at both ends by the caller */
     const char *source;   /* as configured, for messages */
-    int canary;           /* matches an origin nobody owns */
+    const char *canary;   /* the origin nobody owns it matches, or NULL */
 } cors_origin_regex;
 
 /* Origins nobody owns; a regex that matches one of them trusts everyone. */
@@ -93,7 +93,8 @@ struct cors_origins {
     apr_array_header_t *regexes; /* cors_origin_regex, tried last */
     const cors_origins *base;    /* an edit's inherited set, else NULL */
     int edit;                    /* the section edits ('+'/'-') */
-    int patterns;                /* patterns this link added */
+    int patterns;                /* patterns this link added or removed */
+    int any_ports;               /* of which with port '*' */
     cors_regex_match_fn match;   /* how to run regexes */
 };
 
@@ -122,6 +123,12 @@ const char *cors_regex_unescaped_dot(const char *regex);
 void cors_origins_add(apr_pool_t *p, cors_origins *o, const cors_origin *origin,
                       int remove);
 
+/* Add a regex the caller compiled (anchored), noting whether it matches a
+ * canary origin. */
+cors_origin_regex *cors_origins_add_regex(apr_pool_t *p, cors_origins *o,
+                                          const void *compiled,
+                                          const char *source);
+
 /* '*' configured and in effect. */
 int cors_origins_any(const cors_origins *o);
 
@@ -137,5 +144,14 @@ int cors_origins_canary(const cors_origins *o);
  */
 int cors_origins_allow(const cors_origins *o, const cors_origin *origin,
                        int any_covers_null);
+
+/*
+ * A request's Origin header value, checked and matched: what the module
+ * calls per request.  Non-zero when allowed; when the value is not a
+ * serialized origin, *malformed says why (and the result is 0).
+ */
+int cors_origins_allow_request(apr_pool_t *p, const cors_origins *o,
+                               const char *value, int any_covers_null,
+                               const char **malformed);
 
 #endif /* CORS_ORIGIN_H */

@@ -43,8 +43,16 @@ int cors_is_preflight(const cors_request *req)
 
 int cors_method_safelisted(const char *method)
 {
-    return strcmp(method, "GET") == 0 || strcmp(method, "HEAD") == 0
-           || strcmp(method, "POST") == 0;
+    switch (method[0]) {
+    case 'G':
+        return method[1] == 'E' && method[2] == 'T' && !method[3];
+    case 'H':
+        return strcmp(method + 1, "EAD") == 0;
+    case 'P':
+        return strcmp(method + 1, "OST") == 0;
+    default:
+        return 0;
+    }
 }
 
 /*
@@ -98,7 +106,7 @@ static void cors_decide_expose(apr_pool_t *p, const cors_policy *pol,
                                int credentials, cors_verdict *v)
 {
     const cors_list *l = pol->expose_headers;
-    apr_array_header_t *items;
+    const char *joined;
 
     if (!l) {
         return;
@@ -112,16 +120,15 @@ static void cors_decide_expose(apr_pool_t *p, const cors_policy *pol,
          * cannot say "any but X": name the response's own headers. */
         v->expose_response_names = 1;
     }
-    items = cors_list_items(p, l);
-    if (items->nelts > 0) {
-        v->expose_headers = cors_join(p, items);
+    joined = cors_list_joined(p, l);
+    if (*joined) {
+        v->expose_headers = joined;
     }
 }
 
 void cors_decide(apr_pool_t *p, const cors_policy *pol, const cors_request *req,
                  cors_verdict *v)
 {
-    cors_origin origin;
     const char *bad = NULL;
     int credentials = pol->credentials;
     int any_plain;
@@ -141,9 +148,8 @@ void cors_decide(apr_pool_t *p, const cors_policy *pol, const cors_request *req,
     any_plain = cors_origins_any_plain(pol->origins);
 
     if (req->origin) {
-        bad = cors_origin_parse_request(p, req->origin, &origin);
-        v->origin_allowed =
-            !bad && cors_origins_allow(pol->origins, &origin, !credentials);
+        v->origin_allowed = cors_origins_allow_request(
+            p, pol->origins, req->origin, !credentials, &bad);
     }
     v->method_allowed =
         v->preflight || cors_method_safelisted(req->method)
@@ -153,6 +159,7 @@ void cors_decide(apr_pool_t *p, const cors_policy *pol, const cors_request *req,
     if (v->preflight) {
         const char *rm = req->request_method;
         apr_array_header_t *names = NULL;
+        const char *acah = NULL;
         int i;
 
         v->vary = pol->private_network ? CORS_VARY_PREFLIGHT_PNA
@@ -186,7 +193,7 @@ void cors_decide(apr_pool_t *p, const cors_policy *pol, const cors_request *req,
         }
         if (req->request_headers) {
             const char *err =
-                cors_split_header_names(p, req->request_headers, &names);
+                cors_split_header_names(p, req->request_headers, &names, &acah);
             if (err) {
                 cors_deny(p, v, err);
                 return;
@@ -214,10 +221,10 @@ void cors_decide(apr_pool_t *p, const cors_policy *pol, const cors_request *req,
                 !credentials && cors_list_star_plain(pol->methods) ? "*" : rm;
         }
         else {
-            v->allow_methods = cors_join(p, cors_list_items(p, pol->methods));
+            v->allow_methods = cors_list_joined(p, pol->methods);
         }
         if (names && names->nelts > 0) {
-            v->allow_headers = cors_join(p, names);
+            v->allow_headers = acah;
         }
         v->max_age = pol->max_age;
         if (pol->private_network && req->request_private

@@ -98,12 +98,22 @@ const char *cors_quote(apr_pool_t *p, const char *s)
 }
 
 const char *cors_split_header_names(apr_pool_t *p, const char *value,
-                                    apr_array_header_t **names)
+                                    apr_array_header_t **names,
+                                    const char **joined)
 {
+    apr_size_t len = strlen(value);
+    /* One allocation for both results: the names, each NUL-terminated,
+     * then the ", "-joined list (at most one byte more per name). */
+    char *buf = apr_palloc(p, 3 * len + 4);
+    char *n = buf, *j = buf + len + 2;
     const char *s = value;
     apr_array_header_t *out = apr_array_make(p, 8, sizeof(const char *));
 
     *names = out;
+    if (joined) {
+        *joined = j;
+    }
+    *j = '\0';
 
     /* An empty or all-whitespace value means "no names requested". */
     while (*s == ' ' || *s == '\t') {
@@ -119,27 +129,42 @@ const char *cors_split_header_names(apr_pool_t *p, const char *value,
         while (*s == ' ' || *s == '\t') {
             s++;
         }
+        if (out->nelts > 0) {
+            *j++ = ',';
+            *j++ = ' ';
+        }
+        APR_ARRAY_PUSH(out, const char *) = n;
+        /* One pass: check, lowercase and copy to both results. */
         start = s;
-        while (*s && *s != ',') {
-            s++;
+        while (cors_tchar_table[(unsigned char)*s]) {
+            char c = *s++;
+            c = (c >= 'A' && c <= 'Z') ? (char)(c + ('a' - 'A')) : c;
+            *n++ = c;
+            *j++ = c;
         }
         end = s;
-        while (end > start && (end[-1] == ' ' || end[-1] == '\t')) {
-            end--;
+        while (*s == ' ' || *s == '\t') {
+            s++;
         }
-        if (end == start) {
-            return "Access-Control-Request-Headers has an empty item";
-        }
-        if (!cors_is_token(start, (apr_size_t)(end - start))) {
+        if (*s != ',' && *s != '\0') {
+            /* Not a token: quote the whole item, trimmed. */
+            const char *stop = strchr(s, ',');
+            stop = stop ? stop : s + strlen(s);
+            while (stop > start && (stop[-1] == ' ' || stop[-1] == '\t')) {
+                stop--;
+            }
             return apr_psprintf(
                 p,
                 "Access-Control-Request-Headers item '%s' "
                 "is not a header name",
                 cors_quote(
-                    p, apr_pstrmemdup(p, start, (apr_size_t)(end - start))));
+                    p, apr_pstrmemdup(p, start, (apr_size_t)(stop - start))));
         }
-        APR_ARRAY_PUSH(out, const char *) =
-            cors_lowercase(p, start, (apr_size_t)(end - start));
+        if (end == start) {
+            return "Access-Control-Request-Headers has an empty item";
+        }
+        *n++ = '\0';
+        *j = '\0';
         if (*s == '\0') {
             return NULL;
         }

@@ -36,10 +36,13 @@ const char *cors_quote(apr_pool_t *p, const char *s);
  * list is split on commas with optional whitespace (SP / HTAB) around each
  * item.  Returns NULL on success with *names filled (possibly empty, for an
  * empty or all-whitespace value), or a reason: an empty item or an item that
- * is not a token (the reason quotes it).
+ * is not a token (the reason quotes it).  When joined is not NULL it gets the
+ * lowercase names joined with ", " (what Access-Control-Allow-Headers
+ * echoes), from the same single allocation.
  */
 const char *cors_split_header_names(apr_pool_t *p, const char *value,
-                                    apr_array_header_t **names);
+                                    apr_array_header_t **names,
+                                    const char **joined);
 
 /* Join an array of strings with ", ". */
 const char *cors_join(apr_pool_t *p, const apr_array_header_t *items);

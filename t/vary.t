@@ -44,4 +44,26 @@ vary_ok($r, [PF_VARY, 'Access-Control-Request-Private-Network'],
 $r = preflight('/h/pt/x?vary=Accept-Encoding&vary=Origin', APP, 'PUT');
 vary_ok($r, [PF_VARY, 'Accept-Encoding'], 'passthrough preflight merges Vary');
 
+# mod_headers runs after the CORS filter: whatever it does to Vary, the
+# response still varies on Origin (CORS_LATE puts it back), for allowed,
+# disallowed and absent origins alike.
+for my $o (APP, EVIL, undef) {
+    my $who = defined $o ? $o : 'no Origin';
+    my @h = defined $o ? (Origin => $o) : ();
+    $r = req('GET', '/h/act/vary-set/x', [@h]);
+    vary_ok($r, ['Origin', 'Accept-Encoding'], "Header set Vary, $who");
+    $r = req('GET', '/h/act/vary-unset/x', [@h]);
+    vary_ok($r, ['Origin'], "Header unset Vary, $who");
+    $r = req('GET', '/h/act/acao-set/x', [@h]);
+    vary_ok($r, ['Origin'], "Header set Access-Control-*, $who");
+    if (defined $o && $o eq APP) {
+        acao_is($r, APP, 'Header set Access-Control-Allow-Origin *: ours wins');
+        is(hdr($r, 'Access-Control-Allow-Credentials'), undef,
+           'Header always set Access-Control-Allow-Credentials: removed');
+    }
+    else {
+        no_acx($r, "Header set Access-Control-*, $who");
+    }
+}
+
 done_testing();

@@ -25,52 +25,7 @@
 /* ------------------------------------------------------------------ */
 /* Regexes                                                              */
 
-static int regex_calls;
-
-static int posix_match(const void *compiled, const char *s, apr_size_t len)
-{
-    char buf[1024];
-
-    regex_calls++;
-    if (len >= sizeof(buf)) {
-        return 0;
-    }
-    memcpy(buf, s, len);
-    buf[len] = '\0';
-    return regexec((const regex_t *)compiled, buf, 0, NULL, 0) == 0;
-}
-
-static apr_status_t regex_cleanup(void *re)
-{
-    regfree((regex_t *)re);
-    return APR_SUCCESS;
-}
-
-static void add_regex(apr_pool_t *p, cors_origins *o, const char *re)
-{
-    regex_t *compiled = apr_pcalloc(p, sizeof(*compiled));
-    cors_origin_regex *entry;
-    const char *const *canary;
-    char *anchored = apr_pstrcat(p, "^(", re, ")$", NULL);
-
-    if (regcomp(compiled, anchored, REG_EXTENDED | REG_ICASE | REG_NOSUB)
-        != 0) {
-        fprintf(stderr, "regcomp failed: %s\n", anchored);
-        unit_failed++;
-        return;
-    }
-    apr_pool_cleanup_register(p, compiled, regex_cleanup,
-                              apr_pool_cleanup_null);
-    entry = apr_array_push(o->regexes);
-    entry->compiled = compiled;
-    entry->source = re;
-    entry->canary = 0;
-    for (canary = cors_origin_canaries; *canary; canary++) {
-        if (posix_match(compiled, *canary, strlen(*canary))) {
-            entry->canary = 1;
-        }
-    }
-}
+#include "posix_regex.h"
 
 /* ------------------------------------------------------------------ */
 /* Building policies                                                    */
@@ -351,6 +306,26 @@ static const struct verdict_case verdict_cases[] = {
       .acam = "GET, HEAD, POST", .vary = VP },
 
     /* ---------------- preflights: denied ---------------- */
+    { .name = "an Origin spelling a configured pattern is malformed",
+      .origins = "P:https://*.example.com", .method = "OPTIONS",
+      .origin = "https://*.example.com", .acrm = "GET",
+      .result = PF_NO, .preflight = 1, .method_allowed = 1,
+      .reason = "origin 'https://*.example.com' is malformed: the host has a "
+                "character a host name cannot have",
+      .vary = VP },
+    { .name = "an Origin spelling a port-* pattern is malformed",
+      .origins = "P:http://localhost:*", .method = "OPTIONS",
+      .origin = "http://localhost:*", .acrm = "GET",
+      .result = PF_NO, .preflight = 1, .method_allowed = 1,
+      .reason = "origin 'http://localhost:*' is malformed: the port must be a "
+                "number from 1 to 65535",
+      .vary = VP },
+    { .name = "an explicit default port still matches (slow path)",
+      .origins = "P:" O, .method = "OPTIONS",
+      .origin = "HTTPS://App.Example:443", .acrm = "GET",
+      .result = PF_OK, .preflight = 1, .origin_allowed = 1,
+      .method_allowed = 1, .acao = "HTTPS://App.Example:443",
+      .acam = "GET, HEAD, POST", .vary = VP },
     { .name = "origin not allowed",
       .origins = "P:" O, .method = "OPTIONS",
       .origin = "https://evil.example", .acrm = "GET",

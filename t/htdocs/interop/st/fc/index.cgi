@@ -1,0 +1,6 @@
+#!/usr/bin/perl
+# Front controller of /interop/st/fc (see conf/interop.conf.in): behaves
+# like htdocs/cgi/echo.pl, which it runs.
+use FindBin;
+do "$FindBin::Bin/../../../cgi/echo.pl";
+die $@ if $@;

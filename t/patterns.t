@@ -1,0 +1,157 @@
+# SPEC section 3 patterns against a real httpd: https://*.example.com (label
+# boundary, at least one extra label, default port only), port *, and
+# CORSAllowOriginMatch (anchored), each in server (virtual host), directory
+# and .htaccess context; '-pattern' carving; the start-up warnings for risky
+# but legal policies.
+use strict;
+use warnings;
+use FindBin;
+use lib "$FindBin::Bin/lib";
+use Apache::Test qw(-withtestmore);
+use File::Spec::Functions qw(catfile);
+use File::Temp qw(tempdir);
+use CorsTest;
+
+cors_plan();
+
+# What each context allows and never allows; the same table everywhere.
+my @allowed = (
+    'https://a.p.example',                 # one extra label
+    'https://a.b.p.example',               # two
+    'https://A.P.EXAMPLE',                 # case-insensitive, echoed as sent
+    'https://a.p.example:443',             # the default port, explicit
+    'https://a.pp.example:8443',           # port * on a wildcard
+    'https://a.pp.example',                # port * also means no port
+    'http://localhost',                    # exact host, port *
+    'http://localhost:3000',
+    'https://pr-42.preview.q.example',     # the regex
+);
+my @refused = (
+    'https://p.example',                   # the apex: no extra label
+    'https://evil-p.example',              # not a label boundary
+    'https://a.p.example.evil.net',        # suffix attack
+    'https://xp.example',                  # not a label boundary
+    'http://a.p.example',                  # other scheme
+    'https://a.p.example:8443',            # non-default port without :*
+    'https://localhost:3000',              # other scheme for localhost:*
+    'http://a.localhost',                  # localhost:* is not a wildcard
+    'https://pr-42.preview.q.example.evil.net', # the regex is anchored
+    'https://xpr-42.preview.q.example',    # anchored at the start too
+    'null',                                # no pattern or regex covers null
+    'https://*.p.example',                 # a request cannot spell a pattern
+    'http://localhost:*',
+);
+
+sub check_context {
+    my ($ctx, $path, %opt) = @_;
+    for my $o (@allowed) {
+        my $r = req('GET', $path, [Origin => $o], %opt);
+        is($r->{status}, 200, "$ctx: GET from $o: 200");
+        acao_is($r, $o, "$ctx: $o allowed");
+        vary_ok($r, ['Origin'], "$ctx: $o");
+        my $pf = req('OPTIONS', $path,
+            [Origin => $o, 'Access-Control-Request-Method' => 'GET'], %opt);
+        preflight_ok($pf, $o, "$ctx: preflight from $o");
+    }
+    for my $o (@refused) {
+        my $r = req('GET', $path, [Origin => $o], %opt);
+        is($r->{status}, 200, "$ctx: GET from $o: still served");
+        no_acx($r, "$ctx: $o refused");
+        vary_ok($r, ['Origin'], "$ctx: $o");
+        my $pf = req('OPTIONS', $path,
+            [Origin => $o, 'Access-Control-Request-Method' => 'GET'], %opt);
+        refused_ok($pf, qr/origin '\Q$o\E' is (?:not allowed|malformed)/,
+            "$ctx: preflight from $o");
+    }
+}
+
+check_context('server', '/patterns/dir/a.txt', port => vhost_port('cors_patterns'));
+check_context('directory', '/patterns/dir/a.txt');
+
+# .htaccess
+my $ht = catfile(docroot(), 'patterns', 'ht', '.htaccess');
+open my $fh, '>', $ht or die "cannot write $ht: $!";
+print $fh <<'HT';
+CORSEngine On
+CORSAllowOrigin https://*.p.example https://*.pp.example:* http://localhost:*
+CORSAllowOriginMatch "https://pr-[0-9]+\.preview\.q\.example"
+HT
+close $fh;
+check_context('.htaccess', '/patterns/ht/a.txt');
+unlink $ht;
+
+# '-https://*.internal.p.example' in an editing <Location> below the
+# directory's 'https://*.p.example': the subtree is carved out, the rest
+# stays.  (No file there: the 404s are decorated like any response.)
+for my $o ('https://a.internal.p.example', 'https://x.y.internal.p.example') {
+    my $r = req('GET', '/patterns/dir/carve/x', [Origin => $o]);
+    no_acx($r, "carved: $o");
+}
+for my $o ('https://internal.p.example', 'https://a.p.example') {
+    my $r = req('GET', '/patterns/dir/carve/x', [Origin => $o]);
+    acao_is($r, $o, "not carved: $o");
+}
+
+# Start-up warnings (warn, not error) for risky but legal policies, with
+# the file and line; httpd -t still succeeds.
+{
+    my $cfg   = CorsTest::config();
+    my $httpd = $cfg->{vars}->{httpd};
+    my $so    = $cfg->{modules}->{'mod_cors.c'};
+    my ($mpm) = grep { defined }
+        map { $cfg->{modules}->{"mod_mpm_$_.c"} } qw(event worker prefork);
+    my $dir = tempdir(CLEANUP => 1);
+    my $n = 0;
+    my $warns = sub {
+        my ($name, $want, @block) = @_;
+        my $file = catfile($dir, 'w' . ++$n . '.conf');
+        open my $c, '>', $file or die $!;
+        print $c join("\n",
+            'LoadModule ' . ($mpm =~ /mpm_(\w+)\.so$/ ? "mpm_$1_module" : 'mpm_event_module') . qq{ "$mpm"},
+            qq{LoadModule cors_module "$so"},
+            'ServerName localhost', qq{ErrorLog "$dir/error_log"}, qq{PidFile "$dir/pid"},
+            '<Location /x>', @block, '</Location>', '');
+        close $c;
+        my $out = `'$httpd' -t -f '$file' 2>&1`;
+        is($? >> 8, 0, "$name: httpd -t succeeds");
+        if (defined $want) {
+            like($out, qr/\[cors:warn\][^\n]*\Q$want\E[^\n]*\(\Q$file\E:\d+\)/,
+                "$name: warning with file and line");
+        }
+        else {
+            unlike($out, qr/\[cors:warn\]/, "$name: no warning");
+        }
+    };
+    $warns->('unescaped dot',
+        "CORSAllowOriginMatch: 'https://app.example.com' has an unescaped '.'",
+        'CORSAllowOriginMatch https://app.example.com');
+    $warns->('escaped dots', undef,
+        'CORSAllowOriginMatch https://app\.example\.com',
+        'CORSAllowOriginMatch "https://[a-z.]+\.example\.com"',
+        'CORSAllowOriginMatch "https://.+\.example\.com"');
+    $warns->('http origin with credentials',
+        "origin 'http://app.example.com' is trusted with credentials",
+        'CORSAllowOrigin http://app.example.com', 'CORSAllowCredentials On');
+    $warns->('credentials first, then http origin',
+        "CORSAllowOrigin: origin 'http://app.example.com' is trusted with credentials",
+        'CORSAllowCredentials On', 'CORSAllowOrigin http://app.example.com');
+    $warns->('localhost:* with credentials',
+        "origin 'http://localhost:*' is trusted with credentials",
+        'CORSAllowCredentials On', 'CORSAllowOrigin http://localhost:*');
+    $warns->('private network host with credentials',
+        "origin 'https://192.168.1.10' is trusted with credentials",
+        'CORSAllowCredentials On', 'CORSAllowOrigin https://192.168.1.10');
+    $warns->('https origin with credentials', undef,
+        'CORSAllowCredentials On', 'CORSAllowOrigin https://app.example.com https://*.example.com');
+    $warns->('http origin without credentials', undef,
+        'CORSAllowOrigin http://app.example.com http://localhost:*');
+    $warns->('Set-Cookie exposed',
+        'CORSExposeHeaders: browsers never let scripts read set-cookie',
+        'CORSExposeHeaders X-Total Set-Cookie');
+    $warns->('Max-Age over the browsers\' cap',
+        'CORSMaxAge 100000: browsers cap the preflight cache',
+        'CORSMaxAge 100000');
+    $warns->('Max-Age under the cap', undef, 'CORSMaxAge 7200');
+}
+
+done_testing();
