@@ -206,16 +206,20 @@ is_deeply([hdrs($r, 'Access-Control-Allow-Private-Network')], ['true'],
           'passthrough: one Access-Control-Allow-Private-Network');
 # CORSExposeHeaders * X-Total with credentials: the response's own names,
 # each once (X-Total is both listed and sent; X-Other is sent twice).
-$r = treq('expose', 'GET', '/hostile/expose/a.txt', [Origin => APP]);
+$r = treq('expose', 'GET', '/h/hostile-expose?hdr=X-Total:5&hdr=X-Other:1&hdr=X-Other:2',
+          [Origin => APP]);
+acao_is($r, APP, 'expose *');
 my @exposed = map { split /\s*,\s*/ } hdrs($r, 'Access-Control-Expose-Headers');
-is(scalar(grep { $_ eq 'x-other' } @exposed), 1, 'expose *: x-other once');
+is(scalar(grep { $_ eq 'x-other' } @exposed), 1, 'expose *: x-other once')
+    or diag("Access-Control-Expose-Headers: @exposed");
 {
     # Module bug (reported to the lead): mod_cors.c
     # cors_expose_response_names() does not mark the listed names as seen,
     # so a listed name the response also carries is named twice.
     local $TODO = 'cors_expose_response_names lists a listed name twice';
     is(scalar(grep { $_ eq 'x-total' } @exposed), 1,
-       'expose * X-Total: x-total once');
+       'expose * X-Total: x-total once')
+        or diag("Access-Control-Expose-Headers: @exposed");
 }
 # CORSAllowOriginMatch, then CORSAllowOrigin +X in one section: an edit.
 for my $o (APP, 'https://b.example', 'https://c.example') {
