@@ -72,7 +72,7 @@ fuzz-merge: $(FUZZ_BINS)
 # instrumented module is not linked against the runtimes, whose symbols the
 # preloaded libraries provide.
 HARDEN_COPY = rm -rf $(1)/tree && mkdir -p $(1)/tree $(1)/logs && \
-    chmod 1777 $(1)/logs && cp -a mod_cors.c modules t $(1)/tree/ && \
+    chmod 1777 $(1)/logs && cp -a mod_cors.c modules t docs $(1)/tree/ && \
     rm -rf $(1)/tree/t/fuzz $(1)/tree/t/logs $(1)/tree/t/conf/httpd.conf
 
 SAN_FLAGS = -g -O1 -fno-omit-frame-pointer -fsanitize=address,undefined \
