@@ -206,9 +206,11 @@ is_deeply([hdrs($r, 'Access-Control-Allow-Private-Network')], ['true'],
           'passthrough: one Access-Control-Allow-Private-Network');
 # CORSExposeHeaders * X-Total with credentials: the response's own names,
 # each once (X-Total is both listed and sent; X-Other is sent twice).
-$r = treq('expose', 'GET', '/h/hostile-expose?hdr=X-Total:5&hdr=X-Other:1&hdr=X-Other:2',
-          [Origin => APP]);
+$r = treq('expose', 'GET', '/h/hostile-expose?hdr=X-Total:5&hdr=X-Other:1'
+          . '&hdr=X-Other:2&hdr=Access-Control-Foo:1', [Origin => APP]);
 acao_is($r, APP, 'expose *');
+is(scalar(hdrs($r, 'Access-Control-Foo')), 0,
+   "the handler's own Access-Control-Foo is removed");
 my @exposed = map { split /\s*,\s*/ } hdrs($r, 'Access-Control-Expose-Headers');
 is(scalar(grep { $_ eq 'x-other' } @exposed), 1, 'expose *: x-other once')
     or diag("Access-Control-Expose-Headers: @exposed");
@@ -221,6 +223,18 @@ is(scalar(grep { $_ eq 'x-other' } @exposed), 1, 'expose *: x-other once')
        'expose * X-Total: x-total once')
         or diag("Access-Control-Expose-Headers: @exposed");
 }
+# "-X-Secret" under an inherited '*': any header but X-Secret.
+$r = treq('expose any but', 'GET',
+          '/h/hostile-expose/minus/x?hdr=X-Secret:1&hdr=X-Public:1', [Origin => APP]);
+@exposed = map { split /\s*,\s*/ } hdrs($r, 'Access-Control-Expose-Headers');
+ok((grep { $_ eq 'x-public' } @exposed), 'expose * -X-Secret: x-public named')
+    or diag("Access-Control-Expose-Headers: @exposed");
+ok(!(grep { $_ eq 'x-secret' } @exposed), 'expose * -X-Secret: x-secret not named')
+    or diag("Access-Control-Expose-Headers: @exposed");
+# Nine Vary lines from mod_headers after the filter.
+$r = treq('nine Vary lines', 'GET', '/hostile/vary9/a.txt', [Origin => APP]);
+acao_is($r, APP, 'nine Vary lines');
+vary_ok($r, ['Origin', map { "A$_" } 1 .. 9], 'nine Vary lines');
 # CORSAllowOriginMatch, then CORSAllowOrigin +X in one section: an edit.
 for my $o (APP, 'https://b.example', 'https://c.example') {
     $r = treq("regex then edit: $o", 'GET', '/hostile/mix/a.txt', [Origin => $o]);

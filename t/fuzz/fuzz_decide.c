@@ -175,6 +175,8 @@ static int set_list(apr_pool_t *p, cors_list **slot, const cors_list *deflt,
         }
         mlist_op(m, item, op);
     }
+    /* As the module does after each line: names joined once. */
+    cors_list_seal(p, *slot);
     return 1;
 }
 
@@ -423,6 +425,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         cors_list_add(fuzz_pool_root, default_methods, "GET");
         cors_list_add(fuzz_pool_root, default_methods, "HEAD");
         cors_list_add(fuzz_pool_root, default_methods, "POST");
+        cors_list_seal(fuzz_pool_root, default_methods);
         default_methods->is_default = 1;
     }
     memset(&m, 0, sizeof(m));

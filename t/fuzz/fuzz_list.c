@@ -25,6 +25,7 @@
  */
 
 #include "cors_list.h"
+#include "cors_token.h"
 #include "fuzz.h"
 
 #define NNAMES 8
@@ -128,6 +129,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             m.star = 0;
             break;
         }
+        if (b & 0x20) {
+            cors_list_seal(p, l);
+        }
     }
     if (n == 0) {
         apr_pool_destroy(p);
@@ -144,6 +148,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         FUZZ_CHECK((int)cors_list_lookup(l, names[i], strlen(names[i]))
                    == m.state[i]);
         FUZZ_CHECK(cors_list_has(l, names[i], APR_HASH_KEY_STRING) == want);
+    }
+    /* Sealed or not, the joined form is the listed names joined. */
+    FUZZ_CHECK(strcmp(cors_list_joined(p, l), cors_join(p, cors_list_items(p, l)))
+               == 0);
+    for (i = 0; i < n; i++) {
+        const cors_list *s = sections[i].list;
+        FUZZ_CHECK(strcmp(cors_list_joined(p, s),
+                          cors_join(p, cors_list_items(p, s)))
+                   == 0);
     }
     /* The names listed: exactly those added, each once. */
     items = cors_list_items(p, l);
