@@ -146,7 +146,9 @@ config-fuzz-asan:
 # run as an unprivileged user and write their .gcda files when they exit, so
 # the copy is world-writable and the suite runs with umask 0 (the .gcda
 # files the root parent creates first must stay writable for the children).  Reports in .cov/*.txt; uncovered lines are
-# accounted for in docs/hardening.md.
+# accounted for in docs/hardening.md.  The event MPM runs requests in
+# threads: the module's counters are updated atomically, or racing updates
+# leave counts gcov cannot read.
 COV_FLAGS = -O0 -g --coverage
 GCOVR     = gcovr
 
@@ -173,7 +175,7 @@ coverage:
 	    >.cov/unit-replay-branches.txt
 	@$(call HARDEN_COPY,.cov)
 	cd .cov/tree && $(APXS) -c -I modules \
-	    $(addprefix -Wc$(comma),$(WARNINGS) $(COV_FLAGS)) \
+	    $(addprefix -Wc$(comma),$(WARNINGS) $(COV_FLAGS) -fprofile-update=atomic) \
 	    $(PSL_CFLAGS) $(PSL_LIBS) -lgcov -o mod_cors.la $(MODULE_SRCS) >/dev/null
 	chmod -R a+rwX .cov/tree
 	(umask 0 && cd .cov/tree && APXS=$(APXS) HTTPD=$(HTTPD) t/run) \
