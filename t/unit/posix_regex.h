@@ -4,7 +4,7 @@
  */
 
 /*
- * Regexes for the unit tests: POSIX ERE, case-insensitive, anchored at both
+ * Origin-set fixtures for the unit tests, and their regexes: POSIX ERE, case-insensitive, anchored at both
  * ends as the module anchors its PCRE ones, behind the policy layer's
  * cors_regex_match_fn.  Counts calls, and calls that were given "null"
  * (which no regex may ever see).
@@ -62,6 +62,50 @@ static void add_regex(apr_pool_t *p, cors_origins *o, const char *re)
     apr_pool_cleanup_register(p, compiled, regex_cleanup,
                               apr_pool_cleanup_null);
     cors_origins_add_regex(p, o, compiled, re);
+}
+
+/*
+ * An origin set from a compact spec: "P:" (a plain section) or "E:" (an
+ * editing one), then space-separated items: origins as CORSAllowOrigin takes
+ * them ('+'/'-' in edit sections) and "re:REGEX" for CORSAllowOriginMatch.
+ * "-" stands for no section (NULL).  A bad item counts as a failure.
+ */
+static cors_origins *origin_section(apr_pool_t *p, const char *spec)
+{
+    cors_origins *o;
+    char *copy, *tok, *state = NULL;
+    int edit;
+
+    if (strcmp(spec, "-") == 0) {
+        return NULL;
+    }
+    edit = spec[0] == 'E';
+    o = cors_origins_make(p, edit, NULL, posix_match);
+    copy = apr_pstrdup(p, spec + 2);
+    for (tok = apr_strtok(copy, " ", &state); tok;
+         tok = apr_strtok(NULL, " ", &state)) {
+        cors_origin origin;
+        const char *err;
+        int remove = 0;
+
+        if (strncmp(tok, "re:", 3) == 0) {
+            add_regex(p, o, tok + 3);
+            continue;
+        }
+        if (edit) {
+            remove = tok[0] == '-';
+            tok++;
+        }
+        err = cors_origin_parse_config(p, tok, &origin);
+        if (err) {
+            fprintf(stderr, "section %s: '%s' is not an origin: %s\n", spec,
+                    tok, err);
+            unit_failed++;
+            continue;
+        }
+        cors_origins_add(p, o, &origin, remove);
+    }
+    return o;
 }
 
 #endif /* CORS_UNIT_POSIX_REGEX_H */

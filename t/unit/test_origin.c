@@ -384,48 +384,6 @@ static void test_parse_config(apr_pool_t *p)
 /* ------------------------------------------------------------------ */
 /* Origin sets                                                          */
 
-/*
- * A section: "P: item ..." (a plain CORSAllowOrigin section) or
- * "E: +item -item ..." (an editing one); "re:REGEX" is a
- * CORSAllowOriginMatch line in the same section; "-" unset.
- */
-static cors_origins *origin_section(apr_pool_t *p, const char *spec)
-{
-    cors_origins *o;
-    char *copy, *tok, *state = NULL;
-    int edit;
-
-    if (strcmp(spec, "-") == 0) {
-        return NULL;
-    }
-    edit = spec[0] == 'E';
-    o = cors_origins_make(p, edit, NULL, posix_match);
-    copy = apr_pstrdup(p, spec + 2);
-    for (tok = apr_strtok(copy, " ", &state); tok;
-         tok = apr_strtok(NULL, " ", &state)) {
-        cors_origin origin;
-        const char *err;
-        int remove = 0;
-
-        if (strncmp(tok, "re:", 3) == 0) {
-            add_regex(p, o, tok + 3);
-            continue;
-        }
-        if (edit) {
-            remove = tok[0] == '-';
-            tok++;
-        }
-        err = cors_origin_parse_config(p, tok, &origin);
-        if (err) {
-            fprintf(stderr, "section %s: '%s' is not an origin: %s\n", spec,
-                    tok, err);
-            unit_failed++;
-            continue;
-        }
-        cors_origins_add(p, o, &origin, remove);
-    }
-    return o;
-}
 
 static cors_origins *origin_merge(apr_pool_t *p, cors_origins *base,
                                   cors_origins *add)

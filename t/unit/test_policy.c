@@ -59,37 +59,6 @@ static cors_list *list_section(apr_pool_t *p, const char *spec)
     return l;
 }
 
-static cors_origins *origin_section(apr_pool_t *p, const char *spec)
-{
-    int edit = spec[0] == 'E';
-    cors_origins *o = cors_origins_make(p, edit, NULL, posix_match);
-    char *copy = apr_pstrdup(p, spec + 2), *tok, *state = NULL;
-
-    for (tok = apr_strtok(copy, " ", &state); tok;
-         tok = apr_strtok(NULL, " ", &state)) {
-        cors_origin origin;
-        const char *err;
-        int remove = 0;
-
-        if (strncmp(tok, "re:", 3) == 0) {
-            add_regex(p, o, tok + 3);
-            continue;
-        }
-        if (edit) {
-            remove = tok[0] == '-';
-            tok++;
-        }
-        err = cors_origin_parse_config(p, tok, &origin);
-        if (err) {
-            fprintf(stderr, "origins %s: '%s' is not an origin: %s\n", spec,
-                    tok, err);
-            unit_failed++;
-            continue;
-        }
-        cors_origins_add(p, o, &origin, remove);
-    }
-    return o;
-}
 
 /* "A | B | C": sections parent first, merged as the module does. */
 static cors_list *make_list(apr_pool_t *p, const char *spec)
