@@ -253,17 +253,10 @@ unlike($log, qr/exit signal|Segmentation fault|AddressSanitizer|runtime error/,
        'no child crashed');
 
 # --- A broken .htaccess costs its own directory only (item 4) ---------------
-my @written;
 sub htaccess {
     my ($dir, $bytes) = @_;
-    my $file = catfile(docroot(), 'hostile', 'ht', $dir, '.htaccess');
-    open my $fh, '>:raw', $file or die "cannot write $file: $!";
-    print $fh $bytes;
-    close $fh;
-    chmod 0644, $file;
-    push @written, $file;
+    return write_htaccess('hostile', 'ht', $dir, $bytes);
 }
-END { unlink @written }
 
 htaccess('ok', "CORSAllowOrigin +https://ok.example\n");
 my @broken = (

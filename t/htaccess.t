@@ -12,18 +12,10 @@ use CorsTest;
 
 cors_plan();
 
-my @written;
 sub htaccess {
-    my ($dir, $text) = @_;
-    my $file = catfile(docroot(), 'ht', $dir, '.htaccess');
-    open my $fh, '>', $file or die "cannot write $file: $!";
-    print $fh $text;
-    close $fh;
-    chmod 0644, $file;
-    push @written, $file;
-    return $file;
+    my ($dir, $bytes) = @_;
+    return write_htaccess('ht', $dir, $bytes);
 }
-END { unlink @written }
 
 my $r;
 
@@ -101,8 +93,7 @@ $r = preflight('/ht/list/a.txt', APP, 'PATCH');
 preflight_ok($r, APP, 'AllowOverrideList CORSAllowMethods');
 is(hdr($r, 'Access-Control-Allow-Methods'), 'GET, HEAD, PATCH', 'AllowOverrideList: ACAM');
 
-unlink @written;
-@written = ();
+remove_htaccess();
 $r = preflight('/ht/fi/a.txt', APP, 'PUT');
 refused_ok($r, qr/method 'PUT' is not allowed/, '.htaccess removed: back to the <Directory> policy');
 

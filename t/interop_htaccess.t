@@ -17,18 +17,10 @@ use CorsTest;
 
 cors_plan();
 
-my @written;
 sub htaccess {
-    my ($dir, $text) = @_;
-    my $file = catfile(docroot(), 'interop', 'ht', $dir, '.htaccess');
-    open my $fh, '>', $file or die "cannot write $file: $!";
-    print $fh $text;
-    close $fh;
-    chmod 0644, $file;
-    push @written, $file unless grep { $_ eq $file } @written;
-    return $file;
+    my ($dir, $bytes) = @_;
+    return write_htaccess('interop', 'ht', $dir, $bytes);
 }
-END { unlink @written }
 
 my ($r, $id, $mark);
 my $OTHER = 'https://other.example';
@@ -118,8 +110,7 @@ is($r->{status}, 401, '.htaccess CORSPreflightBypassAuth Off: preflight 401');
 no_acx($r, '.htaccess CORSPreflightBypassAuth Off');
 
 # the files go away: back to the <Directory> policy
-unlink @written;
-@written = ();
+remove_htaccess();
 $r = preflight('/interop/ht/fi/a.txt', APP, 'PUT');
 refused_ok($r, qr/method 'PUT' is not allowed/, 'no .htaccess: the <Directory> policy');
 $r = preflight('/interop/ht/list/a.txt', APP, 'GET');

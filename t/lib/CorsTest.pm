@@ -24,6 +24,7 @@ our @EXPORT = qw(
     main_port vhost_port t_logs docroot same_origin
     APP EVIL PF_VARY config
     cors_plan no_acx acao_is vary_ok refused_ok preflight_ok
+    write_htaccess remove_htaccess
 );
 
 use constant PF_VARY => qw(Origin Access-Control-Request-Method
@@ -286,5 +287,28 @@ sub cors_result {
     }
     return undef;
 }
+
+# write_htaccess(DIR..., BYTES): write BYTES (as they are) to
+# DOCROOT/DIR.../.htaccess, readable by httpd's children; every file written
+# is removed when the test file ends.  Returns the path.
+my @htaccess_written;
+sub write_htaccess {
+    my $bytes = pop;
+    my $file = catfile(docroot(), @_, '.htaccess');
+    open my $fh, '>:raw', $file or die "cannot write $file: $!";
+    print $fh $bytes;
+    close $fh or die "cannot write $file: $!";
+    chmod 0644, $file;
+    push @htaccess_written, $file
+        unless grep { $_ eq $file } @htaccess_written;
+    return $file;
+}
+# Remove every .htaccess written so far (the tree's <Directory> policy
+# applies again).
+sub remove_htaccess {
+    unlink @htaccess_written;
+    @htaccess_written = ();
+}
+END { remove_htaccess() }
 
 1;
