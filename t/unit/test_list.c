@@ -19,6 +19,7 @@
 #include "cors_list.h"
 #include "cors_token.h"
 #include "unit.h"
+#include "fixtures.h"
 
 #include "apr_general.h"
 #include "apr_strings.h"
@@ -27,60 +28,7 @@ static cors_list *default_methods;
 
 static cors_list *section(apr_pool_t *p, const char *spec)
 {
-    cors_list *l;
-    char *copy, *tok, *state = NULL;
-    int edit;
-
-    if (strcmp(spec, "-") == 0) {
-        return NULL;
-    }
-    if (strncmp(spec, "P:", 2) == 0) {
-        l = cors_list_make(p, 0, NULL);
-        edit = 0;
-        spec += 2;
-    }
-    else if (strncmp(spec, "ED:", 3) == 0) {
-        l = cors_list_make(p, 1, default_methods);
-        edit = 1;
-        spec += 3;
-    }
-    else if (strncmp(spec, "E:", 2) == 0) {
-        l = cors_list_make(p, 1, NULL);
-        edit = 1;
-        spec += 2;
-    }
-    else {
-        fprintf(stderr, "bad section spec %s\n", spec);
-        return NULL;
-    }
-    copy = apr_pstrdup(p, spec);
-    for (tok = apr_strtok(copy, " ", &state); tok;
-         tok = apr_strtok(NULL, " ", &state)) {
-        if (!edit) {
-            if (strcmp(tok, "*") == 0) {
-                cors_list_set_star(l, 1);
-            }
-            else {
-                cors_list_add(p, l, tok);
-            }
-        }
-        else if (strcmp(tok, "+*") == 0) {
-            cors_list_set_star(l, 1);
-        }
-        else if (strcmp(tok, "-*") == 0) {
-            cors_list_set_star(l, 0);
-        }
-        else if (tok[0] == '+') {
-            cors_list_add(p, l, tok + 1);
-        }
-        else if (tok[0] == '-') {
-            cors_list_remove(l, tok + 1);
-        }
-        else {
-            fprintf(stderr, "bad edit item %s\n", tok);
-        }
-    }
-    return l;
+    return list_section_over(p, spec, default_methods);
 }
 
 /* The module's merge of one list directive. */
@@ -114,67 +62,98 @@ struct chain_case {
     const char *out;         /* names that must not be */
     int star;
     int star_plain;
-    const char *items;       /* cors_join(cors_list_items()) */
+    const char *items; /* cors_join(cors_list_items()) */
     int resolved;
 };
 
 static const struct chain_case chain_cases[] = {
     /* plain lists */
-    { { "P:GET PUT" }, "GET PUT", "DELETE get PATCH", 0, 0, "GET, PUT", 1 },
-    { { "P:GET GET PUT GET" }, "GET PUT", "HEAD", 0, 0, "GET, PUT", 1 },
-    { { "P:*" }, "GET X-Anything", "", 1, 1, "", 1 },
-    { { "P:GET *" }, "GET DELETE", "", 1, 1, "GET", 1 },
-    { { "P:x-a x-b" }, "x-a x-b", "x-c X-A", 0, 0, "x-a, x-b", 1 },
+    {{"P:GET PUT"}, "GET PUT", "DELETE get PATCH", 0, 0, "GET, PUT", 1},
+    {{"P:GET GET PUT GET"}, "GET PUT", "HEAD", 0, 0, "GET, PUT", 1},
+    {{"P:*"}, "GET X-Anything", "", 1, 1, "", 1},
+    {{"P:GET *"}, "GET DELETE", "", 1, 1, "GET", 1},
+    {{"P:x-a x-b"}, "x-a x-b", "x-c X-A", 0, 0, "x-a, x-b", 1},
     /* edits where nothing is inherited: over the empty default */
-    { { "E:+PUT" }, "PUT", "GET", 0, 0, "PUT", 0 },
-    { { "E:-X" }, "", "X Y", 0, 0, "", 0 },
-    { { "E:+*" }, "ANY", "", 1, 1, "", 0 },
-    { { "E:+A -A" }, "", "A", 0, 0, "", 0 },
+    {{"E:+PUT"}, "PUT", "GET", 0, 0, "PUT", 0},
+    {{"E:-X"}, "", "X Y", 0, 0, "", 0},
+    {{"E:+*"}, "ANY", "", 1, 1, "", 0},
+    {{"E:+A -A"}, "", "A", 0, 0, "", 0},
     /* edits over the GET HEAD POST default (flagged is_default) */
-    { { "ED:+PUT" }, "GET HEAD POST PUT", "DELETE", 0, 0,
-      "GET, HEAD, POST, PUT", 0 },
-    { { "ED:-HEAD" }, "GET POST", "HEAD PUT", 0, 0, "GET, POST", 0 },
-    { { "ED:+PUT -POST +DELETE" }, "GET HEAD PUT DELETE", "POST", 0, 0,
-      "GET, HEAD, PUT, DELETE", 0 },
+    {{"ED:+PUT"},
+     "GET HEAD POST PUT",
+     "DELETE",
+     0,
+     0,
+     "GET, HEAD, POST, PUT",
+     0},
+    {{"ED:-HEAD"}, "GET POST", "HEAD PUT", 0, 0, "GET, POST", 0},
+    {{"ED:+PUT -POST +DELETE"},
+     "GET HEAD PUT DELETE",
+     "POST",
+     0,
+     0,
+     "GET, HEAD, PUT, DELETE",
+     0},
     /* an edit merged onto an inherited plain list */
-    { { "P:GET PUT", "E:+DELETE" }, "GET PUT DELETE", "PATCH", 0, 0,
-      "GET, PUT, DELETE", 1 },
-    { { "P:GET PUT", "E:-PUT" }, "GET", "PUT", 0, 0, "GET", 1 },
-    { { "P:GET PUT", "ED:+DELETE" }, "GET PUT DELETE", "HEAD POST", 0, 0,
-      "GET, PUT, DELETE", 1 },
-    { { "P:GET PATCH", "ED:+PUT" }, "GET PATCH PUT", "HEAD POST", 0, 0,
-      "GET, PATCH, PUT", 1 },
-    { { "P:A B", "E:+B +C" }, "A B C", "D", 0, 0, "A, B, C", 1 },
-    { { "P:x-a x-b", "E:-x-a +x-c" }, "x-b x-c", "x-a", 0, 0, "x-b, x-c",
-      1 },
+    {{"P:GET PUT", "E:+DELETE"},
+     "GET PUT DELETE",
+     "PATCH",
+     0,
+     0,
+     "GET, PUT, DELETE",
+     1},
+    {{"P:GET PUT", "E:-PUT"}, "GET", "PUT", 0, 0, "GET", 1},
+    {{"P:GET PUT", "ED:+DELETE"},
+     "GET PUT DELETE",
+     "HEAD POST",
+     0,
+     0,
+     "GET, PUT, DELETE",
+     1},
+    {{"P:GET PATCH", "ED:+PUT"},
+     "GET PATCH PUT",
+     "HEAD POST",
+     0,
+     0,
+     "GET, PATCH, PUT",
+     1},
+    {{"P:A B", "E:+B +C"}, "A B C", "D", 0, 0, "A, B, C", 1},
+    {{"P:x-a x-b", "E:-x-a +x-c"}, "x-b x-c", "x-a", 0, 0, "x-b, x-c", 1},
     /* '*' and edits: "-X against an inherited * means any but X" */
-    { { "P:*", "E:-DELETE" }, "GET PUT X", "DELETE", 1, 0, "", 1 },
-    { { "P:*", "E:+X" }, "X Y", "", 1, 1, "X", 1 },
-    { { "P:*", "E:-*" }, "", "X Y", 0, 0, "", 1 },
-    { { "P:GET", "E:+*" }, "GET X", "", 1, 1, "GET", 1 },
-    { { "P:GET", "E:-GET +*" }, "X", "GET", 1, 0, "", 1 },
+    {{"P:*", "E:-DELETE"}, "GET PUT X", "DELETE", 1, 0, "", 1},
+    {{"P:*", "E:+X"}, "X Y", "", 1, 1, "X", 1},
+    {{"P:*", "E:-*"}, "", "X Y", 0, 0, "", 1},
+    {{"P:GET", "E:+*"}, "GET X", "", 1, 1, "GET", 1},
+    {{"P:GET", "E:-GET +*"}, "X", "GET", 1, 0, "", 1},
     /* '+*' never brings back a name removed further down */
-    { { "P:*", "E:-X", "E:+*" }, "Y", "X", 1, 0, "", 1 },
-    { { "P:*", "E:-X", "E:+X" }, "X Y", "", 1, 0, "X", 1 },
+    {{"P:*", "E:-X", "E:+*"}, "Y", "X", 1, 0, "", 1},
+    {{"P:*", "E:-X", "E:+X"}, "X Y", "", 1, 0, "X", 1},
     /* chains of edits */
-    { { "P:GET PUT", "E:-PUT", "E:+PUT" }, "GET PUT", "DELETE", 0, 0,
-      "GET, PUT", 1 },
-    { { "P:A B C", "E:-B +D", "E:+B" }, "A B C D", "E", 0, 0,
-      "A, B, C, D", 1 },
-    { { "P:A B C", "E:+D", "E:-A -D" }, "B C", "A D", 0, 0, "B, C", 1 },
-    { { "E:+A", "E:+B" }, "A B", "C", 0, 0, "A, B", 0 },
-    { { "ED:+PUT", "E:-GET" }, "HEAD POST PUT", "GET", 0, 0,
-      "HEAD, POST, PUT", 0 },
+    {{"P:GET PUT", "E:-PUT", "E:+PUT"},
+     "GET PUT",
+     "DELETE",
+     0,
+     0,
+     "GET, PUT",
+     1},
+    {{"P:A B C", "E:-B +D", "E:+B"}, "A B C D", "E", 0, 0, "A, B, C, D", 1},
+    {{"P:A B C", "E:+D", "E:-A -D"}, "B C", "A D", 0, 0, "B, C", 1},
+    {{"E:+A", "E:+B"}, "A B", "C", 0, 0, "A, B", 0},
+    {{"ED:+PUT", "E:-GET"}, "HEAD POST PUT", "GET", 0, 0, "HEAD, POST, PUT", 0},
     /* a plain list replaces, whatever it inherits */
-    { { "P:GET PUT", "P:DELETE" }, "DELETE", "GET PUT", 0, 0, "DELETE", 1 },
-    { { "P:GET", "E:+PUT", "P:PATCH" }, "PATCH", "GET PUT", 0, 0, "PATCH",
-      1 },
-    { { "P:*", "P:GET" }, "GET", "PUT", 0, 0, "GET", 1 },
-    { { "P:*", "E:-X", "P:GET" }, "GET", "X Y", 0, 0, "GET", 1 },
+    {{"P:GET PUT", "P:DELETE"}, "DELETE", "GET PUT", 0, 0, "DELETE", 1},
+    {{"P:GET", "E:+PUT", "P:PATCH"}, "PATCH", "GET PUT", 0, 0, "PATCH", 1},
+    {{"P:*", "P:GET"}, "GET", "PUT", 0, 0, "GET", 1},
+    {{"P:*", "E:-X", "P:GET"}, "GET", "X Y", 0, 0, "GET", 1},
     /* unset in the child: inherited */
-    { { "P:GET PUT", "-" }, "GET PUT", "DELETE", 0, 0, "GET, PUT", 1 },
-    { { "P:GET PUT", "-", "E:+DELETE", "-" }, "GET PUT DELETE", "PATCH", 0,
-      0, "GET, PUT, DELETE", 1 },
+    {{"P:GET PUT", "-"}, "GET PUT", "DELETE", 0, 0, "GET, PUT", 1},
+    {{"P:GET PUT", "-", "E:+DELETE", "-"},
+     "GET PUT DELETE",
+     "PATCH",
+     0,
+     0,
+     "GET, PUT, DELETE",
+     1},
 };
 
 static void test_chains(apr_pool_t *p)
@@ -216,15 +195,15 @@ struct lookup_case {
 };
 
 static const struct lookup_case lookup_cases[] = {
-    { { "P:GET" }, "GET", CORS_LIST_IN },
-    { { "P:GET" }, "PUT", CORS_LIST_UNKNOWN },
-    { { "P:*" }, "PUT", CORS_LIST_UNKNOWN }, /* lookup ignores '*' */
-    { { "P:GET", "E:-GET" }, "GET", CORS_LIST_OUT },
-    { { "P:GET", "E:-GET", "E:+GET" }, "GET", CORS_LIST_IN },
-    { { "P:*", "E:-X" }, "X", CORS_LIST_OUT },
-    { { "P:*", "E:-X" }, "Y", CORS_LIST_UNKNOWN },
-    { { "E:-X" }, "X", CORS_LIST_OUT },
-    { { "ED:+PUT" }, "HEAD", CORS_LIST_IN },
+    {{"P:GET"}, "GET", CORS_LIST_IN},
+    {{"P:GET"}, "PUT", CORS_LIST_UNKNOWN},
+    {{"P:*"}, "PUT", CORS_LIST_UNKNOWN}, /* lookup ignores '*' */
+    {{"P:GET", "E:-GET"}, "GET", CORS_LIST_OUT},
+    {{"P:GET", "E:-GET", "E:+GET"}, "GET", CORS_LIST_IN},
+    {{"P:*", "E:-X"}, "X", CORS_LIST_OUT},
+    {{"P:*", "E:-X"}, "Y", CORS_LIST_UNKNOWN},
+    {{"E:-X"}, "X", CORS_LIST_OUT},
+    {{"ED:+PUT"}, "HEAD", CORS_LIST_IN},
 };
 
 static void test_lookup(apr_pool_t *p)
@@ -262,20 +241,20 @@ struct assoc_case {
 };
 
 static const struct assoc_case assoc_cases[] = {
-    { "P:GET PUT", "P:DELETE", "E:+PATCH", "DELETE PATCH", "GET PUT", 0, 0,
-      "DELETE, PATCH" },
-    { "P:GET PUT", "E:+DELETE", "E:-PUT", "GET DELETE", "PUT", 0, 0,
-      "GET, DELETE" },
-    { "P:GET PUT", "E:+DELETE", "P:PATCH", "PATCH", "GET PUT DELETE", 0, 0,
-      "PATCH" },
-    { "P:*", "E:-DELETE", "E:+X", "GET X", "DELETE", 1, 0, "X" },
-    { "P:*", "P:GET", "E:-GET", "", "GET PUT", 0, 0, "" },
-    { "P:GET", "E:+A", "E:+B", "GET A B", "C", 0, 0, "GET, A, B" },
-    { "P:GET PATCH", "ED:+PUT", "E:-GET", "PATCH PUT", "GET HEAD POST", 0, 0,
-      "PATCH, PUT" },
-    { "P:GET", "E:+*", "E:-PUT", "GET X", "PUT", 1, 0, "GET" },
-    { "P:GET", "-", "E:+PUT", "GET PUT", "X", 0, 0, "GET, PUT" },
-    { "P:GET", "E:+PUT", "-", "GET PUT", "X", 0, 0, "GET, PUT" },
+    {"P:GET PUT", "P:DELETE", "E:+PATCH", "DELETE PATCH", "GET PUT", 0, 0,
+     "DELETE, PATCH"},
+    {"P:GET PUT", "E:+DELETE", "E:-PUT", "GET DELETE", "PUT", 0, 0,
+     "GET, DELETE"},
+    {"P:GET PUT", "E:+DELETE", "P:PATCH", "PATCH", "GET PUT DELETE", 0, 0,
+     "PATCH"},
+    {"P:*", "E:-DELETE", "E:+X", "GET X", "DELETE", 1, 0, "X"},
+    {"P:*", "P:GET", "E:-GET", "", "GET PUT", 0, 0, ""},
+    {"P:GET", "E:+A", "E:+B", "GET A B", "C", 0, 0, "GET, A, B"},
+    {"P:GET PATCH", "ED:+PUT", "E:-GET", "PATCH PUT", "GET HEAD POST", 0, 0,
+     "PATCH, PUT"},
+    {"P:GET", "E:+*", "E:-PUT", "GET X", "PUT", 1, 0, "GET"},
+    {"P:GET", "-", "E:+PUT", "GET PUT", "X", 0, 0, "GET, PUT"},
+    {"P:GET", "E:+PUT", "-", "GET PUT", "X", 0, 0, "GET, PUT"},
 };
 
 static void check_same(apr_pool_t *p, const struct assoc_case *t,
@@ -302,12 +281,12 @@ static void test_merge_order(apr_pool_t *p)
         const struct assoc_case *t = &assoc_cases[i];
         /* fresh sections for each order: the merge must not need them to
          * be shared, and must not change them either */
-        cors_list *left = merge(p, merge(p, section(p, t->dir),
-                                         section(p, t->loc1)),
-                                section(p, t->loc2));
-        cors_list *right = merge(p, section(p, t->dir),
-                                 merge(p, section(p, t->loc1),
-                                       section(p, t->loc2)));
+        cors_list *left =
+            merge(p, merge(p, section(p, t->dir), section(p, t->loc1)),
+                  section(p, t->loc2));
+        cors_list *right =
+            merge(p, section(p, t->dir),
+                  merge(p, section(p, t->loc1), section(p, t->loc2)));
         /* and the same sections reused by both orders */
         cors_list *dir = section(p, t->dir), *l1 = section(p, t->loc1),
                   *l2 = section(p, t->loc2);

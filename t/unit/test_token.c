@@ -27,32 +27,64 @@ struct token_case {
 
 static const struct token_case token_cases[] = {
     /* every tchar class */
-    { "!", 0, 1 },  { "#", 0, 1 },  { "$", 0, 1 },  { "%", 0, 1 },
-    { "&", 0, 1 },  { "'", 0, 1 },  { "*", 0, 1 },  { "+", 0, 1 },
-    { "-", 0, 1 },  { ".", 0, 1 },  { "^", 0, 1 },  { "_", 0, 1 },
-    { "`", 0, 1 },  { "|", 0, 1 },  { "~", 0, 1 },  { "0", 0, 1 },
-    { "9", 0, 1 },  { "a", 0, 1 },  { "z", 0, 1 },  { "A", 0, 1 },
-    { "Z", 0, 1 },
-    { "GET", 0, 1 },
-    { "X-Custom-Header", 0, 1 },
-    { "M-SEARCH", 0, 1 },
-    { "content-type", 0, 1 },
+    {"!", 0, 1},
+    {"#", 0, 1},
+    {"$", 0, 1},
+    {"%", 0, 1},
+    {"&", 0, 1},
+    {"'", 0, 1},
+    {"*", 0, 1},
+    {"+", 0, 1},
+    {"-", 0, 1},
+    {".", 0, 1},
+    {"^", 0, 1},
+    {"_", 0, 1},
+    {"`", 0, 1},
+    {"|", 0, 1},
+    {"~", 0, 1},
+    {"0", 0, 1},
+    {"9", 0, 1},
+    {"a", 0, 1},
+    {"z", 0, 1},
+    {"A", 0, 1},
+    {"Z", 0, 1},
+    {"GET", 0, 1},
+    {"X-Custom-Header", 0, 1},
+    {"M-SEARCH", 0, 1},
+    {"content-type", 0, 1},
     /* separators and other non-tchar bytes */
-    { " ", 0, 0 },  { "\t", 0, 0 }, { "(", 0, 0 },  { ")", 0, 0 },
-    { ",", 0, 0 },  { "/", 0, 0 },  { ":", 0, 0 },  { ";", 0, 0 },
-    { "<", 0, 0 },  { "=", 0, 0 },  { ">", 0, 0 },  { "?", 0, 0 },
-    { "@", 0, 0 },  { "[", 0, 0 },  { "\\", 0, 0 }, { "]", 0, 0 },
-    { "{", 0, 0 },  { "}", 0, 0 },  { "\"", 0, 0 }, { "\x7f", 0, 0 },
-    { "\x80", 0, 0 }, { "\xff", 0, 0 }, { "\x01", 0, 0 },
-    { "x y", 0, 0 },
-    { "GET,", 0, 0 },
-    { "a:b", 0, 0 },
-    { "caf\xc3\xa9", 0, 0 },
+    {" ", 0, 0},
+    {"\t", 0, 0},
+    {"(", 0, 0},
+    {")", 0, 0},
+    {",", 0, 0},
+    {"/", 0, 0},
+    {":", 0, 0},
+    {";", 0, 0},
+    {"<", 0, 0},
+    {"=", 0, 0},
+    {">", 0, 0},
+    {"?", 0, 0},
+    {"@", 0, 0},
+    {"[", 0, 0},
+    {"\\", 0, 0},
+    {"]", 0, 0},
+    {"{", 0, 0},
+    {"}", 0, 0},
+    {"\"", 0, 0},
+    {"\x7f", 0, 0},
+    {"\x80", 0, 0},
+    {"\xff", 0, 0},
+    {"\x01", 0, 0},
+    {"x y", 0, 0},
+    {"GET,", 0, 0},
+    {"a:b", 0, 0},
+    {"caf\xc3\xa9", 0, 0},
     /* empty */
-    { "", 0, 0 },
+    {"", 0, 0},
     /* len counts: only the prefix is judged */
-    { "GET PUT", 3, 1 },
-    { "GET PUT", 4, 0 },
+    {"GET PUT", 3, 1},
+    {"GET PUT", 4, 0},
 };
 
 static void test_is_token(void)
@@ -93,12 +125,12 @@ struct lower_case {
 };
 
 static const struct lower_case lower_cases[] = {
-    { "X-Custom", 8, "x-custom" },
-    { "ABC-def", 3, "abc" },
-    { "already", 7, "already" },
-    { "", 0, "" },
-    { "MiXeD_123~", 10, "mixed_123~" },
-    { "HTTPS://A.Example.COM", 21, "https://a.example.com" },
+    {"X-Custom", 8, "x-custom"},
+    {"ABC-def", 3, "abc"},
+    {"already", 7, "already"},
+    {"", 0, ""},
+    {"MiXeD_123~", 10, "mixed_123~"},
+    {"HTTPS://A.Example.COM", 21, "https://a.example.com"},
 };
 
 static void test_lowercase(apr_pool_t *p)
@@ -122,18 +154,18 @@ struct quote_case {
 };
 
 static const struct quote_case quote_cases[] = {
-    { "", "" },
-    { "plain", "plain" },
-    { "with space", "with space" },
-    { "a\tb", "a\\x09b" },
-    { "cr\r\nlf", "cr\\x0d\\x0alf" },
-    { "\x01", "\\x01" },
-    { "\x1f", "\\x1f" },
-    { "del\x7f", "del\\x7f" },
-    { "\x80\xff", "\\x80\\xff" },
-    { "back\\slash", "back\\x5cslash" },
-    { "'quote'", "'quote'" },
-    { "~!", "~!" },
+    {"", ""},
+    {"plain", "plain"},
+    {"with space", "with space"},
+    {"a\tb", "a\\x09b"},
+    {"cr\r\nlf", "cr\\x0d\\x0alf"},
+    {"\x01", "\\x01"},
+    {"\x1f", "\\x1f"},
+    {"del\x7f", "del\\x7f"},
+    {"\x80\xff", "\\x80\\xff"},
+    {"back\\slash", "back\\x5cslash"},
+    {"'quote'", "'quote'"},
+    {"~!", "~!"},
 };
 
 static void test_quote(apr_pool_t *p)
@@ -183,46 +215,53 @@ static void test_quote(apr_pool_t *p)
 
 struct split_case {
     const char *in;
-    const char *err;  /* expected reason, NULL for success */
-    int n;            /* expected count on success */
+    const char *err; /* expected reason, NULL for success */
+    int n;           /* expected count on success */
     const char *names[4];
 };
 
 #define EMPTY_ITEM "Access-Control-Request-Headers has an empty item"
 
 static const struct split_case split_cases[] = {
-    { "", NULL, 0, { NULL } },
-    { "  ", NULL, 0, { NULL } },
-    { "\t \t", NULL, 0, { NULL } },
-    { "X-A, x-b,X-C", NULL, 3, { "x-a", "x-b", "x-c" } },
-    { "content-type", NULL, 1, { "content-type" } },
-    { "  Content-Type  ", NULL, 1, { "content-type" } },
-    { "\tx-a\t,\tx-b\t", NULL, 2, { "x-a", "x-b" } },
-    { " a ,  b\t,\tc ", NULL, 3, { "a", "b", "c" } },
-    { "Authorization,X-Requested-With", NULL, 2,
-      { "authorization", "x-requested-with" } },
-    { "a,a", NULL, 2, { "a", "a" } },
-    { "a,,b", EMPTY_ITEM, 0, { NULL } },
-    { "a,", EMPTY_ITEM, 0, { NULL } },
-    { ",a", EMPTY_ITEM, 0, { NULL } },
-    { ",", EMPTY_ITEM, 0, { NULL } },
-    { "a, ,b", EMPTY_ITEM, 0, { NULL } },
-    { "a,\t", EMPTY_ITEM, 0, { NULL } },
-    { "x y",
-      "Access-Control-Request-Headers item 'x y' is not a header name", 0,
-      { NULL } },
-    { "a, b:c",
-      "Access-Control-Request-Headers item 'b:c' is not a header name", 0,
-      { NULL } },
-    { "x-a, x\x01y",
-      "Access-Control-Request-Headers item 'x\\x01y' is not a header name",
-      0, { NULL } },
-    { "x-a;x-b",
-      "Access-Control-Request-Headers item 'x-a;x-b' is not a header name",
-      0, { NULL } },
-    { "\"x-a\"",
-      "Access-Control-Request-Headers item '\"x-a\"' is not a header name",
-      0, { NULL } },
+    {"", NULL, 0, {NULL}},
+    {"  ", NULL, 0, {NULL}},
+    {"\t \t", NULL, 0, {NULL}},
+    {"X-A, x-b,X-C", NULL, 3, {"x-a", "x-b", "x-c"}},
+    {"content-type", NULL, 1, {"content-type"}},
+    {"  Content-Type  ", NULL, 1, {"content-type"}},
+    {"\tx-a\t,\tx-b\t", NULL, 2, {"x-a", "x-b"}},
+    {" a ,  b\t,\tc ", NULL, 3, {"a", "b", "c"}},
+    {"Authorization,X-Requested-With",
+     NULL,
+     2,
+     {"authorization", "x-requested-with"}},
+    {"a,a", NULL, 2, {"a", "a"}},
+    {"a,,b", EMPTY_ITEM, 0, {NULL}},
+    {"a,", EMPTY_ITEM, 0, {NULL}},
+    {",a", EMPTY_ITEM, 0, {NULL}},
+    {",", EMPTY_ITEM, 0, {NULL}},
+    {"a, ,b", EMPTY_ITEM, 0, {NULL}},
+    {"a,\t", EMPTY_ITEM, 0, {NULL}},
+    {"x y",
+     "Access-Control-Request-Headers item 'x y' is not a header name",
+     0,
+     {NULL}},
+    {"a, b:c",
+     "Access-Control-Request-Headers item 'b:c' is not a header name",
+     0,
+     {NULL}},
+    {"x-a, x\x01y",
+     "Access-Control-Request-Headers item 'x\\x01y' is not a header name",
+     0,
+     {NULL}},
+    {"x-a;x-b",
+     "Access-Control-Request-Headers item 'x-a;x-b' is not a header name",
+     0,
+     {NULL}},
+    {"\"x-a\"",
+     "Access-Control-Request-Headers item '\"x-a\"' is not a header name",
+     0,
+     {NULL}},
 };
 
 static void test_split(apr_pool_t *p)
@@ -302,11 +341,11 @@ struct join_case {
 };
 
 static const struct join_case join_cases[] = {
-    { 0, { NULL }, "" },
-    { 1, { "GET" }, "GET" },
-    { 2, { "GET", "PUT" }, "GET, PUT" },
-    { 3, { "x-a", "x-b", "x-c" }, "x-a, x-b, x-c" },
-    { 2, { "", "a" }, ", a" },
+    {0, {NULL}, ""},
+    {1, {"GET"}, "GET"},
+    {2, {"GET", "PUT"}, "GET, PUT"},
+    {3, {"x-a", "x-b", "x-c"}, "x-a, x-b, x-c"},
+    {2, {"", "a"}, ", a"},
 };
 
 static void test_join(apr_pool_t *p)

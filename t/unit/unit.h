@@ -72,8 +72,7 @@ static inline void unit_print_str(const char *s)
     }
 }
 
-static inline void unit_fail_head(const char *file, int line,
-                                  const char *what)
+static inline void unit_fail_head(const char *file, int line, const char *what)
 {
     unit_failed++;
     fprintf(stderr, "%s:%d: FAIL", file, line);
@@ -107,8 +106,7 @@ static inline int unit_check_int(long got, long want, const char *file,
 }
 
 static inline int unit_check_str(const char *got, const char *want,
-                                 const char *file, int line,
-                                 const char *gexpr)
+                                 const char *file, int line, const char *gexpr)
 {
     if ((!got && !want) || (got && want && strcmp(got, want) == 0)) {
         unit_passed++;
@@ -125,20 +123,19 @@ static inline int unit_check_str(const char *got, const char *want,
 
 static inline int unit_done(const char *name)
 {
-    printf("unit %s: %d passed, %d failed\n", name, unit_passed,
-           unit_failed);
+    printf("unit %s: %d passed, %d failed\n", name, unit_passed, unit_failed);
     fflush(stdout);
     return unit_failed ? 1 : 0;
 }
 
 #define CHECK(cond) unit_check(!!(cond), __FILE__, __LINE__, "CHECK(" #cond ")")
-#define CHECK_INT(got, want) \
+#define CHECK_INT(got, want)                                                   \
     unit_check_int((long)(got), (long)(want), __FILE__, __LINE__, #got)
-#define CHECK_STR(got, want) \
+#define CHECK_STR(got, want)                                                   \
     unit_check_str((got), (want), __FILE__, __LINE__, #got)
-#define CHECK_NULL(got) \
+#define CHECK_NULL(got)                                                        \
     unit_check((got) == NULL, __FILE__, __LINE__, "CHECK_NULL(" #got ")")
-#define CHECK_NOT_NULL(got) \
+#define CHECK_NOT_NULL(got)                                                    \
     unit_check((got) != NULL, __FILE__, __LINE__, "CHECK_NOT_NULL(" #got ")")
 
 #define UNIT_COUNT(a) (sizeof(a) / sizeof((a)[0]))

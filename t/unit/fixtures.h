@@ -4,15 +4,17 @@
  */
 
 /*
- * Origin-set fixtures for the unit tests, and their regexes: POSIX ERE, case-insensitive, anchored at both
+ * Fixtures for the unit tests: lists and origin sets from compact specs,
+ * and their regexes: POSIX ERE, case-insensitive, anchored at both
  * ends as the module anchors its PCRE ones, behind the policy layer's
  * cors_regex_match_fn.  Counts calls, and calls that were given "null"
  * (which no regex may ever see).
  */
 
-#ifndef CORS_UNIT_POSIX_REGEX_H
-#define CORS_UNIT_POSIX_REGEX_H
+#ifndef CORS_UNIT_FIXTURES_H
+#define CORS_UNIT_FIXTURES_H
 
+#include "cors_list.h"
 #include "cors_origin.h"
 
 #include "apr_strings.h"
@@ -24,7 +26,8 @@
 static int regex_calls;    /* calls of the match function */
 static int regex_saw_null; /* of which with "null" */
 
-static int posix_match(const void *compiled, const char *s, apr_size_t len)
+static APR_INLINE int posix_match(const void *compiled, const char *s,
+                                  apr_size_t len)
 {
     char buf[1024];
 
@@ -40,7 +43,7 @@ static int posix_match(const void *compiled, const char *s, apr_size_t len)
     return regexec((const regex_t *)compiled, buf, 0, NULL, 0) == 0;
 }
 
-static apr_status_t regex_cleanup(void *re)
+static APR_INLINE apr_status_t regex_cleanup(void *re)
 {
     regfree((regex_t *)re);
     return APR_SUCCESS;
@@ -48,7 +51,7 @@ static apr_status_t regex_cleanup(void *re)
 
 /* Compile re anchored and add it to o (the policy layer notes canaries);
  * counts a failure in unit_failed when re does not compile. */
-static void add_regex(apr_pool_t *p, cors_origins *o, const char *re)
+static APR_INLINE void add_regex(apr_pool_t *p, cors_origins *o, const char *re)
 {
     regex_t *compiled = apr_pcalloc(p, sizeof(*compiled));
     char *anchored = apr_pstrcat(p, "^(", re, ")$", NULL);
@@ -65,12 +68,76 @@ static void add_regex(apr_pool_t *p, cors_origins *o, const char *re)
 }
 
 /*
+ * A list from a compact spec: "P:" (a plain section), "E:" (an editing one,
+ * over the empty default) or "ED:" (an editing one over edit_base, the
+ * default the module would give it), then space-separated items; edits are
+ * "+X", "-X", "+*" and "-*".  "-" stands for no section (NULL).
+ */
+static APR_INLINE cors_list *list_section_over(apr_pool_t *p, const char *spec,
+                                               const cors_list *edit_base)
+{
+    cors_list *l;
+    char *copy, *tok, *state = NULL;
+    int edit;
+
+    if (strcmp(spec, "-") == 0) {
+        return NULL;
+    }
+    if (strncmp(spec, "P:", 2) == 0) {
+        l = cors_list_make(p, 0, NULL);
+        edit = 0;
+        spec += 2;
+    }
+    else if (strncmp(spec, "ED:", 3) == 0) {
+        l = cors_list_make(p, 1, edit_base);
+        edit = 1;
+        spec += 3;
+    }
+    else if (strncmp(spec, "E:", 2) == 0) {
+        l = cors_list_make(p, 1, NULL);
+        edit = 1;
+        spec += 2;
+    }
+    else {
+        fprintf(stderr, "bad section spec %s\n", spec);
+        unit_failed++;
+        return NULL;
+    }
+    copy = apr_pstrdup(p, spec);
+    for (tok = apr_strtok(copy, " ", &state); tok;
+         tok = apr_strtok(NULL, " ", &state)) {
+        if (!edit) {
+            if (strcmp(tok, "*") == 0) {
+                cors_list_set_star(l, 1);
+            }
+            else {
+                cors_list_add(p, l, tok);
+            }
+        }
+        else if (strcmp(tok, "+*") == 0 || strcmp(tok, "-*") == 0) {
+            cors_list_set_star(l, tok[0] == '+');
+        }
+        else if (tok[0] == '+') {
+            cors_list_add(p, l, tok + 1);
+        }
+        else if (tok[0] == '-') {
+            cors_list_remove(l, tok + 1);
+        }
+        else {
+            fprintf(stderr, "bad edit item %s\n", tok);
+            unit_failed++;
+        }
+    }
+    return l;
+}
+
+/*
  * An origin set from a compact spec: "P:" (a plain section) or "E:" (an
  * editing one), then space-separated items: origins as CORSAllowOrigin takes
  * them ('+'/'-' in edit sections) and "re:REGEX" for CORSAllowOriginMatch.
  * "-" stands for no section (NULL).  A bad item counts as a failure.
  */
-static cors_origins *origin_section(apr_pool_t *p, const char *spec)
+static APR_INLINE cors_origins *origin_section(apr_pool_t *p, const char *spec)
 {
     cors_origins *o;
     char *copy, *tok, *state = NULL;
@@ -108,4 +175,4 @@ static cors_origins *origin_section(apr_pool_t *p, const char *spec)
     return o;
 }
 
-#endif /* CORS_UNIT_POSIX_REGEX_H */
+#endif /* CORS_UNIT_FIXTURES_H */
