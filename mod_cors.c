@@ -37,6 +37,7 @@
 #include "http_config.h"
 #include "http_core.h"
 #include "http_log.h"
+#include "http_main.h"
 #include "http_protocol.h"
 #include "http_request.h"
 #include "ap_regex.h"
@@ -59,7 +60,7 @@ APLOG_USE_MODULE(cors);
 #define CORS_HEADER_PREFIX "Access-Control-"
 #define CORS_HEADER_PREFIX_LEN (sizeof(CORS_HEADER_PREFIX) - 1)
 
-typedef struct {
+typedef struct cors_dir_conf {
     int engine;                /* CORSEngine; default Off */
     cors_origins *origins;     /* CORSAllowOrigin and CORSAllowOriginMatch;
                                 * NULL: unset, no origin allowed */
@@ -81,7 +82,32 @@ typedef struct {
                                 * config or <VirtualHost>) */
     int scoped;                /* merged: some such section with a CORS
                                 * directive applies (see cors_scoped) */
+    struct cors_policy_use *use; /* CORSPolicy NAME; NULL: none */
+    const struct cors_dir_conf *with_policy; /* the named policy with this
+                                * section's own lines merged on top: what
+                                * the section stands for in a merge */
+    const char *policy_name;   /* the <CORSPolicy NAME> this conf is the body
+                                * of, or NULL */
 } cors_dir_conf;
+
+/*
+ * A CORSPolicy line: the name, where it was written (for the error that an
+ * unknown name stops start-up with), and the <CORSPolicy> it names once
+ * found.  Names are looked up in the line's virtual host first, then in
+ * the server config, so a <VirtualHost>'s policy hides the server's.
+ */
+typedef struct cors_policy_use {
+    const char *name;
+    server_rec *server;             /* the line's (virtual) server */
+    const char *file;               /* where the line is */
+    int line;
+    const cors_dir_conf *policy;    /* the named policy, once found */
+} cors_policy_use;
+
+/* Per (virtual) server: the <CORSPolicy> sections defined in it. */
+typedef struct {
+    apr_hash_t *policies; /* NAME -> cors_dir_conf */
+} cors_server_conf;
 
 /* CORSMaxAge Off, told apart from "unset" by address. */
 static const char cors_max_age_off[] = "off";
@@ -92,6 +118,16 @@ static const char cors_max_age_off[] = "off";
  */
 static cors_list *cors_default_methods;    /* GET HEAD POST */
 static cors_origins *cors_default_origins; /* no origins */
+
+/*
+ * The CORSPolicy lines of the main configuration, checked once it has been
+ * read (a policy may be defined after the line that uses it).  Made in
+ * pre_config from pconf, so a restart starts afresh; not touched after
+ * start-up.  .htaccess lines are checked as they are read.
+ */
+static apr_array_header_t *cors_policy_uses; /* cors_dir_conf * */
+static int cors_config_read;                  /* the main configuration is
+                                               * read: now only .htaccess */
 
 /* The filters, resolved at registration to spare a name lookup per request. */
 static ap_filter_rec_t *cors_filter_handle;
@@ -169,9 +205,9 @@ static cors_list *cors_merge_list(apr_pool_t *p, cors_list *base,
     return add ? cors_list_rebase(p, add, base) : base;
 }
 
-static void *cors_merge_dir_conf(apr_pool_t *p, void *basev, void *addv)
+static cors_dir_conf *cors_merge_confs(apr_pool_t *p, cors_dir_conf *base,
+                                       cors_dir_conf *add)
 {
-    cors_dir_conf *base = basev, *add = addv;
     cors_dir_conf *conf;
 
     /* Merges run on every request, once per matching section: a section
@@ -186,6 +222,9 @@ static void *cors_merge_dir_conf(apr_pool_t *p, void *basev, void *addv)
     conf->any = 1;
     conf->section = 0;
     conf->scoped = cors_scoped(base) || cors_scoped(add);
+    conf->use = NULL;
+    conf->with_policy = NULL;
+    conf->policy_name = NULL;
 
     conf->engine = add->engine != CORS_UNSET ? add->engine : base->engine;
     conf->origins = add->origins
@@ -212,6 +251,45 @@ static void *cors_merge_dir_conf(apr_pool_t *p, void *basev, void *addv)
         add->bypass_auth != CORS_UNSET ? add->bypass_auth : base->bypass_auth;
     conf->reject = add->reject != CORS_UNSET ? add->reject : base->reject;
     return conf;
+}
+
+static const cors_dir_conf *cors_find_policy(server_rec *s, const char *name);
+
+/*
+ * What a section with a CORSPolicy line stands for: the named policy with
+ * the section's own lines merged on top, as if the policy's lines stood in
+ * a section of their own just above (docs/mod_cors.md, "Named policies").
+ * Made once: for the main configuration when it has been read (cors_check_
+ * config), for an .htaccess file on its first merge, in that request's
+ * pool (.htaccess configurations are private to their request).
+ */
+static cors_dir_conf *cors_with_policy(apr_pool_t *p, cors_dir_conf *add)
+{
+    cors_dir_conf *own;
+
+    if (add->with_policy) {
+        return (cors_dir_conf *)add->with_policy;
+    }
+    if (!add->use->policy) {
+        add->use->policy = cors_find_policy(add->use->server, add->use->name);
+    }
+    own = apr_pmemdup(p, add, sizeof(*add));
+    own->use = NULL;
+    add->with_policy =
+        add->use->policy
+            ? cors_merge_confs(p, (cors_dir_conf *)add->use->policy, own)
+            : own;
+    return (cors_dir_conf *)add->with_policy;
+}
+
+static void *cors_merge_dir_conf(apr_pool_t *p, void *basev, void *addv)
+{
+    cors_dir_conf *base = basev, *add = addv;
+
+    /* Server config or a <VirtualHost> with a CORSPolicy line is the base
+     * of every merge below it. */
+    return cors_merge_confs(p, base->use ? cors_with_policy(p, base) : base,
+                            add->use ? cors_with_policy(p, add) : add);
 }
 
 /* -------------------------------------------------------------------- */
@@ -665,6 +743,182 @@ static const char *cors_set_preflight_status(cmd_parms *cmd, void *dconf,
     return NULL;
 }
 
+/* Per-server configuration: the table of named policies. */
+static void *cors_create_server_conf(apr_pool_t *p, server_rec *s)
+{
+    cors_server_conf *sconf = apr_palloc(p, sizeof(*sconf));
+
+    sconf->policies = apr_hash_make(p);
+    return sconf;
+}
+
+/* A <CORSPolicy> of s (a virtual host's own first, then the server's). */
+static const cors_dir_conf *cors_find_policy(server_rec *s, const char *name)
+{
+    const cors_server_conf *sconf;
+    const cors_dir_conf *policy = NULL;
+
+    if (s) {
+        sconf = ap_get_module_config(s->module_config, &cors_module);
+        policy = apr_hash_get(sconf->policies, name, APR_HASH_KEY_STRING);
+    }
+    if (!policy && ap_server_conf && s != ap_server_conf) {
+        sconf = ap_get_module_config(ap_server_conf->module_config,
+                                     &cors_module);
+        policy = apr_hash_get(sconf->policies, name, APR_HASH_KEY_STRING);
+    }
+    return policy;
+}
+
+/* A policy name: letters, digits, '-', '_' and '.'. */
+static const char *cors_check_policy_name(cmd_parms *cmd, const char *what,
+                                          const char *name)
+{
+    const char *c;
+
+    if (!*name) {
+        return apr_psprintf(cmd->pool, "%s needs a policy name", what);
+    }
+    for (c = name; *c; c++) {
+        if (!apr_isalnum(*c) && *c != '-' && *c != '_' && *c != '.') {
+            return apr_psprintf(cmd->pool,
+                                "%s: '%s' is not a policy name: only "
+                                "letters, digits, '-', '_' and '.' are "
+                                "allowed",
+                                what, name);
+        }
+    }
+    return NULL;
+}
+
+static const command_rec cors_cmds[];
+
+/* Whether a directive may stand in a <CORSPolicy>: ours, but CORSEngine
+ * (a policy says what is allowed, the scope says whether CORS is on) and
+ * CORSPolicy itself. */
+static int cors_policy_may_hold(const char *directive)
+{
+    const command_rec *c;
+
+    if (strcasecmp(directive, "CORSEngine") == 0
+        || strcasecmp(directive, "CORSPolicy") == 0) {
+        return 0;
+    }
+    for (c = cors_cmds; c->name; c++) {
+        if (strcasecmp(directive, c->name) == 0 && c->name[0] != '<') {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/*
+ * <CORSPolicy NAME>: its lines are read into a section configuration of
+ * their own, with the checks of any section, and kept in the server's
+ * table.  The directive is RSRC_CONF, so Apache refuses it inside
+ * <Directory>, <Location>, <Files>, <If> and .htaccess.
+ */
+static const char *cors_policy_section(cmd_parms *cmd, void *dummy,
+                                       const char *arg)
+{
+    cors_server_conf *sconf =
+        ap_get_module_config(cmd->server->module_config, &cors_module);
+    const char *endp = ap_strrchr_c(arg, '>');
+    const ap_directive_t *d;
+    ap_conf_vector_t *vector;
+    cors_dir_conf *policy;
+    const char *name, *err;
+
+    if (!endp) {
+        return "<CORSPolicy> directive missing closing '>'";
+    }
+    arg = apr_pstrmemdup(cmd->temp_pool, arg, (apr_size_t)(endp - arg));
+    name = ap_getword_conf(cmd->pool, &arg);
+    if ((err = cors_check_policy_name(cmd, "<CORSPolicy>", name)) != NULL) {
+        return err;
+    }
+    if (*arg) {
+        return apr_psprintf(cmd->pool,
+                            "<CORSPolicy %s>: one name only, not '%s'", name,
+                            arg);
+    }
+    if (apr_hash_get(sconf->policies, name, APR_HASH_KEY_STRING)) {
+        return apr_psprintf(cmd->pool,
+                            "<CORSPolicy %s>: a policy of that name is "
+                            "already defined here",
+                            name);
+    }
+    for (d = cmd->directive->first_child; d; d = d->next) {
+        if (!cors_policy_may_hold(d->directive)) {
+            cmd->err_directive = d;
+            return apr_psprintf(cmd->pool,
+                                "<CORSPolicy %s>: %s cannot be used in a "
+                                "policy: it holds CORS directives only, "
+                                "not CORSEngine or CORSPolicy",
+                                name, d->directive);
+        }
+    }
+
+    /* cmd->path is NULL here (server config or <VirtualHost>), so the
+     * body is no section of its own for internal redirects. */
+    vector = ap_create_per_dir_config(cmd->pool);
+    policy = ap_set_config_vectors(cmd->server, vector, cmd->path,
+                                   &cors_module, cmd->pool);
+    policy->policy_name = name;
+    if ((err = ap_walk_config(cmd->directive->first_child, cmd, vector))
+        != NULL) {
+        return err;
+    }
+    apr_hash_set(sconf->policies, name, APR_HASH_KEY_STRING, policy);
+    return NULL;
+}
+
+/* The error for a CORSPolicy line whose name is defined nowhere. */
+static const char *cors_unknown_policy(apr_pool_t *p,
+                                       const cors_policy_use *use)
+{
+    return apr_psprintf(p,
+                        "CORSPolicy: no <CORSPolicy %s> is defined in this "
+                        "virtual host or the server config",
+                        use->name);
+}
+
+static const char *cors_set_policy(cmd_parms *cmd, void *dconf,
+                                   const char *name)
+{
+    cors_dir_conf *conf = dconf;
+    cors_policy_use *use;
+    const char *err;
+
+    conf->any = 1;
+
+    if ((err = cors_check_policy_name(cmd, cmd->cmd->name, name)) != NULL) {
+        return err;
+    }
+    if (conf->use) {
+        return apr_psprintf(cmd->pool,
+                            "%s: this section already uses the policy '%s'",
+                            cmd->cmd->name, conf->use->name);
+    }
+    use = apr_pcalloc(cmd->pool, sizeof(*use));
+    use->name = apr_pstrdup(cmd->pool, name);
+    use->server = cmd->server;
+    use->file = cmd->directive ? cmd->directive->filename : "?";
+    use->line = cmd->directive ? cmd->directive->line_num : 0;
+    conf->use = use;
+
+    if (cors_config_read) {
+        /* .htaccess: every policy is known by now. */
+        if (!(use->policy = cors_find_policy(cmd->server, name))) {
+            return cors_unknown_policy(cmd->pool, use);
+        }
+    }
+    else {
+        APR_ARRAY_PUSH(cors_policy_uses, cors_dir_conf *) = conf;
+    }
+    return NULL;
+}
+
 /* clang-format off */
 static const command_rec cors_cmds[] = {
     AP_INIT_FLAG("CORSEngine", cors_set_engine, NULL, OR_FILEINFO,
@@ -713,6 +967,12 @@ static const command_rec cors_cmds[] = {
         (void *)APR_OFFSETOF(cors_dir_conf, reject), OR_FILEINFO,
         "On to answer cross-origin requests from disallowed origins with 403 "
         "and disallowed methods with 405"),
+    AP_INIT_TAKE1("CORSPolicy", cors_set_policy, NULL, OR_FILEINFO,
+        "A <CORSPolicy> to start this scope from; the scope's own CORS lines "
+        "apply on top of it"),
+    AP_INIT_RAW_ARGS("<CORSPolicy", cors_policy_section, NULL, RSRC_CONF,
+        "A named set of CORS directives that scopes use with CORSPolicy "
+        "NAME (server config and virtual host only)"),
     { NULL }
 };
 /* clang-format on */
@@ -722,7 +982,12 @@ static const command_rec cors_cmds[] = {
 
 static const cors_dir_conf *cors_conf(const request_rec *r)
 {
-    return ap_get_module_config(r->per_dir_config, &cors_module);
+    const cors_dir_conf *conf =
+        ap_get_module_config(r->per_dir_config, &cors_module);
+
+    /* Only the server's own configuration reaches a request unmerged; its
+     * CORSPolicy was applied when the configuration was read. */
+    return conf->with_policy ? conf->with_policy : conf;
 }
 
 /*
@@ -1542,7 +1807,43 @@ static int cors_pre_config(apr_pool_t *pconf, apr_pool_t *plog,
                            apr_pool_t *ptemp)
 {
     cors_origin_init(pconf);
+    cors_policy_uses = apr_array_make(pconf, 8, sizeof(cors_dir_conf *));
+    cors_config_read = 0;
     return OK;
+}
+
+/*
+ * The main configuration is read: every CORSPolicy line must name a policy
+ * of its virtual host or of the server config.  An unknown name stops
+ * start-up (apachectl -t included) with the file and line of the line.
+ * Each section with a CORSPolicy line is resolved here, once, so request
+ * time merges only pick pointers.
+ */
+static int cors_check_config(apr_pool_t *pconf, apr_pool_t *plog,
+                             apr_pool_t *ptemp, server_rec *s)
+{
+    int i, failed = 0;
+
+    for (i = 0; i < cors_policy_uses->nelts; i++) {
+        cors_dir_conf *conf = APR_ARRAY_IDX(cors_policy_uses, i,
+                                            cors_dir_conf *);
+        cors_policy_use *use = conf->use;
+        if (!use->policy) {
+            use->policy = cors_find_policy(use->server, use->name);
+        }
+        if (!use->policy) {
+            ap_log_error(APLOG_MARK, APLOG_STARTUP | APLOG_EMERG, 0, s,
+                         "Syntax error on line %d of %s:", use->line,
+                         use->file);
+            ap_log_error(APLOG_MARK, APLOG_STARTUP | APLOG_EMERG, 0, s, "%s",
+                         cors_unknown_policy(ptemp, use));
+            failed = 1;
+            continue;
+        }
+        cors_with_policy(pconf, conf);
+    }
+    cors_config_read = 1;
+    return failed ? !OK : OK;
 }
 
 static void cors_register_hooks(apr_pool_t *p)
@@ -1558,6 +1859,7 @@ static void cors_register_hooks(apr_pool_t *p)
     cors_default_origins = cors_origins_make(p, 0, NULL, cors_regex_match);
 
     ap_hook_pre_config(cors_pre_config, NULL, NULL, APR_HOOK_MIDDLE);
+    ap_hook_check_config(cors_check_config, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_check_access_ex(cors_bypass_auth, after_authz, NULL, APR_HOOK_LAST,
                             AP_AUTH_INTERNAL_PER_CONF);
     ap_hook_post_read_request(cors_post_read_request, NULL, NULL,
@@ -1584,8 +1886,9 @@ module AP_MODULE_DECLARE_DATA cors_module = {
     STANDARD20_MODULE_STUFF,
     cors_create_dir_conf,   /* per-directory configuration: create */
     cors_merge_dir_conf,    /* per-directory configuration: merge */
-    NULL,                   /* per-server configuration: none */
-    NULL,                   /* per-server merge: none */
+    cors_create_server_conf, /* per-server configuration: named policies */
+    NULL,                   /* per-server merge: none (a virtual host's
+                             * lookup falls back to the server's table) */
     cors_cmds,              /* the directives */
     cors_register_hooks     /* hooks and filters */
 };
