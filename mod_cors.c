@@ -76,6 +76,11 @@ typedef struct {
     int bypass_auth;           /* CORSPreflightBypassAuth; default On */
     int reject;                /* CORSRejectDisallowed; default Off */
     int any;                   /* some CORS directive appears in the section */
+    int section;               /* the section is a <Directory>, <Location>,
+                                * <Files>, <If> or .htaccess (not server
+                                * config or <VirtualHost>) */
+    int scoped;                /* merged: some such section with a CORS
+                                * directive applies (see cors_scoped) */
 } cors_dir_conf;
 
 /* CORSMaxAge Off, told apart from "unset" by address. */
@@ -92,9 +97,27 @@ static cors_origins *cors_default_origins; /* no origins */
 static ap_filter_rec_t *cors_filter_handle;
 static ap_filter_rec_t *cors_late_filter_handle;
 
-/* One request's decision, kept on the request whose policy governs. */
-typedef struct {
-    const cors_dir_conf *conf;    /* the governing configuration */
+/*
+ * The request the client sent, as Apache read it, kept on the first request
+ * of its internal-redirect chain (ErrorDocument, mod_rewrite, Action, a
+ * CGI's local Location).  Only requests Apache parsed whole get one: the
+ * post_read_request hook makes it, and every other hook does nothing
+ * without it (docs/mod_cors.md, "Requests Apache refuses early").
+ */
+typedef struct cors_chain {
+    const char *method;         /* as sent: ap_die() turns it into GET on
+                                 * the way to a local ErrorDocument */
+    int method_number;          /* likewise */
+    struct cors_state *states;  /* the decisions made for the chain */
+} cors_chain;
+
+/* One decision: a request of the chain judged by the policy that governs
+ * it (docs/mod_cors.md, "Internal redirects"). */
+typedef struct cors_state {
+    struct cors_state *next;      /* the chain's other decisions */
+    const request_rec *gov;       /* the request whose policy governs */
+    const cors_dir_conf *conf;    /* that policy (per_dir_config changes
+                                   * when mod_dir picks an index file) */
     cors_verdict v;               /* what cors_decide() said (or the refusal) */
     const char *allow;            /* Allow of CORSRejectDisallowed's 405 */
     const char *expose;           /* Access-Control-Expose-Headers as first
@@ -102,16 +125,20 @@ typedef struct {
     int expose_done;              /* expose is settled: CORS_LATE reuses it */
     int written;                  /* Access-Control-* headers cors_write set */
     const char *vary;             /* the first Vary line cors_write left */
-    const request_rec *result_on; /* the request whose CORS_RESULT is set */
+    int answered;                 /* the module answered the preflight */
+    int refused;                  /* CORSRejectDisallowed refused it */
 } cors_state;
 
 /* -------------------------------------------------------------------- */
 /* Configuration: create and merge                                       */
 
-static void *cors_create_dir_conf(apr_pool_t *p, char *dummy)
+static void *cors_create_dir_conf(apr_pool_t *p, char *path)
 {
     cors_dir_conf *conf = apr_pcalloc(p, sizeof(*conf));
 
+    /* httpd passes the section's path (".htaccess" directories and "*If"
+     * included), and NULL for server config and <VirtualHost>. */
+    conf->section = path != NULL;
     conf->engine = CORS_UNSET;
     conf->origin_edit = CORS_UNSET;
     conf->credentials = CORS_UNSET;
@@ -121,6 +148,17 @@ static void *cors_create_dir_conf(apr_pool_t *p, char *dummy)
     conf->bypass_auth = CORS_UNSET;
     conf->reject = CORS_UNSET;
     return conf;
+}
+
+/*
+ * Whether CORS is configured for content in this scope by a section of its
+ * own: some CORS directive in a <Directory>, <Location>, <Files>, <If> or
+ * .htaccess that applies.  Such content is governed by its own policy
+ * across internal redirects (docs/mod_cors.md, "Internal redirects").
+ */
+static int cors_scoped(const cors_dir_conf *conf)
+{
+    return conf->scoped || (conf->section && conf->any);
 }
 
 /* A list from the child section: unset inherits, a plain list replaces, and
@@ -146,6 +184,8 @@ static void *cors_merge_dir_conf(apr_pool_t *p, void *basev, void *addv)
     }
     conf = apr_palloc(p, sizeof(*conf));
     conf->any = 1;
+    conf->section = 0;
+    conf->scoped = cors_scoped(base) || cors_scoped(add);
 
     conf->engine = add->engine != CORS_UNSET ? add->engine : base->engine;
     conf->origins = add->origins
@@ -685,11 +725,52 @@ static const cors_dir_conf *cors_conf(const request_rec *r)
     return ap_get_module_config(r->per_dir_config, &cors_module);
 }
 
-/* Subrequests (mod_include, DirectoryIndex lookups) never decorate: only
- * the response that goes to the client does.  "OPTIONS *" is the server's. */
-static int cors_untouched(const request_rec *r)
+/*
+ * The chain r belongs to, or NULL when the module must leave r alone:
+ * subrequests (mod_include, DirectoryIndex lookups; only the response that
+ * goes to the client is decorated), "OPTIONS *" (the server's), and every
+ * request Apache refused before it had read it whole (400, 408, 414, 431,
+ * ...: r->method may be NULL there, and the response is Apache's alone).
+ */
+static cors_chain *cors_chain_of(const request_rec *r)
 {
-    return r->main != NULL || (r->uri && strcmp(r->uri, "*") == 0);
+    if (r->main) {
+        return NULL;
+    }
+    while (r->prev) {
+        r = r->prev;
+    }
+    return ap_get_module_config(r->request_config, &cors_module);
+}
+
+/* Whether r serves an error document: some earlier request of its chain
+ * failed (internal_internal_redirect() copies that status into r). */
+static int cors_error_redirect(const request_rec *r)
+{
+    for (r = r->prev; r; r = r->prev) {
+        if (ap_is_HTTP_ERROR(r->status)) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/*
+ * The request whose policy governs r's response: the last request of the
+ * chain (r included) whose content has CORS configured by a section of its
+ * own, else the one the client sent.  So one tenant's .htaccess that
+ * rewrites or ErrorDocuments to another's file gets that file's policy,
+ * while an unconfigured error page or front controller keeps the policy of
+ * the URL asked for (docs/mod_cors.md, "Internal redirects").
+ */
+static const request_rec *cors_governor(const request_rec *r)
+{
+    for (; r->prev; r = r->prev) {
+        if (cors_scoped(cors_conf(r))) {
+            return r;
+        }
+    }
+    return r;
 }
 
 static void cors_policy_of(const cors_dir_conf *conf, cors_policy *pol)
@@ -748,66 +829,71 @@ static void cors_read_preflight_headers(const apr_table_t *in,
 }
 
 /*
- * The decision for the response r is about to send.  Across an internal
- * redirect (ErrorDocument with a local URL, a mod_rewrite front controller)
- * the URL the client asked for governs: the first request of the chain with
- * CORSEngine On.  The decision is made once and kept on that request.
+ * The decision for r: made once per governing request and policy, and kept
+ * on the chain, so that every request of an internal-redirect chain that
+ * one policy governs shares it (a refusal included).  *fresh, when given,
+ * says whether it was made just now.  NULL where CORSEngine is not On.
  */
-static cors_state *cors_state_of(request_rec *r)
+static cors_state *cors_state_of(request_rec *r, cors_chain *ch, int *fresh)
 {
-    request_rec *gov = NULL, *q;
-    const cors_dir_conf *conf;
+    const request_rec *gov = cors_governor(r);
+    const cors_dir_conf *conf = cors_conf(gov);
     cors_state *st;
     cors_policy pol;
     cors_request req;
 
-    for (q = r; q; q = q->prev) {
-        if (cors_conf(q)->engine == 1) {
-            gov = q;
-        }
+    if (fresh) {
+        *fresh = 0;
     }
-    if (!gov) {
+    if (conf->engine != 1) {
         return NULL;
     }
-    st = ap_get_module_config(gov->request_config, &cors_module);
-    if (st) {
-        return st;
+    for (st = ch->states; st; st = st->next) {
+        if (st->gov == gov && st->conf == conf) {
+            return st;
+        }
     }
 
-    conf = cors_conf(gov);
     /* cors_decide() fills st->v whole; the rest is set here. */
-    st = apr_palloc(gov->pool, sizeof(*st));
+    st = apr_palloc(r->pool, sizeof(*st));
+    st->gov = gov;
     st->conf = conf;
     st->allow = st->expose = st->vary = NULL;
-    st->result_on = NULL;
-    st->expose_done = st->written = 0;
+    st->expose_done = st->written = st->answered = st->refused = 0;
+    st->next = ch->states;
+    ch->states = st;
+    if (fresh) {
+        *fresh = 1;
+    }
     cors_policy_of(conf, &pol);
 
-    /* The Access-Control-Request-* headers only matter to a preflight,
-     * which is an OPTIONS request. */
+    /* The facts of the request the client sent: its method (a local
+     * ErrorDocument is fetched with GET, but a preflight stays a preflight
+     * for the whole chain) and its headers, which the chain shares.  The
+     * Access-Control-Request-* headers only matter to a preflight, which
+     * is an OPTIONS request. */
     memset(&req, 0, sizeof(req));
-    req.method = gov->method;
-    if (gov->method_number == M_OPTIONS) {
-        cors_read_preflight_headers(gov->headers_in, &req);
+    req.method = ch->method;
+    if (ch->method_number == M_OPTIONS) {
+        cors_read_preflight_headers(r->headers_in, &req);
     }
     else {
-        req.origin = apr_table_get(gov->headers_in, "Origin");
+        req.origin = apr_table_get(r->headers_in, "Origin");
     }
-    cors_decide(gov->pool, &pol, &req, &st->v);
+    cors_decide(r->pool, &pol, &req, &st->v);
 
     if (st->v.reason) {
-        ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, gov, "%s denied: %s",
+        ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, r, "%s denied: %s",
                       st->v.preflight ? "preflight" : "request", st->v.reason);
     }
     if (st->v.credentials_dropped && req.origin) {
-        ap_log_rerror(APLOG_MARK, APLOG_WARNING, 0, gov,
+        ap_log_rerror(APLOG_MARK, APLOG_WARNING, 0, r,
                       "CORSAllowCredentials On is ignored for %s: it meets "
                       "CORSAllowOrigin '*' or a CORSAllowOriginMatch that "
                       "matches any origin through merging, so no "
                       "Access-Control-Allow-Credentials is sent",
-                      gov->uri);
+                      r->uri);
     }
-    ap_set_module_config(gov->request_config, &cors_module, st);
     return st;
 }
 
@@ -1034,16 +1120,14 @@ static APR_INLINE void cors_set(request_rec *r, cors_state *st,
 }
 
 /* Write the verdict into r's response headers: ours replace anyone else's,
- * Vary is merged, and CORS_RESULT is set for mod_log_config. */
+ * and Vary is merged.  (CORS_RESULT is set when the request is logged.) */
 static void cors_write(request_rec *r, cors_state *st)
 {
     const cors_verdict *v = &st->v;
 
-    int first = !st->expose_done;
-
     /* Settled once, on the first pass, from the response as it stands:
      * CORS_LATE then writes (and recognises) the same value. */
-    if (first) {
+    if (!st->expose_done) {
         st->expose = v->expose_response_names
                          ? cors_expose_response_names(r, st)
                          : v->expose_headers;
@@ -1070,11 +1154,6 @@ static void cors_write(request_rec *r, cors_state *st)
     if (st->allow) {
         apr_table_setn(r->headers_out, "Allow", st->allow);
     }
-    if (first) {
-        apr_table_setn(r->subprocess_env, "CORS_RESULT",
-                       cors_result_name(v->result));
-        st->result_on = r;
-    }
 }
 
 /* Drop every Access-Control-* value of a verdict; Vary stays. */
@@ -1084,6 +1163,35 @@ static void cors_silence(cors_verdict *v)
     v->allow_headers = v->max_age = v->allow_private_network = NULL;
     v->expose_headers = NULL;
     v->expose_response_names = 0;
+}
+
+/*
+ * A preflight the module did not answer itself: Apache refused it first
+ * (Require ip, authentication with CORSPreflightBypassAuth Off), answered
+ * through a local ErrorDocument or not, or a passthrough handler answered
+ * it.  Browsers fail any preflight that is not 2xx, so such an error
+ * carries no Access-Control-* header, only the preflight Vary, and is a
+ * denial: by the server, unless the module's own verdict already refused
+ * it (then that reason stands).  r is the request whose response is sent.
+ */
+static void cors_settle_preflight(const request_rec *r, cors_state *st)
+{
+    cors_verdict *v = &st->v;
+
+    if (!v->preflight || st->answered
+        || (st->conf->passthrough == 1 && ap_is_HTTP_SUCCESS(r->status)
+            && !cors_error_redirect(r))) {
+        return;
+    }
+    cors_silence(v);
+    if (v->result != CORS_RESULT_PREFLIGHT_DENIED) {
+        v->result = CORS_RESULT_PREFLIGHT_DENIED;
+        v->why = CORS_REASON_SERVER;
+        v->reason = apr_psprintf(r->pool,
+                                 "the server answered the preflight with "
+                                 "%d before mod_cors could",
+                                 r->status);
+    }
 }
 
 /*
@@ -1155,15 +1263,7 @@ static apr_status_t cors_out_filter(ap_filter_t *f, apr_bucket_brigade *bb)
 {
     cors_state *st = f->ctx;
 
-    if (st->v.preflight
-        && (st->conf->passthrough != 1 || !ap_is_HTTP_SUCCESS(f->r->status))) {
-        /* A preflight answered with an error, not by the module: Apache
-         * refused it first (Require ip, authentication with
-         * CORSPreflightBypassAuth Off), or a passthrough handler failed it.
-         * Browsers fail any preflight that is not 2xx, so it carries no
-         * Access-Control-* header, only Vary. */
-        cors_silence(&st->v);
-    }
+    cors_settle_preflight(f->r, st);
     cors_write(f->r, st);
     if (cors_later_writers(f->next)) {
         ap_add_output_filter_handle(cors_late_filter_handle, st, f->r,
@@ -1189,9 +1289,10 @@ static apr_status_t cors_late_filter(ap_filter_t *f, apr_bucket_brigade *bb)
 
 static void cors_insert_filter(request_rec *r)
 {
+    cors_chain *ch;
     cors_state *st;
 
-    if (cors_untouched(r) || !(st = cors_state_of(r))) {
+    if (!(ch = cors_chain_of(r)) || !(st = cors_state_of(r, ch, NULL))) {
         return;
     }
     ap_add_output_filter_handle(cors_filter_handle, st, r, r->connection);
@@ -1203,6 +1304,7 @@ static int cors_answer_preflight(request_rec *r, cors_state *st)
     /* Nothing should follow a preflight, but a body left unread would be
      * taken for the next request on the connection. */
     ap_discard_request_body(r);
+    st->answered = 1;
     cors_write(r, st);
 
     if (st->v.result == CORS_RESULT_PREFLIGHT_OK) {
@@ -1271,7 +1373,7 @@ static const char *cors_allow_header(request_rec *r, const cors_list *methods)
  * a 405 to an allowed origin keeps them, like any other error response).
  */
 static int cors_refuse(request_rec *r, cors_state *st, int status,
-                       const char *reason)
+                       cors_reason why, const char *reason)
 {
     cors_verdict *v = &st->v;
 
@@ -1279,27 +1381,43 @@ static int cors_refuse(request_rec *r, cors_state *st, int status,
     if (status == HTTP_FORBIDDEN) {
         cors_silence(v);
     }
-    if (!v->reason) {
+    if (!v->why) {
+        v->why = why;
         v->reason = reason;
     }
+    st->refused = 1;
     ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, r,
                   "CORSRejectDisallowed: %d for %s: %s", status, r->uri,
                   v->reason);
-    apr_table_setn(r->subprocess_env, "CORS_RESULT",
-                   cors_result_name(v->result));
     return status;
 }
 
+/*
+ * Fixups, twice: first of all (before mod_dir's trailing-slash redirect and
+ * per-directory mod_rewrite, which also work in fixups), and last of all,
+ * for a request whose configuration changed in between (mod_dir serving an
+ * index file switches to the file's).  Each request of an internal-redirect
+ * chain passes here before its handler runs, so the policy that governs it
+ * answers its preflight or refuses it first (docs/mod_cors.md, "Internal
+ * redirects").
+ */
 static int cors_fixups(request_rec *r)
 {
+    cors_chain *ch;
     cors_state *st;
     const char *origin;
+    int fresh;
 
-    if (cors_untouched(r) || !(st = cors_state_of(r))) {
+    /* A decision already made for this policy was acted on then. */
+    if (!(ch = cors_chain_of(r)) || !(st = cors_state_of(r, ch, &fresh))
+        || !fresh) {
         return DECLINED;
     }
-    /* CORS_RESULT is set where the response is written (cors_write) and,
-     * failing that, when the request is logged. */
+    /* An error document is served as the error it stands for: it is never
+     * answered as a preflight, nor refused again. */
+    if (cors_error_redirect(r)) {
+        return DECLINED;
+    }
     if (st->v.preflight) {
         if (st->conf->passthrough == 1) {
             return DECLINED;
@@ -1307,9 +1425,8 @@ static int cors_fixups(request_rec *r)
         return cors_answer_preflight(r, st);
     }
 
-    /* Only the request the client sent (an ErrorDocument redirect of our
-     * own 403 must not be refused again), and never a plain OPTIONS. */
-    if (st->conf->reject != 1 || r->prev || r->method_number == M_OPTIONS) {
+    /* Never a plain OPTIONS. */
+    if (st->conf->reject != 1 || ch->method_number == M_OPTIONS) {
         return DECLINED;
     }
     origin = apr_table_get(r->headers_in, "Origin");
@@ -1317,15 +1434,15 @@ static int cors_fixups(request_rec *r)
         return DECLINED;
     }
     if (!st->v.origin_allowed) {
-        return cors_refuse(r, st, HTTP_FORBIDDEN, NULL);
+        return cors_refuse(r, st, HTTP_FORBIDDEN, CORS_REASON_ORIGIN, NULL);
     }
     if (!st->v.method_allowed) {
         cors_policy pol;
         cors_policy_of(st->conf, &pol);
         st->allow = cors_allow_header(r, pol.methods);
-        return cors_refuse(r, st, HTTP_METHOD_NOT_ALLOWED,
+        return cors_refuse(r, st, HTTP_METHOD_NOT_ALLOWED, CORS_REASON_METHOD,
                            apr_psprintf(r->pool, "method '%s' is not allowed",
-                                        cors_quote(r->pool, r->method)));
+                                        cors_quote(r->pool, ch->method)));
     }
     return DECLINED;
 }
@@ -1338,11 +1455,13 @@ static int cors_fixups(request_rec *r)
 static int cors_bypass_auth(request_rec *r)
 {
     const cors_dir_conf *conf;
+    cors_chain *ch;
 
-    if (cors_untouched(r) || r->method_number != M_OPTIONS) {
+    if (!(ch = cors_chain_of(r)) || ch->method_number != M_OPTIONS
+        || cors_error_redirect(r)) {
         return DECLINED;
     }
-    conf = cors_conf(r);
+    conf = cors_conf(cors_governor(r));
     if (conf->engine != 1 || conf->bypass_auth == 0 || conf->passthrough == 1
         || !apr_table_get(r->headers_in, "Origin")
         || !apr_table_get(r->headers_in, "Access-Control-Request-Method")) {
@@ -1353,22 +1472,66 @@ static int cors_bypass_auth(request_rec *r)
     return OK;
 }
 
+/*
+ * The request Apache has read whole: the start of a chain, whose facts the
+ * other hooks need.  Last of the post_read_request hooks, so a request
+ * another module refuses there stays Apache's; the scheme check
+ * ap_post_read_request() makes after the hooks (server/protocol.c) is
+ * repeated for the same reason.
+ */
+static int cors_post_read_request(request_rec *r)
+{
+    cors_chain *ch;
+    const char *scheme = r->parsed_uri.scheme;
+
+    if (r->prev || r->main || !r->method || !r->uri
+        || (r->uri[0] == '*' && !r->uri[1])) {
+        return DECLINED;
+    }
+    if (!r->proxyreq && scheme && strcasecmp(scheme, "http") != 0
+        && strcasecmp(scheme, "https") != 0) {
+        return DECLINED;
+    }
+    ch = apr_palloc(r->pool, sizeof(*ch));
+    ch->method = r->method;
+    ch->method_number = r->method_number;
+    ch->states = NULL;
+    ap_set_module_config(r->request_config, &cors_module, ch);
+    return DECLINED;
+}
+
+/*
+ * CORS_RESULT and CORS_REASON for mod_log_config, which reads them from the
+ * last request of an internal-redirect chain: the decision of the policy
+ * that governs that request, or, where none does (an error document with
+ * CORSEngine Off of its own), the refusal that led to it.
+ */
 static int cors_log_transaction(request_rec *r)
 {
-    request_rec *q;
+    cors_chain *ch = cors_chain_of(r);
+    request_rec *last;
+    cors_state *st;
 
-    /* mod_log_config reads the last request of an internal redirect chain
-     * for %{...}e (a redirect renamed an earlier one's CORS_RESULT to
-     * REDIRECT_CORS_RESULT).  Usually cors_write() set it on that request;
-     * otherwise (no response went through the filter) it is set here. */
-    for (q = r; q; q = q->next) {
-        cors_state *st;
-        if (cors_untouched(q) || !(st = cors_state_of(q)) || st->result_on == q
-            || apr_table_get(q->subprocess_env, "CORS_RESULT")) {
+    if (!ch) {
+        return DECLINED;
+    }
+    for (last = r; last->next; last = last->next) {
+        continue;
+    }
+    if (!(st = cors_state_of(last, ch, NULL))) {
+        for (st = ch->states; st && !st->refused; st = st->next) {
             continue;
         }
-        apr_table_setn(q->subprocess_env, "CORS_RESULT",
-                       cors_result_name(st->v.result));
+        if (!st) {
+            return DECLINED;
+        }
+    }
+    cors_settle_preflight(last, st);
+    apr_table_setn(last->subprocess_env, "CORS_RESULT",
+                   cors_result_name(st->v.result));
+    if (st->v.why) {
+        apr_table_setn(last->subprocess_env, "CORS_REASON",
+                       cors_reason_name(st->v.why));
     }
     return DECLINED;
 }
@@ -1397,7 +1560,10 @@ static void cors_register_hooks(apr_pool_t *p)
     ap_hook_pre_config(cors_pre_config, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_check_access_ex(cors_bypass_auth, after_authz, NULL, APR_HOOK_LAST,
                             AP_AUTH_INTERNAL_PER_CONF);
+    ap_hook_post_read_request(cors_post_read_request, NULL, NULL,
+                              APR_HOOK_REALLY_LAST);
     ap_hook_fixups(cors_fixups, NULL, NULL, APR_HOOK_REALLY_FIRST);
+    ap_hook_fixups(cors_fixups, NULL, NULL, APR_HOOK_REALLY_LAST);
     ap_hook_insert_filter(cors_insert_filter, NULL, NULL, APR_HOOK_LAST);
     ap_hook_insert_error_filter(cors_insert_filter, NULL, NULL, APR_HOOK_LAST);
     ap_hook_log_transaction(cors_log_transaction, NULL, NULL,
