@@ -18,11 +18,15 @@
  *    credentials on a preflight, so a preflight we answer ourselves may skip
  *    authentication.  mod_authz_core's own userless check runs first, so
  *    "Require ip" or "Require all denied" still refuse it.
- *  - fixups, REALLY_FIRST: answer preflights (and CORSRejectDisallowed's
- *    403/405) before mod_dir's trailing-slash redirect and per-directory
- *    mod_rewrite, which also run in fixups, can touch them.  The preflight
- *    response is sent here and DONE returned, so no handler runs and
- *    ErrorDocument is never consulted.
+ *  - post_read_request, REALLY_LAST: mark each request Apache has read
+ *    whole; every other hook leaves the rest (400, 408, 414, ...) alone.
+ *  - fixups, REALLY_LAST: answer preflights (and CORSRejectDisallowed's
+ *    403/405) once mod_dir has picked the index file and per-directory
+ *    mod_rewrite has decided on an internal redirect, so that the policy of
+ *    the content served decides.  The preflight response is sent here and
+ *    DONE returned, so no handler runs and ErrorDocument is never
+ *    consulted.  REALLY_FIRST too, for a preflight to a directory without
+ *    its trailing slash, before mod_dir's 301.
  *  - insert_filter and insert_error_filter: every other response in scope,
  *    errors included, gets the CORS filter (before mod_cache's save filter,
  *    so a cached copy keeps its CORS headers and Vary).  When other filters
@@ -161,6 +165,7 @@ typedef struct cors_state {
     int expose_done;              /* expose is settled: CORS_LATE reuses it */
     int written;                  /* Access-Control-* headers cors_write set */
     const char *vary;             /* the first Vary line cors_write left */
+    int acted;                    /* the fixups have acted on it */
     int answered;                 /* the module answered the preflight */
     int refused;                  /* CORSRejectDisallowed refused it */
 } cors_state;
@@ -1096,10 +1101,10 @@ static void cors_read_preflight_headers(const apr_table_t *in,
 /*
  * The decision for r: made once per governing request and policy, and kept
  * on the chain, so that every request of an internal-redirect chain that
- * one policy governs shares it (a refusal included).  *fresh, when given,
- * says whether it was made just now.  NULL where CORSEngine is not On.
+ * one policy governs shares it (a refusal included).  NULL where
+ * CORSEngine is not On.
  */
-static cors_state *cors_state_of(request_rec *r, cors_chain *ch, int *fresh)
+static cors_state *cors_state_of(request_rec *r, cors_chain *ch)
 {
     const request_rec *gov = cors_governor(r);
     const cors_dir_conf *conf = cors_conf(gov);
@@ -1107,9 +1112,6 @@ static cors_state *cors_state_of(request_rec *r, cors_chain *ch, int *fresh)
     cors_policy pol;
     cors_request req;
 
-    if (fresh) {
-        *fresh = 0;
-    }
     if (conf->engine != 1) {
         return NULL;
     }
@@ -1125,11 +1127,9 @@ static cors_state *cors_state_of(request_rec *r, cors_chain *ch, int *fresh)
     st->conf = conf;
     st->allow = st->expose = st->vary = NULL;
     st->expose_done = st->written = st->answered = st->refused = 0;
+    st->acted = 0;
     st->next = ch->states;
     ch->states = st;
-    if (fresh) {
-        *fresh = 1;
-    }
     cors_policy_of(conf, &pol);
 
     /* The facts of the request the client sent: its method (a local
@@ -1557,7 +1557,7 @@ static void cors_insert_filter(request_rec *r)
     cors_chain *ch;
     cors_state *st;
 
-    if (!(ch = cors_chain_of(r)) || !(st = cors_state_of(r, ch, NULL))) {
+    if (!(ch = cors_chain_of(r)) || !(st = cors_state_of(r, ch))) {
         return;
     }
     ap_add_output_filter_handle(cors_filter_handle, st, r, r->connection);
@@ -1658,26 +1658,19 @@ static int cors_refuse(request_rec *r, cors_state *st, int status,
 }
 
 /*
- * Fixups, twice: first of all (before mod_dir's trailing-slash redirect and
- * per-directory mod_rewrite, which also work in fixups), and last of all,
- * for a request whose configuration changed in between (mod_dir serving an
- * index file switches to the file's).  Each request of an internal-redirect
- * chain passes here before its handler runs, so the policy that governs it
- * answers its preflight or refuses it first (docs/mod_cors.md, "Internal
- * redirects").
+ * The request's preflight answer or CORSRejectDisallowed refusal, before
+ * its handler runs, by the policy that governs it.  Once per governing
+ * policy of a chain: a later request of the chain that the same policy
+ * governs has nothing new to decide.
  */
-static int cors_fixups(request_rec *r)
+static int cors_act(request_rec *r, cors_chain *ch, cors_state *st)
 {
-    cors_chain *ch;
-    cors_state *st;
     const char *origin;
-    int fresh;
 
-    /* A decision already made for this policy was acted on then. */
-    if (!(ch = cors_chain_of(r)) || !(st = cors_state_of(r, ch, &fresh))
-        || !fresh) {
+    if (st->acted) {
         return DECLINED;
     }
+    st->acted = 1;
     /* An error document is served as the error it stands for: it is never
      * answered as a preflight, nor refused again. */
     if (cors_error_redirect(r)) {
@@ -1710,6 +1703,47 @@ static int cors_fixups(request_rec *r)
                                         cors_quote(r->pool, ch->method)));
     }
     return DECLINED;
+}
+
+/*
+ * Fixups, last of all: by then mod_dir has switched a directory request to
+ * its index file (whose configuration the request now has), and a
+ * per-directory mod_rewrite rule that rewrites internally has set
+ * redirect-handler; the redirected request then decides in its own fixups,
+ * by the policy of the content it serves (docs/mod_cors.md, "Internal
+ * redirects").
+ */
+static int cors_fixups(request_rec *r)
+{
+    cors_chain *ch;
+    cors_state *st;
+
+    if (!(ch = cors_chain_of(r)) || !(st = cors_state_of(r, ch))
+        || (r->handler && strcmp(r->handler, "redirect-handler") == 0)) {
+        return DECLINED;
+    }
+    return cors_act(r, ch, st);
+}
+
+/*
+ * Fixups, first of all, for the one answer that cannot wait: a preflight to
+ * a directory without its trailing slash, which mod_dir (DirectorySlash,
+ * in fixups) would answer with a 301 that fails the preflight in every
+ * browser.  The preflight is about the directory URL itself.
+ */
+static int cors_fixups_first(request_rec *r)
+{
+    cors_chain *ch;
+    cors_state *st;
+    apr_size_t len;
+
+    if (r->finfo.filetype != APR_DIR || (r->path_info && *r->path_info)
+        || !r->uri || (len = strlen(r->uri)) == 0 || r->uri[len - 1] == '/'
+        || !(ch = cors_chain_of(r)) || ch->method_number != M_OPTIONS
+        || !(st = cors_state_of(r, ch)) || !st->v.preflight) {
+        return DECLINED;
+    }
+    return cors_act(r, ch, st);
 }
 
 /*
@@ -1783,7 +1817,7 @@ static int cors_log_transaction(request_rec *r)
     for (last = r; last->next; last = last->next) {
         continue;
     }
-    if (!(st = cors_state_of(last, ch, NULL))) {
+    if (!(st = cors_state_of(last, ch))) {
         for (st = ch->states; st && !st->refused; st = st->next) {
             continue;
         }
@@ -1864,7 +1898,7 @@ static void cors_register_hooks(apr_pool_t *p)
                             AP_AUTH_INTERNAL_PER_CONF);
     ap_hook_post_read_request(cors_post_read_request, NULL, NULL,
                               APR_HOOK_REALLY_LAST);
-    ap_hook_fixups(cors_fixups, NULL, NULL, APR_HOOK_REALLY_FIRST);
+    ap_hook_fixups(cors_fixups_first, NULL, NULL, APR_HOOK_REALLY_FIRST);
     ap_hook_fixups(cors_fixups, NULL, NULL, APR_HOOK_REALLY_LAST);
     ap_hook_insert_filter(cors_insert_filter, NULL, NULL, APR_HOOK_LAST);
     ap_hook_insert_error_filter(cors_insert_filter, NULL, NULL, APR_HOOK_LAST);
