@@ -1,6 +1,6 @@
 # Hardening (issue 6): fuzz targets of the policy layer, sanitizer and
 # valgrind runs of the Apache::Test suite, coverage, the configuration
-# fuzzer and the soak.  docs/hardening.md explains each and records the
+# fuzzer, the protocol fuzzer and the soak.  docs/hardening.md explains each and records the
 # numbers.  Included by Makefile; uses its variables.
 
 FUZZ_TARGETS  = origin token list decide
@@ -138,6 +138,36 @@ config-fuzz-asan:
 	    CORS_SO=.asan/tree/.libs/mod_cors.so \
 	    CORS_PRELOAD="$(LIBASAN) $(LIBUBSAN)" \
 	    t/fuzz/config-fuzz.pl -n $(CONFIG_FUZZ_RUNS) $(CONFIG_FUZZ_SEED_OPT)
+
+# --- Protocol fuzzer ---------------------------------------------------------
+# Mutated raw HTTP/1.1 requests against a private httpd with CORSEngine On at
+# server level (t/fuzz/http-fuzz.pl): no child may crash and no sanitizer
+# report, an ordinary preflight must still get its answer, and a request
+# httpd refuses before it has read it whole stays httpd's.  `make test` sends
+# the corpus (t/fuzz/corpus/http) and a fixed-seed batch; `make http-fuzz
+# HTTP_FUZZ_SECONDS=N` is a long run with a seed of its own (HTTP_FUZZ_SEED=N
+# repeats one); http-fuzz-asan runs against the sanitizer build of make
+# test-asan.  Findings go to t/fuzz/findings/http-SEED-N/.
+HTTP_FUZZ_SECONDS ?= 600
+HTTP_FUZZ_SEED    ?= random
+HTTP_FUZZ_CASES   ?= 4000
+HTTP_FUZZ_SEED_OPT = $(if $(filter random,$(HTTP_FUZZ_SEED)),,-s $(HTTP_FUZZ_SEED))
+HTTP_FUZZ_ENV      = HTTPD=$(HTTPD) LIBEXECDIR=`$(APXS) -q LIBEXECDIR`
+TEST_TARGETS += http-fuzz-short
+.PHONY: http-fuzz http-fuzz-short http-fuzz-asan
+
+http-fuzz-short: .libs/mod_cors.so
+	$(HTTP_FUZZ_ENV) t/fuzz/http-fuzz.pl -s 1 -n $(HTTP_FUZZ_CASES)
+
+http-fuzz: .libs/mod_cors.so
+	$(HTTP_FUZZ_ENV) t/fuzz/http-fuzz.pl -t $(HTTP_FUZZ_SECONDS) $(HTTP_FUZZ_SEED_OPT)
+
+http-fuzz-asan:
+	@test -e .asan/tree/.libs/mod_cors.so || { \
+	    echo "http-fuzz-asan: run make test-asan first"; exit 1; }
+	$(HTTP_FUZZ_ENV) CORS_SO=.asan/tree/.libs/mod_cors.so \
+	    CORS_PRELOAD="$(LIBASAN) $(LIBUBSAN)" \
+	    t/fuzz/http-fuzz.pl -t $(HTTP_FUZZ_SECONDS) $(HTTP_FUZZ_SEED_OPT)
 
 # --- Coverage ------------------------------------------------------------------
 # gcov line and branch coverage (gcovr reports): modules/ by the unit tests,

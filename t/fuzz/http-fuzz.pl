@@ -3,9 +3,16 @@
 # has CORSEngine On at server level (docs/hardening.md, "Protocol fuzzer").
 #
 #   t/fuzz/http-fuzz.pl [-s SEED] [-t SECONDS] [-n CASES] [-j CONNS]
-#                       [-b BATCH] [-k] [-v] [--no-minimise]
+#                       [--slow CONNS] [-b BATCH] [-k] [-v] [--no-minimise]
+#                       [--crash-only] [--corpus DIR]
 #   t/fuzz/http-fuzz.pl -r FILE...      replay saved cases, then stop
 #   t/fuzz/http-fuzz.pl --print N -s SEED   print case N of SEED, no server
+#
+# -t and -n stop generating after SECONDS or CASES (2,000 cases when
+# neither is given); -j and --slow are the connections open at once for
+# quick cases and for those that stall on purpose (4 and 12); -b the cases
+# between two checks (250, and at least every 2 s); -k keeps the scratch
+# directory; --crash-only counts contract problems instead of stopping.
 #
 # Environment: HTTPD (httpd binary), LIBEXECDIR (httpd's modules), CORS_SO
 # (the module to load; default .libs/mod_cors.so), CORS_PRELOAD (libraries
@@ -41,14 +48,17 @@
 # children of the parent are counted; the configuration never retires
 # one), no "exit signal", AH00052 or AH00060 in the error log, no
 # sanitizer log file, and an ordinary preflight still gets its 204 with
-# the right headers and CORS_RESULT preflight-ok.  Each response is
-# checked as it comes: never two Access-Control-Allow-Origin lines, and
-# nothing from the module on a 414.  A request Apache refused before it
-# had a method must log no CORS_RESULT (docs/mod_cors.md, "Requests Apache
-# refuses early").  Any of these is a finding: the run stops, the cases
-# that were on the wire since the check before last are saved under
-# t/fuzz/findings/http-SEED-N/, replayed by halves to find the one that
-# does it, and that one is shortened line by line.
+# the right headers and CORS_RESULT preflight-ok.  It also checks the
+# contract (docs/mod_cors.md, "The module owns Access-Control-*" and
+# "Requests Apache refuses early"): never two Access-Control-Allow-Origin
+# lines in a response, and a request httpd refused before it had read it
+# whole gets no Access-Control-*, no Vary: Origin and no CORS_RESULT
+# (SetEnvIf marks the requests httpd read whole; see write_server()).
+# Any of these is a finding: the run stops, the cases that were on the
+# wire since the check before last are saved under
+# t/fuzz/findings/http-SEED-N/ (with the error log and sanitizer reports),
+# replayed by halves to find the one that does it, and that one is
+# shortened line by line to minimal.case.
 use strict;
 use warnings;
 use Cwd qw(abs_path getcwd);
@@ -65,7 +75,7 @@ use Socket qw(IPPROTO_TCP TCP_NODELAY SOL_SOCKET SO_LINGER);
 use Time::HiRes qw(time sleep);
 
 $| = 1;
-my %opt = (j => 4, b => 250, slow => 4);
+my %opt = (j => 4, b => 250, slow => 12);
 GetOptions(\%opt, 's=i', 't=f', 'n=i', 'j=i', 'b=i', 'slow=i', 'k', 'v',
     'r', 'print=i', 'no-minimise', 'crash-only', 'corpus=s') or exit 2;
 my $seed = defined $opt{s} ? $opt{s} : (time ^ ($$ << 15)) & 0x7fffffff;
@@ -670,7 +680,7 @@ sub gen_case {
     unshift @steps, ['send', $data] if length $data;
     push @steps, [$ending];
     return { port => $r->{port}, steps => \@steps, requests => scalar(@reqs),
-             desc => \@desc, slow => $slow, id => "$seed:$i" };
+             desc => \@desc, slow => $slow, id => "$seed:$i", generated => 1 };
 }
 
 # Saved cases: "port main|vhost", "send ESCAPED", "sleep S", and one of
@@ -930,11 +940,14 @@ sub start_server {
         . (-e "$dir/logs/error_log" ? slurp("$dir/logs/error_log") : '');
 }
 
+# "-k stop" reads the configuration, so it needs the preloaded runtimes
+# too; if it fails all the same, the parent this run started gets SIGTERM.
 sub stop_server {
     return unless $started_by && $started_by == $$;
-    system($httpd, '-d', $dir, '-f', $conf, '-k', 'stop');
-    for (1 .. 100) {
+    with_env(sub { system($httpd, '-d', $dir, '-f', $conf, '-k', 'stop') });
+    for my $try (1 .. 200) {
         last unless $ppid && kill 0, $ppid;
+        kill 'TERM', $ppid if $try == 100;
         sleep 0.1;
     }
     $started_by = undef;
@@ -1176,7 +1189,7 @@ sub rebaseline {
 }
 
 # --- The engine ---------------------------------------------------------------------
-my %stats = (cases => 0, connections => 0, requests => 0, bytes => 0, contract => 0,
+my %stats = (cases => 0, generated => 0, connections => 0, requests => 0, bytes => 0, contract => 0,
              resets => 0, unanswered => 0, connect_fail => 0, write_err => 0);
 my %status_count;
 my @problems_resp;
@@ -1313,6 +1326,7 @@ sub finish {
     my ($c, $tick) = @_;
     $c->{closed} = time;
     $stats{cases}++;
+    $stats{generated}++ if $c->{case}{generated};
     my @res = parse_responses($c->{in});
     $status_count{ $_->{status} }++ for @res;
     my @p = response_problems(@res);
@@ -1413,7 +1427,8 @@ sub minimise {
         $c->{desc} = [@{ $c->{desc} }, 'minimised'];
         save_case("$fdir/minimal.case", $c);
         print "http-fuzz: minimal input: $fdir/minimal.case\n",
-            '  ', visible(case_bytes($c), 200), "\n";
+            '  ', (length case_bytes($c) ? "'" . visible(case_bytes($c), 200) . "'"
+                   : 'nothing sent'), ", then $c->{steps}[-1][0]\n";
     }
     else {
         my $n = 0;
@@ -1527,7 +1542,7 @@ printf "http-fuzz: seed %d: %d connections (%d corpus, %d generated), %d request
     . "%.1f MB in %.1f s (%.0f requests/s); responses %s; %d resets, "
     . "%d writes refused, %d without an answer in %d s; %d early refusals in the "
     . "access log (%s)%s\n",
-    $seed, $stats{connections}, $ri, $i,
+    $seed, $stats{connections}, $stats{cases} - $stats{generated}, $stats{generated},
     $stats{requests}, $stats{bytes} / 1e6, $elapsed,
     $stats{requests} / ($elapsed || 1),
     join(' ', map { "$_ $class{$_}" } sort keys %class) || 'none',
