@@ -331,10 +331,83 @@ static const cors_origin_regex *cors_section_canary(const cors_dir_conf *conf)
     return NULL;
 }
 
+/*
+ * A compiled CORSAllowOriginMatch, what cors_regex_match() is handed.  The
+ * expression is wrapped in ^(?:...)$ so that it must match the whole
+ * origin, case-insensitively (scheme and host are), '$' only at the very
+ * end.
+ */
+typedef struct {
+    ap_regex_t re;      /* ^(?:REGEX\E)$ */
+    const char *source; /* as configured, for messages */
+} cors_regex;
+
+#define CORS_REGEX_FLAGS (AP_REG_ICASE | AP_REG_DOLLAR_ENDONLY)
+
 static int cors_regex_match(const void *compiled, const char *s, apr_size_t len)
 {
-    return ap_regexec_len((const ap_regex_t *)compiled, s, len, 0, NULL, 0)
-           == 0;
+    const cors_regex *cre = compiled;
+    ap_regmatch_t m;
+
+    /* The span check is the anchors' second line of defence: a match that
+     * does not cover the whole origin ((*ACCEPT), or anchors escaped by
+     * some construct cors_regex_compile() missed) is no match. */
+    return ap_regexec_len(&cre->re, s, len, 1, &m, 0) == 0 && m.rm_so == 0
+           && (apr_size_t)m.rm_eo == len;
+}
+
+static apr_status_t cors_regex_free(void *re)
+{
+    ap_regfree(re);
+    return APR_SUCCESS;
+}
+
+/*
+ * Compile a CORSAllowOriginMatch argument, anchored.  It is compiled on its
+ * own first: "a)|(b" is no regular expression, yet wrapped in ^(?:...)$ it
+ * compiles, its ')' closing the anchors' group, and "(b)$" is left without
+ * its '^'.  The trailing \E ends a \Q the regex may leave open, which
+ * would otherwise quote the closing anchors (an isolated \E is ignored).
+ */
+static const char *cors_regex_compile(cmd_parms *cmd, const char *regex,
+                                      cors_regex **out)
+{
+    ap_regex_t alone;
+    cors_regex *cre;
+    int rc;
+
+    memset(&alone, 0, sizeof(alone));
+    if ((rc = ap_regcomp(&alone, regex, CORS_REGEX_FLAGS)) != 0) {
+        const char *why = cors_regex_unbalanced(regex);
+        if (!why) {
+            why = rc == AP_REG_ESPACE
+                      ? "PCRE ran out of memory"
+                      : apr_psprintf(cmd->temp_pool,
+                                     "PCRE refuses it at offset %d",
+                                     (int)alone.re_erroffset);
+        }
+        return apr_psprintf(cmd->pool,
+                            "%s: '%s' is not a valid regular expression: %s",
+                            cmd->cmd->name, regex, why);
+    }
+    ap_regfree(&alone);
+
+    cre = apr_pcalloc(cmd->pool, sizeof(*cre));
+    cre->source = apr_pstrdup(cmd->pool, regex);
+    rc = ap_regcomp(&cre->re,
+                    apr_pstrcat(cmd->temp_pool, "^(?:", regex, "\\E)$", NULL),
+                    CORS_REGEX_FLAGS);
+    if (rc != 0) {
+        /* (?x) with a trailing '#' comment swallows the closing anchor. */
+        return apr_psprintf(cmd->pool,
+                            "%s: '%s' cannot be anchored: PCRE refuses "
+                            "^(?:...)$ around it",
+                            cmd->cmd->name, regex);
+    }
+    apr_pool_cleanup_register(cmd->pool, &cre->re, cors_regex_free,
+                              apr_pool_cleanup_null);
+    *out = cre;
+    return NULL;
 }
 
 /* The section's origin set, made on first use; a CORSAllowOriginMatch-only
@@ -405,8 +478,9 @@ static const char *cors_set_allow_origin_match(cmd_parms *cmd, void *dconf,
 {
     cors_dir_conf *conf = dconf;
     cors_origin_regex *re;
-    ap_regex_t *compiled;
+    cors_regex *compiled = NULL;
     cors_origins *set;
+    const char *err;
 
     conf->any = 1;
 
@@ -414,29 +488,12 @@ static const char *cors_set_allow_origin_match(cmd_parms *cmd, void *dconf,
         return apr_psprintf(cmd->pool, "%s needs a regular expression",
                             cmd->cmd->name);
     }
-    /* The module anchors the expression: it must match the whole origin.
-     * Case-insensitive, because scheme and host are; '$' only at the end. */
-    compiled = apr_pcalloc(cmd->pool, sizeof(*compiled));
-    {
-        char buf[256];
-        int rc = ap_regcomp(
-            compiled, apr_pstrcat(cmd->temp_pool, "^(?:", regex, ")$", NULL),
-            AP_REG_ICASE | AP_REG_DOLLAR_ENDONLY);
-        if (rc != 0) {
-            ap_regerror(rc, compiled, buf, sizeof(buf));
-            return apr_psprintf(cmd->pool,
-                                "%s: '%s' is not a valid regular "
-                                "expression: %s",
-                                cmd->cmd->name, regex, buf);
-        }
-        apr_pool_cleanup_register(cmd->pool, compiled,
-                                  (apr_status_t(*)(void *))ap_regfree,
-                                  apr_pool_cleanup_null);
+    if ((err = cors_regex_compile(cmd, regex, &compiled)) != NULL) {
+        return err;
     }
 
     set = cors_section_origins(cmd, conf, 0);
-    re = cors_origins_add_regex(cmd->pool, set, compiled,
-                                apr_pstrdup(cmd->pool, regex));
+    re = cors_origins_add_regex(cmd->pool, set, compiled, compiled->source);
     if (cors_regex_unescaped_dot(regex)) {
         cors_warn(cmd,
                   "%s: '%s' has an unescaped '.', which matches any "

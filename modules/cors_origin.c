@@ -582,6 +582,77 @@ const char *cors_regex_unescaped_dot(const char *regex)
     return NULL;
 }
 
+const char *cors_regex_unbalanced(const char *regex)
+{
+    const char *s = regex;
+    int depth = 0;
+
+    while (*s) {
+        if (s[0] == '\\' && s[1] == 'Q') {
+            /* \Q...\E quotes everything, parentheses included. */
+            const char *e = strstr(s + 2, "\\E");
+            if (!e) {
+                break;
+            }
+            s = e + 2;
+        }
+        else if (*s == '\\') {
+            if (!s[1]) {
+                return "it ends with a single '\\'";
+            }
+            s += 2;
+        }
+        else if (*s == '[') {
+            /* A bracket expression: ']' first (or after '^') is literal,
+             * and so is everything but '\' escapes and [:class:]. */
+            s++;
+            if (*s == '^') {
+                s++;
+            }
+            if (*s == ']') {
+                s++;
+            }
+            for (;;) {
+                if (!*s) {
+                    return "a '[' is never closed";
+                }
+                if (*s == '\\' && s[1]) {
+                    s += 2;
+                }
+                else if (s[0] == '[' && s[1] == ':' && strstr(s + 2, ":]")) {
+                    s = strstr(s + 2, ":]") + 2;
+                }
+                else if (*s++ == ']') {
+                    break;
+                }
+            }
+        }
+        else if (s[0] == '(' && s[1] == '?' && s[2] == '#') {
+            /* (?#comment) ends at the first ')'. */
+            const char *e = strchr(s, ')');
+            if (!e) {
+                return "a '(' is never closed";
+            }
+            s = e + 1;
+        }
+        else if (*s == '(') {
+            depth++;
+            s++;
+        }
+        else if (*s == ')') {
+            if (depth == 0) {
+                return "it has a ')' that closes no group";
+            }
+            depth--;
+            s++;
+        }
+        else {
+            s++;
+        }
+    }
+    return depth ? "a '(' is never closed" : NULL;
+}
+
 void cors_origins_add(apr_pool_t *p, cors_origins *o, const cors_origin *origin,
                       int remove)
 {

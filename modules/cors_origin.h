@@ -119,6 +119,15 @@ const char *cors_origin_credential_risk(const cors_origin *o);
  * letters or digits, as in "app.example"), or NULL.  For start-up warnings. */
 const char *cors_regex_unescaped_dot(const char *regex);
 
+/*
+ * Why a regex does not stand on its own, for CORSAllowOriginMatch's message
+ * when PCRE refuses it: a ')' that closes no group (which, once the module
+ * wrapped the regex in its anchors, would close the anchor's group instead
+ * and leave the rest of the regex unanchored), a '(' or '[' never closed, a
+ * trailing single backslash.  NULL when none of these explains it.
+ */
+const char *cors_regex_unbalanced(const char *regex);
+
 /* Add (or, with remove, take out) one parsed CORSAllowOrigin item. */
 void cors_origins_add(apr_pool_t *p, cors_origins *o, const cors_origin *origin,
                       int remove);

@@ -226,10 +226,37 @@ for my $v (qw(201 404 abc)) {
 good('CORSPreflightStatus 200/204', 'CORSPreflightStatus 200', $loc->('CORSPreflightStatus 204'));
 
 # --- CORSAllowOriginMatch ---------------------------------------------------------------
-bad('regex x(', qr/CORSAllowOriginMatch: 'x\(' is not a valid regular expression/, 0,
+# A regex is compiled on its own before the module anchors it: a ')' that
+# closes no group would otherwise close the anchors' group, and the rest of
+# the regex would match anywhere in the origin.
+bad('regex x(', "CORSAllowOriginMatch: 'x(' is not a valid regular expression: a '(' is never closed", 0,
     'CORSAllowOriginMatch x(');
-bad('regex [a-', qr/CORSAllowOriginMatch: '\[a-' is not a valid regular expression/, 1,
+bad('regex [a-', "CORSAllowOriginMatch: '[a-' is not a valid regular expression: a '[' is never closed", 1,
     $loc->('CORSAllowOriginMatch [a-'));
+bad('regex x{2,1}', qr/CORSAllowOriginMatch: 'x\{2,1\}' is not a valid regular expression: PCRE refuses it at offset \d+\n/, 0,
+    'CORSAllowOriginMatch x{2,1}');
+my $escape = 'https://a\.example\.com)|(https://b\.example\.com';
+# httpd's error log writes a backslash as two.
+sub logged { $_[0] =~ s/\\/\\\\/gr }
+my $escape_msg = "CORSAllowOriginMatch: '" . logged($escape) . "' is not a valid regular expression: "
+    . "it has a ')' that closes no group";
+bad('regex escaping its anchors, server config', $escape_msg, 0,
+    qq{CORSAllowOriginMatch "$escape"});
+bad('regex escaping its anchors, <Location>', $escape_msg, 1,
+    $loc->(qq{CORSAllowOriginMatch "$escape"}));
+bad('regex escaping its anchors, <Directory>', $escape_msg, 1,
+    "<Directory \"$dir\">", qq{CORSAllowOriginMatch "$escape"}, '</Directory>');
+bad('regex closing a group it never opened', "CORSAllowOriginMatch: 'x)(y' is not a valid regular expression: "
+    . "it has a ')' that closes no group", 0, 'CORSAllowOriginMatch x)(y');
+good('regex with a quoted, bracketed or commented parenthesis',
+     $loc->('CORSAllowOriginMatch "https://a\\)\\.example"',
+            'CORSAllowOriginMatch "https://[)(]\\.example"',
+            'CORSAllowOriginMatch "https://\\Q)\\E\\.example"',
+            'CORSAllowOriginMatch "https://(?#(x)b\\.example"',
+            'CORSAllowOriginMatch "https://\\Qa.example"'));
+bad('regex whose comment swallows the anchors',
+    logged("CORSAllowOriginMatch: '(?x)https://a\\.example #' cannot be anchored: PCRE refuses ^(?:...)\$ around it"),
+    0, 'CORSAllowOriginMatch "(?x)https://a\\.example #"');
 
 # --- On/Off directives ---------------------------------------------------------------
 for my $d (qw(CORSEngine CORSAllowCredentials CORSAllowPrivateNetwork

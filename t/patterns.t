@@ -80,6 +80,27 @@ close $fh;
 check_context('.htaccess', '/patterns/ht/a.txt');
 unlink $ht;
 
+# A regex that does not compile on its own is a configuration error, even
+# where wrapping it in the module's anchors would make it compile: there,
+# 'a)|(b' would allow https://a.example.com.evil.net.  In .htaccess: a 500
+# with the reason in the error log, and no origin allowed.
+{
+    my $escape = 'https://a\.example\.com)|(https://b\.example\.com';
+    my $logged = $escape =~ s/\\/\\\\/gr;   # the error log doubles '\'
+    my $mark = error_log_mark();
+    write_htaccess('patterns', 'ht', qq{CORSEngine On\nCORSAllowOriginMatch "$escape"\n});
+    for my $o ('https://a.example.com.evil.net', 'https://a.example.com',
+               'https://b.example.com', 'https://x.b.example.com') {
+        my $r = req('GET', '/patterns/ht/a.txt', [Origin => $o]);
+        is($r->{status}, 500, ".htaccess regex escaping its anchors: 500 for $o");
+        no_acx($r, ".htaccess regex escaping its anchors: $o");
+    }
+    like(error_log_since($mark, qr/closes no group/),
+         qr/\.htaccess: CORSAllowOriginMatch: '\Q$logged\E' is not a valid regular expression: it has a '\)' that closes no group/,
+         '.htaccess regex escaping its anchors: the reason in the error log');
+    remove_htaccess();
+}
+
 # '-https://*.internal.p.example' in an editing <Location> below the
 # directory's 'https://*.p.example': the subtree is carved out, the rest
 # stays.  (No file there: the 404s are decorated like any response.)

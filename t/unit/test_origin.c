@@ -803,6 +803,45 @@ static void test_regex_gate(apr_pool_t *p)
     CHECK_INT(cors_origins_canary(origin_section(p, "P:re:https?://.*")), 1);
 }
 
+/* Why a regex does not stand on its own (CORSAllowOriginMatch's message). */
+static void test_regex_unbalanced(void)
+{
+    static const struct {
+        const char *re, *why;
+    } cases[] = {
+        {"https://a\\.example\\.com", NULL},
+        {"https://(a|b)\\.example", NULL},
+        /* the anchoring escape: ')' closes the module's group */
+        {"https://a\\.example\\.com)|(https://b\\.example\\.com",
+         "it has a ')' that closes no group"},
+        {")", "it has a ')' that closes no group"},
+        {"a)(b", "it has a ')' that closes no group"},
+        {"(a", "a '(' is never closed"},
+        {"((a)", "a '(' is never closed"},
+        {"[a-", "a '[' is never closed"},
+        {"[]", "a '[' is never closed"},
+        {"a\\", "it ends with a single '\\'"},
+        /* parentheses that are not groups */
+        {"a\\)b", NULL},
+        {"[)(]", NULL},
+        {"[])]", NULL},
+        {"[^])]", NULL},
+        {"[[:alpha:])]", NULL},
+        {"[\\]]", NULL},
+        {"\\Q)(\\E", NULL},
+        {"\\Q)(", NULL},
+        {"(?#(x)a", NULL},
+        {"(?#x", "a '(' is never closed"},
+        {"(?:a)(?i)(?=b)", NULL},
+    };
+    apr_size_t i;
+
+    for (i = 0; i < UNIT_COUNT(cases); i++) {
+        UNIT_ROW("regex %s", cases[i].re);
+        CHECK_STR(cors_regex_unbalanced(cases[i].re), cases[i].why);
+    }
+}
+
 int main(void)
 {
     apr_pool_t *p;
@@ -822,6 +861,7 @@ int main(void)
     test_sets(p);
     test_set_merge_order(p);
     test_regex_gate(p);
+    test_regex_unbalanced();
     apr_pool_destroy(p);
     apr_terminate();
     return unit_done("test_origin");
