@@ -99,25 +99,262 @@ static int cors_parse_port(const char *s, apr_size_t len)
     return port <= 65535 ? port : 0;
 }
 
-/* A bracketed IPv6 literal's inside: hex digits, ':' and '.' (an embedded
- * IPv4 tail), at least two ':'. */
-static int cors_is_ipv6(const char *s, apr_size_t len)
-{
-    apr_size_t i, colons = 0;
+/*
+ * IP-literal hosts, read as the URL Standard's host parser reads them.
+ * Browsers put an IP host in an origin in one canonical form (127.0.0.1,
+ * [::1], [::ffff:7f00:1]), so the configuration parser turns any other
+ * spelling (127.1, 0x7f.0.0.1, [0:0:0:0:0:0:0:1]) into that form, and the
+ * request parser refuses any other spelling: no browser sends one, and a
+ * regex must never see two spellings of one address.
+ */
 
-    if (len < 2 || len > 45) {
+/* One dot-separated part of an IPv4 host: decimal, "0x" hex (nothing after
+ * "0x" is 0) or "0"-prefixed octal.  Values above 2^32 saturate. */
+static int cors_ipv4_number(const char *s, apr_size_t len, apr_uint64_t *out)
+{
+    unsigned int radix = 10;
+    apr_uint64_t v = 0;
+    apr_size_t i;
+
+    if (len == 0) {
         return 0;
+    }
+    if (len >= 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
+        radix = 16;
+        s += 2;
+        len -= 2;
+    }
+    else if (len >= 2 && s[0] == '0') {
+        radix = 8;
+        s++;
+        len--;
     }
     for (i = 0; i < len; i++) {
         unsigned char c = (unsigned char)s[i];
-        if (c == ':') {
-            colons++;
+        unsigned int d;
+        if (c >= '0' && c <= '9') {
+            d = c - '0';
         }
-        else if (!apr_isxdigit(c) && c != '.') {
+        else if (c >= 'a' && c <= 'f') {
+            d = c - 'a' + 10;
+        }
+        else if (c >= 'A' && c <= 'F') {
+            d = c - 'A' + 10;
+        }
+        else {
+            return 0;
+        }
+        if (d >= radix) {
+            return 0;
+        }
+        if (v <= 0xFFFFFFFFu) {
+            v = v * radix + d;
+        }
+    }
+    *out = v;
+    return 1;
+}
+
+/* The URL Standard's "ends in a number": the host is then an IPv4 address
+ * or nothing (https://a.1 is no host). */
+static int cors_host_ends_in_number(const char *h, apr_size_t len)
+{
+    apr_size_t start, i;
+    apr_uint64_t v;
+
+    if (len > 1 && h[len - 1] == '.') {
+        len--;
+    }
+    for (start = len; start > 0 && h[start - 1] != '.'; start--) {
+    }
+    if (start == len) {
+        return 0;
+    }
+    for (i = start; i < len && apr_isdigit((unsigned char)h[i]); i++) {
+    }
+    return i == len || cors_ipv4_number(h + start, len - start, &v);
+}
+
+/* An IPv4 host of one to four parts, the last filling the bytes left. */
+static int cors_ipv4_parse(const char *h, apr_size_t len, apr_uint32_t *out)
+{
+    apr_uint64_t parts[4], v;
+    const char *p = h, *end = h + len;
+    int n = 0, i;
+
+    if (len > 1 && end[-1] == '.') {
+        end--;
+    }
+    for (;;) {
+        const char *dot = memchr(p, '.', (apr_size_t)(end - p));
+        const char *e = dot ? dot : end;
+        if (n == 4 || !cors_ipv4_number(p, (apr_size_t)(e - p), &parts[n])) {
+            return 0;
+        }
+        n++;
+        if (!dot) {
+            break;
+        }
+        p = dot + 1;
+    }
+    for (i = 0; i < n - 1; i++) {
+        if (parts[i] > 255) {
             return 0;
         }
     }
-    return colons >= 2;
+    if (parts[n - 1] >= ((apr_uint64_t)1 << (8 * (5 - n)))) {
+        return 0;
+    }
+    v = parts[n - 1];
+    for (i = 0; i < n - 1; i++) {
+        v += parts[i] << (8 * (3 - i));
+    }
+    *out = (apr_uint32_t)v;
+    return 1;
+}
+
+/* Dotted decimal; out holds 16 bytes.  Returns the length. */
+static apr_size_t cors_ipv4_serialize(apr_uint32_t a, char *out)
+{
+    return (apr_size_t)apr_snprintf(out, 16, "%u.%u.%u.%u", a >> 24,
+                                    (a >> 16) & 255, (a >> 8) & 255, a & 255);
+}
+
+static unsigned int cors_hex_value(unsigned char c)
+{
+    return c <= '9' ? c - '0' : (c | 0x20) - 'a' + 10;
+}
+
+/* The inside of a bracketed IPv6 host: eight 16-bit pieces, one "::" for a
+ * run of zeros, an optional dotted-decimal IPv4 tail. */
+static int cors_ipv6_parse(const char *s, apr_size_t len, apr_uint16_t a[8])
+{
+    apr_size_t i = 0;
+    int piece = 0, compress = -1;
+
+    memset(a, 0, 8 * sizeof(a[0]));
+    if (len > 0 && s[0] == ':') {
+        if (len < 2 || s[1] != ':') {
+            return 0;
+        }
+        i = 2;
+        compress = ++piece;
+    }
+    while (i < len) {
+        unsigned int value = 0, length = 0;
+
+        if (piece == 8) {
+            return 0;
+        }
+        if (s[i] == ':') {
+            if (compress >= 0) {
+                return 0;
+            }
+            i++;
+            compress = ++piece;
+            continue;
+        }
+        while (length < 4 && i < len && apr_isxdigit((unsigned char)s[i])) {
+            value = value * 16 + cors_hex_value((unsigned char)s[i]);
+            i++;
+            length++;
+        }
+        if (i < len && s[i] == '.') {
+            int seen = 0;
+            if (length == 0 || piece > 6) {
+                return 0;
+            }
+            i -= length;
+            while (i < len) {
+                int v4 = -1;
+                if (seen > 0) {
+                    if (s[i] != '.' || seen == 4) {
+                        return 0;
+                    }
+                    i++;
+                }
+                if (i >= len || !apr_isdigit((unsigned char)s[i])) {
+                    return 0;
+                }
+                for (; i < len && apr_isdigit((unsigned char)s[i]); i++) {
+                    if (v4 == 0) {
+                        return 0; /* a leading zero */
+                    }
+                    v4 = (v4 < 0 ? 0 : v4 * 10) + (s[i] - '0');
+                    if (v4 > 255) {
+                        return 0;
+                    }
+                }
+                a[piece] = (apr_uint16_t)(a[piece] * 0x100 + v4);
+                if (++seen == 2 || seen == 4) {
+                    piece++;
+                }
+            }
+            if (seen != 4) {
+                return 0;
+            }
+            break;
+        }
+        if (i < len && s[i] == ':') {
+            if (++i == len) {
+                return 0;
+            }
+        }
+        else if (i < len) {
+            return 0;
+        }
+        a[piece++] = (apr_uint16_t)value;
+    }
+    if (compress >= 0) {
+        int swaps = piece - compress;
+        for (piece = 7; piece != 0 && swaps > 0; piece--, swaps--) {
+            apr_uint16_t t = a[piece];
+            a[piece] = a[compress + swaps - 1];
+            a[compress + swaps - 1] = t;
+        }
+    }
+    else if (piece != 8) {
+        return 0;
+    }
+    return 1;
+}
+
+/* RFC 5952 as the URL Standard applies it: lowercase, no leading zeros,
+ * the first longest run of two or more zero pieces as "::", no dotted
+ * tail.  out holds 40 bytes.  Returns the length. */
+static apr_size_t cors_ipv6_serialize(const apr_uint16_t a[8], char *out)
+{
+    int best = -1, best_len = 1, i, j, ignore0 = 0;
+    char *o = out;
+
+    for (i = 0; i < 8; i = j + 1) {
+        for (j = i; j < 8 && a[j] == 0; j++) {
+        }
+        if (j - i > best_len) {
+            best = i;
+            best_len = j - i;
+        }
+    }
+    for (i = 0; i < 8; i++) {
+        if (ignore0 && a[i] == 0) {
+            continue;
+        }
+        ignore0 = 0;
+        if (i == best) {
+            if (i == 0) {
+                *o++ = ':';
+            }
+            *o++ = ':';
+            ignore0 = 1;
+            continue;
+        }
+        o += apr_snprintf(o, 5, "%x", (unsigned int)a[i]);
+        if (i != 7) {
+            *o++ = ':';
+        }
+    }
+    *o = '\0';
+    return (apr_size_t)(o - out);
 }
 
 /*
@@ -261,17 +498,22 @@ static char *cors_lower_into(char *dst, const char *src, apr_size_t n)
     return dst + n;
 }
 
+/* How much longer an IP host's canonical form can be than its spelling. */
+#define CORS_IP_GROWTH 48
+
 static const char *cors_origin_split(apr_pool_t *p, const char *s,
                                      cors_origin *out, int config)
 {
     /* One allocation per origin (this runs on every request): the key,
-     * then the lowercase scheme and host.  None is longer than s. */
+     * then the lowercase scheme and host.  None is longer than s, but for
+     * a configured IP host written short ("http://0" is 0.0.0.0). */
     apr_size_t len = strlen(s);
-    char *buf = apr_palloc(p, 2 * len + 8);
-    char *names = buf + len + 4, *k;
+    char *buf = apr_palloc(p, 2 * (len + CORS_IP_GROWTH) + 8);
+    char *names = buf + len + CORS_IP_GROWTH + 4, *k;
     const char *sep, *auth, *end, *host, *host_end, *port = NULL;
     apr_size_t host_len, port_len = 0;
     int explicit_port = 0;
+    char ip[48]; /* an IP host's canonical form */
 
     sep = strstr(s, "://");
     if (!sep || !cors_is_scheme(s, (apr_size_t)(sep - s))) {
@@ -308,7 +550,7 @@ static const char *cors_origin_split(apr_pool_t *p, const char *s,
     }
     if (*host == '[') {
         const char *close = memchr(host, ']', (apr_size_t)(end - host));
-        if (!close || !cors_is_ipv6(host + 1, (apr_size_t)(close - host - 1))) {
+        if (!close) {
             return config ? "the host is not a valid host name or IP address"
                           : "the host is not a valid IPv6 literal";
         }
@@ -348,11 +590,51 @@ static const char *cors_origin_split(apr_pool_t *p, const char *s,
         host += 2;
         host_len -= 2;
     }
-    if (*host != '[') {
+    if (*host == '[') {
+        apr_uint16_t a[8];
+        apr_size_t n;
+        if (!cors_ipv6_parse(host + 1, host_len - 2, a)) {
+            return config ? "the host is not a valid IPv6 address"
+                          : "the host is not a valid IPv6 literal";
+        }
+        ip[0] = '[';
+        n = cors_ipv6_serialize(a, ip + 1);
+        memcpy(ip + n + 1, "]", 2);
+        if (!config
+            && (n + 2 != host_len || strncasecmp(ip, host, host_len) != 0)) {
+            return apr_psprintf(p,
+                                "the IPv6 address is not written as "
+                                "browsers write it (%s)",
+                                ip);
+        }
+        host = ip;
+        host_len = n + 2;
+    }
+    else {
         if (config ? !cors_is_config_host(host, host_len)
                    : !cors_is_request_host(host, host_len)) {
             return config ? "the host is not a valid host name or IP address"
                           : "the host has a character a host name cannot have";
+        }
+        /* A wildcard over a number is refused below, in its own words. */
+        if (!out->wildcard && cors_host_ends_in_number(host, host_len)) {
+            apr_uint32_t v4;
+            apr_size_t n;
+            if (!cors_ipv4_parse(host, host_len, &v4)) {
+                return config ? "the host ends in a number but is not a "
+                                "valid IPv4 address"
+                              : "the host ends in a number but is not an "
+                                "IPv4 address";
+            }
+            n = cors_ipv4_serialize(v4, ip);
+            if (!config && (n != host_len || memcmp(ip, host, n) != 0)) {
+                return apr_psprintf(p,
+                                    "the IPv4 address is not written as "
+                                    "browsers write it (%s)",
+                                    ip);
+            }
+            host = ip;
+            host_len = n;
         }
     }
 
@@ -363,8 +645,7 @@ static const char *cors_origin_split(apr_pool_t *p, const char *s,
     if (out->wildcard) {
         const char *last = strrchr(out->host, '.');
         out->kind = CORS_ORIGIN_PATTERN;
-        if (*host == '['
-            || apr_isdigit((unsigned char)(last ? last[1] : out->host[0]))) {
+        if (apr_isdigit((unsigned char)(last ? last[1] : out->host[0]))) {
             return "a wildcard cannot cover an IP address";
         }
         if (cors_origin_public_suffix(out->host)) {
@@ -508,17 +789,40 @@ int cors_origins_canary(const cors_origins *o)
     return 0;
 }
 
-/* 10/8, 172.16/12, 192.168/16, 169.254/16, 127/8 as dotted quads. */
-static int cors_ipv4_private(const char *host)
+/* 10/8, 172.16/12, 192.168/16, 169.254/16, 127/8. */
+static int cors_ipv4_private(apr_uint32_t v4)
 {
-    unsigned int a, b, c, d;
-    char tail;
+    unsigned int a = v4 >> 24, b = (v4 >> 16) & 255;
 
-    if (sscanf(host, "%u.%u.%u.%u%c", &a, &b, &c, &d, &tail) != 4) {
-        return 0;
-    }
     return a == 10 || a == 127 || (a == 172 && b >= 16 && b <= 31)
            || (a == 192 && b == 168) || (a == 169 && b == 254);
+}
+
+/* A loopback or private-network IP host (configured hosts are canonical):
+ * the IPv4 ranges above, ::1, fc00::/7, fe80::/10, and the IPv4 ranges
+ * again as IPv4-mapped IPv6 (::ffff:7f00:1 is 127.0.0.1). */
+static int cors_ip_private(const char *h)
+{
+    apr_size_t len = strlen(h);
+    apr_uint16_t a[8];
+    apr_uint32_t v4;
+
+    if (h[0] != '[') {
+        return apr_isdigit((unsigned char)h[0]) && cors_ipv4_parse(h, len, &v4)
+               && cors_ipv4_private(v4);
+    }
+    if (len < 2 || !cors_ipv6_parse(h + 1, len - 2, a)) {
+        return 0;
+    }
+    if (!a[0] && !a[1] && !a[2] && !a[3] && !a[4]) {
+        if (!a[5] && !a[6] && a[7] == 1) {
+            return 1;
+        }
+        if (a[5] == 0xffff) {
+            return cors_ipv4_private(((apr_uint32_t)a[6] << 16) | a[7]);
+        }
+    }
+    return (a[0] & 0xfe00) == 0xfc00 || (a[0] & 0xffc0) == 0xfe80;
 }
 
 const char *cors_origin_credential_risk(const cors_origin *o)
@@ -532,9 +836,7 @@ const char *cors_origin_credential_risk(const cors_origin *o)
     len = strlen(h);
     if (strcmp(h, "localhost") == 0
         || (len > 10 && strcmp(h + len - 10, ".localhost") == 0)
-        || strcmp(h, "[::1]") == 0 || cors_ipv4_private(h)
-        || strncmp(h, "[fc", 3) == 0 || strncmp(h, "[fd", 3) == 0
-        || strncmp(h, "[fe80:", 6) == 0
+        || cors_ip_private(h)
         || (len > 6 && strcmp(h + len - 6, ".local") == 0)) {
         return "it is a loopback or private-network host, which any program "
                "or device there can serve";

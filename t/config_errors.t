@@ -92,6 +92,16 @@ my %origin_err = (
     'https://a.example:abc'    => 'the port must be a number from 1 to 65535',
     'https://a.example:'       => 'the port must be a number from 1 to 65535',
     'a.example'                => 'it has no scheme (write https://host)',
+    # IP hosts as the URL Standard's host parser reads them
+    'http://999.1.1.1'         => 'the host ends in a number but is not a valid IPv4 address',
+    'http://1.2.3.4.5'         => 'the host ends in a number but is not a valid IPv4 address',
+    'http://1.2.3.08'          => 'the host ends in a number but is not a valid IPv4 address',
+    'https://example.123'      => 'the host ends in a number but is not a valid IPv4 address',
+    'https://www.example.0x1f' => 'the host ends in a number but is not a valid IPv4 address',
+    'http://[:::::]'           => 'the host is not a valid IPv6 address',
+    'http://[::1.2.3]'         => 'the host is not a valid IPv6 address',
+    'http://[1:2:3:4:5:6:7:8:9]' => 'the host is not a valid IPv6 address',
+    'http://[::g]'             => 'the host is not a valid IPv6 address',
 );
 for my $v (sort keys %origin_err) {
     bad("origin $v", "CORSAllowOrigin: '$v' is not an origin: $origin_err{$v}", 0,
@@ -139,6 +149,9 @@ good('valid origin forms',
             'CORSAllowOrigin https://*.example.com http://localhost:* https://*.example.net:*',
             'CORSAllowOrigin http://[::1]:8080 https://[2001:db8::1] null',
             'CORSAllowOrigin https://a.example,https://c.example, https://d.example'));
+good('IP hosts in any spelling the URL Standard reads',
+     $loc->('CORSAllowOrigin http://127.1 http://0x7f.1:8080 http://2130706433',
+            'CORSAllowOrigin http://[0:0:0:0:0:0:0:1] http://[::FFFF:127.0.0.1]:3000'));
 good('origin *', $loc->('CORSAllowOrigin *'));
 good('origin edits', $loc->('CORSAllowOrigin +https://a.example -https://b.example'));
 

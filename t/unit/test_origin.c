@@ -43,6 +43,11 @@ struct parse_case {
 #define R_COMMA "it has a comma (more than one Origin header?)"
 #define R_CTRL "it has a control character"
 #define R_SPACE "it has a space or a non-ASCII byte"
+#define R_V4 "the host ends in a number but is not an IPv4 address"
+#define R_V4_FORM(c)                                                           \
+    "the IPv4 address is not written as browsers write it (" c ")"
+#define R_V6_FORM(c)                                                           \
+    "the IPv6 address is not written as browsers write it (" c ")"
 
 static const struct parse_case request_cases[] = {
     /* normalised keys */
@@ -129,6 +134,39 @@ static const struct parse_case request_cases[] = {
     {"https://a\"b.example", R_REQ_HOST, NULL, 0},
     {"https://a..b.example", R_REQ_HOST, NULL, 0},
     {"https://.a.example", R_REQ_HOST, NULL, 0},
+    /* IP hosts: only as browsers serialize them (URL Standard) */
+    {"http://0.0.0.0", NULL, "http://0.0.0.0", CORS_ORIGIN_EXACT},
+    {"http://255.255.255.255:8080", NULL, "http://255.255.255.255:8080",
+     CORS_ORIGIN_EXACT},
+    {"http://[::FFFF:7F00:1]", NULL, "http://[::ffff:7f00:1]",
+     CORS_ORIGIN_EXACT},
+    {"http://[1:0:0:2::]", NULL, "http://[1:0:0:2::]", CORS_ORIGIN_EXACT},
+    {"https://1a.example", NULL, "https://1a.example", CORS_ORIGIN_EXACT},
+    {"https://a.0x1g", NULL, "https://a.0x1g", CORS_ORIGIN_EXACT},
+    {"http://127.1", R_V4_FORM("127.0.0.1"), NULL, 0},
+    {"http://0x7f.0.0.1", R_V4_FORM("127.0.0.1"), NULL, 0},
+    {"http://0177.0.0.1", R_V4_FORM("127.0.0.1"), NULL, 0},
+    {"http://127.000.000.001", R_V4_FORM("127.0.0.1"), NULL, 0},
+    {"http://2130706433:8080", R_V4_FORM("127.0.0.1"), NULL, 0},
+    {"http://127.0.0.1.", R_V4_FORM("127.0.0.1"), NULL, 0},
+    {"http://0", R_V4_FORM("0.0.0.0"), NULL, 0},
+    {"http://999.1.1.1", R_V4, NULL, 0},
+    {"http://1.2.3.4.5", R_V4, NULL, 0},
+    {"https://a.1", R_V4, NULL, 0},
+    {"https://example.0x10", R_V4, NULL, 0},
+    {"http://1.2.3.09", R_V4, NULL, 0},
+    {"http://[0:0:0:0:0:0:0:1]", R_V6_FORM("[::1]"), NULL, 0},
+    {"http://[::0:1]", R_V6_FORM("[::1]"), NULL, 0},
+    {"http://[0::1]", R_V6_FORM("[::1]"), NULL, 0},
+    {"http://[::ffff:127.0.0.1]", R_V6_FORM("[::ffff:7f00:1]"), NULL, 0},
+    {"http://[2001:0db8::1]", R_V6_FORM("[2001:db8::1]"), NULL, 0},
+    {"http://[1:0:0:2:0:0:0:3]", R_V6_FORM("[1:0:0:2::3]"), NULL, 0},
+    {"http://[:::::]", R_IPV6, NULL, 0},
+    {"http://[::1::]", R_IPV6, NULL, 0},
+    {"http://[1:2:3:4:5:6:7]", R_IPV6, NULL, 0},
+    {"http://[1:2:3:4:5:6:7:8:9]", R_IPV6, NULL, 0},
+    {"http://[::1%25eth0]", R_IPV6, NULL, 0},
+    {"http://[::1]", NULL, "http://[::1]", CORS_ORIGIN_EXACT},
     {"http://[::1", R_IPV6, NULL, 0},
     {"http://[::1]x", R_IPV6, NULL, 0},
     {"http://[xyz::1]", R_IPV6, NULL, 0},
@@ -199,6 +237,8 @@ static void test_parse_request(apr_pool_t *p)
 #define C_NO_SCHEME "it has no scheme (write https://host)"
 #define C_SCHEME "the scheme must be http or https"
 #define C_HOST "the host is not a valid host name or IP address"
+#define C_IPV4 "the host ends in a number but is not a valid IPv4 address"
+#define C_IPV6 "the host is not a valid IPv6 address"
 #define C_STAR                                                                 \
     "'*' must be the whole leftmost label, as in "                             \
     "https://*.example.com"
@@ -233,6 +273,51 @@ static const struct parse_case config_cases[] = {
     {label63, NULL, label63, CORS_ORIGIN_EXACT},
     {"null", NULL, "null", CORS_ORIGIN_OPAQUE},
     {"*", NULL, "*", CORS_ORIGIN_ANY},
+    /* IP hosts in the form browsers send them (URL Standard host parser) */
+    {"http://127.1", NULL, "http://127.0.0.1", CORS_ORIGIN_EXACT},
+    {"http://0x7f.1", NULL, "http://127.0.0.1", CORS_ORIGIN_EXACT},
+    {"http://0X7F.0.0.1:8080", NULL, "http://127.0.0.1:8080",
+     CORS_ORIGIN_EXACT},
+    {"http://0177.0.0.1", NULL, "http://127.0.0.1", CORS_ORIGIN_EXACT},
+    {"http://2130706433", NULL, "http://127.0.0.1", CORS_ORIGIN_EXACT},
+    {"http://10.1.65535", NULL, "http://10.1.255.255", CORS_ORIGIN_EXACT},
+    {"http://0", NULL, "http://0.0.0.0", CORS_ORIGIN_EXACT},
+    {"http://0x", NULL, "http://0.0.0.0", CORS_ORIGIN_EXACT},
+    {"https://4294967295", NULL, "https://255.255.255.255", CORS_ORIGIN_EXACT},
+    {"http://[0:0:0:0:0:0:0:1]", NULL, "http://[::1]", CORS_ORIGIN_EXACT},
+    {"http://[0:0:0:0:0:0:0:1]:80", NULL, "http://[::1]", CORS_ORIGIN_EXACT},
+    {"http://[::FFFF:127.0.0.1]", NULL, "http://[::ffff:7f00:1]",
+     CORS_ORIGIN_EXACT},
+    {"http://[2001:0DB8:0000:0000:0001:0000:0000:0001]", NULL,
+     "http://[2001:db8::1:0:0:1]", CORS_ORIGIN_EXACT},
+    {"http://[1:0:0:0:0:0:0:0]", NULL, "http://[1::]", CORS_ORIGIN_EXACT},
+    {"http://[1:0:3:4:5:6:7:8]", NULL, "http://[1:0:3:4:5:6:7:8]",
+     CORS_ORIGIN_EXACT},
+    {"http://[::]", NULL, "http://[::]", CORS_ORIGIN_EXACT},
+    {"http://[::1.2.3.4]:*", NULL, "http://[::102:304]:*", CORS_ORIGIN_PATTERN},
+    {"https://a.0x1g", NULL, "https://a.0x1g", CORS_ORIGIN_EXACT},
+    {"http://999.1.1.1", C_IPV4, NULL, 0},
+    {"http://256.0.0.1", C_IPV4, NULL, 0},
+    {"http://1.2.3.4.5", C_IPV4, NULL, 0},
+    {"http://1.16777216", C_IPV4, NULL, 0},
+    {"http://4294967296", C_IPV4, NULL, 0},
+    {"http://1.2.3.09", C_IPV4, NULL, 0},
+    {"https://a.1", C_IPV4, NULL, 0},
+    {"https://example.123:8443", C_IPV4, NULL, 0},
+    {"https://www.example.0x10", C_IPV4, NULL, 0},
+    {"http://[:::::]", C_IPV6, NULL, 0},
+    {"http://[::1::]", C_IPV6, NULL, 0},
+    {"http://[]", C_IPV6, NULL, 0},
+    {"http://[1:2:3:4:5:6:7]", C_IPV6, NULL, 0},
+    {"http://[1:2:3:4:5:6:7:8:9]", C_IPV6, NULL, 0},
+    {"http://[12345::]", C_IPV6, NULL, 0},
+    {"http://[::1.2.3]", C_IPV6, NULL, 0},
+    {"http://[::1.2.3.04]", C_IPV6, NULL, 0},
+    {"http://[::256.1.1.1]", C_IPV6, NULL, 0},
+    {"http://[1:2:3:4:5:6:7:1.2.3.4]", C_IPV6, NULL, 0},
+    {"http://[::1%25eth0]", C_IPV6, NULL, 0},
+    {"http://[1:]", C_IPV6, NULL, 0},
+    {"http://[:1]", C_IPV6, NULL, 0},
     /* patterns (SPEC 3) */
     {"https://*.example.com", NULL, "https://*.example.com",
      CORS_ORIGIN_PATTERN},
@@ -282,7 +367,7 @@ static const struct parse_case config_cases[] = {
     {"https://caf\xc3\xa9.example", C_HOST, NULL, 0},
     {label64, C_HOST, NULL, 0},
     {"http://[::1", C_HOST, NULL, 0},
-    {"http://[zz::1]", C_HOST, NULL, 0},
+    {"http://[zz::1]", C_IPV6, NULL, 0},
     {"http://[::1]x", C_HOST, NULL, 0},
     {"https://*example.com", C_STAR, NULL, 0},
     {"https://a.*.example.com", C_STAR, NULL, 0},
@@ -359,6 +444,9 @@ static void test_parse_config(apr_pool_t *p)
             {"http://a.example:80", "http://a.example"},
             {"http://a.example:8080", "http://A.example:8080"},
             {"http://[::1]:8080", "http://[::1]:8080"},
+            {"http://127.1", "http://127.0.0.1"},
+            {"http://[0:0:0:0:0:0:0:1]:8080", "http://[::1]:8080"},
+            {"http://[::FFFF:127.0.0.1]", "http://[::ffff:7f00:1]"},
             {"null", "null"},
         };
         apr_size_t i;
@@ -426,6 +514,15 @@ static const struct set_case set_cases[] = {
      "http://app.example.com https://app.example.com:8443 "
      "https://example.com https://a.app.example.com https://app.example.co "
      "https://pp.example.com null",
+     0,
+     0,
+     0},
+    /* IP hosts: configured in any spelling, matched in the browsers' */
+    {{"P:http://127.1 http://[0:0:0:0:0:0:0:1]:8080 http://[::ffff:10.0.0.1]"},
+     1,
+     "http://127.0.0.1 http://[::1]:8080 http://[::ffff:a00:1]",
+     "http://127.1 http://0x7f.0.0.1 http://[0:0:0:0:0:0:0:1]:8080 "
+     "http://[::ffff:10.0.0.1] http://127.0.0.2 http://[::1]",
      0,
      0,
      0},
@@ -803,6 +900,56 @@ static void test_regex_gate(apr_pool_t *p)
     CHECK_INT(cors_origins_canary(origin_section(p, "P:re:https?://.*")), 1);
 }
 
+/* Start-up warnings for origins trusted with credentials. */
+static void test_credential_risk(apr_pool_t *p)
+{
+#define RISK_LOCAL                                                             \
+    "it is a loopback or private-network host, which any program or device "   \
+    "there can serve"
+#define RISK_HTTP                                                              \
+    "an http:// origin can be impersonated by anyone on the network path"
+    static const struct {
+        const char *origin, *risk;
+    } cases[] = {
+        {"https://a.example", NULL},
+        {"https://*.example.com", NULL},
+        {"http://a.example", RISK_HTTP},
+        {"https://a.example:*", "port '*' trusts every service on that host"},
+        {"https://localhost", RISK_LOCAL},
+        {"https://app.localhost", RISK_LOCAL},
+        {"https://printer.local", RISK_LOCAL},
+        {"https://127.0.0.1", RISK_LOCAL},
+        {"https://127.1", RISK_LOCAL},
+        {"https://0x7f.1", RISK_LOCAL},
+        {"https://10.0.0.1", RISK_LOCAL},
+        {"https://172.16.0.1", RISK_LOCAL},
+        {"https://172.32.0.1", NULL},
+        {"https://192.168.1.10", RISK_LOCAL},
+        {"https://169.254.1.1", RISK_LOCAL},
+        {"https://8.8.8.8", NULL},
+        {"https://[::1]", RISK_LOCAL},
+        {"https://[0:0:0:0:0:0:0:1]", RISK_LOCAL},
+        {"https://[::ffff:127.0.0.1]", RISK_LOCAL},
+        {"https://[::ffff:192.168.0.1]", RISK_LOCAL},
+        {"https://[::ffff:8.8.8.8]", NULL},
+        {"https://[fd00::1]", RISK_LOCAL},
+        {"https://[fc00::1]", RISK_LOCAL},
+        {"https://[fe80::1]", RISK_LOCAL},
+        {"https://[fc::1]", NULL},
+        {"https://[2001:db8::1]", NULL},
+        {"*", NULL},
+    };
+    apr_size_t i;
+    cors_origin o;
+
+    for (i = 0; i < UNIT_COUNT(cases); i++) {
+        UNIT_ROW("credential risk of %s", cases[i].origin);
+        if (CHECK_NULL(cors_origin_parse_config(p, cases[i].origin, &o))) {
+            CHECK_STR(cors_origin_credential_risk(&o), cases[i].risk);
+        }
+    }
+}
+
 /* Why a regex does not stand on its own (CORSAllowOriginMatch's message). */
 static void test_regex_unbalanced(void)
 {
@@ -862,6 +1009,7 @@ int main(void)
     test_set_merge_order(p);
     test_regex_gate(p);
     test_regex_unbalanced();
+    test_credential_risk(p);
     apr_pool_destroy(p);
     apr_terminate();
     return unit_done("test_origin");
