@@ -19,6 +19,7 @@
 #include "apr_lib.h"
 #include "apr_strings.h"
 
+#include <limits.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -579,6 +580,7 @@ static const char *cors_origin_split(apr_pool_t *p, const char *s,
         else if (!(explicit_port = cors_parse_port(port, port_len))) {
             return "the port must be a number from 1 to 65535";
         }
+        out->port_written = 1;
     }
     if (config && memchr(host, '*', host_len)) {
         if (host_len < 2 || host[0] != '*' || host[1] != '.'
@@ -962,6 +964,14 @@ void cors_origins_add(apr_pool_t *p, cors_origins *o, const cors_origin *origin,
         cors_list_set_star(o->list, !remove);
         return;
     }
+    if (remove && !origin->port_written && origin->kind != CORS_ORIGIN_OPAQUE) {
+        /* A carve-out is never narrower than it reads: without a port it
+         * takes out every port, which is what port '*' says. */
+        cors_list_remove(o->list, apr_pstrcat(p, origin->key, ":*", NULL));
+        o->patterns++;
+        o->any_ports++;
+        return;
+    }
     if (remove) {
         cors_list_remove(o->list, origin->key);
     }
@@ -1014,17 +1024,49 @@ static int cors_origins_has_patterns(const cors_origins *o)
 }
 
 /*
+ * The vote of the sections on one request origin.  Each candidate key (the
+ * origin, and the pattern keys that cover it) is looked up in the sections'
+ * lists from the nearest; the nearest section that mentions any candidate
+ * decides, and among that section's, the candidate tried first (the most
+ * specific).  So candidates are tried most specific first, and each is
+ * looked up only in sections nearer than the one that decides so far.
+ */
+typedef struct {
+    const cors_list *list; /* the nearest section's list */
+    int depth;             /* sections above the deciding one; INT_MAX */
+    cors_list_answer answer;
+} cors_vote;
+
+static void cors_vote_on(cors_vote *v, const char *key, apr_size_t len)
+{
+    const cors_list *l = v->list;
+    int d;
+
+    for (d = 0; l && d < v->depth; l = l->base, d++) {
+        const int *op =
+            l->ops ? apr_hash_get(l->ops, key, (apr_ssize_t)len) : NULL;
+        if (op) {
+            v->depth = d;
+            v->answer = (cors_list_answer)*op;
+            return;
+        }
+    }
+}
+
+/*
  * Patterns share the exact origins' hash under keys no request can spell
  * (the request parser refuses '*'), so matching one costs a probe per label
- * of the request host, whatever the number of patterns.  For the origin
- * https://a.b.example.com:8443 the candidate keys are, in this order, the
- * host with port '*', then "*.b.example.com" with port 8443 and with port
- * '*', then "*.example.com" with both, then "*.com" (never configured: a
- * public suffix), each behind the scheme and "://".
+ * of the request host (and section), whatever the number of patterns.  For
+ * the origin https://a.b.example.com:8443 the candidate keys are, in this
+ * order, the origin itself, the host with port '*', then "*.b.example.com"
+ * with port 8443 and with port '*', then "*.example.com" with both, then
+ * "*.com" (never configured: a public suffix), each behind the scheme and
+ * "://".  Port '*' keys only when some section has one (patterns 2), and
+ * wildcard keys only when some section has a pattern (patterns 1).
  */
-static cors_list_answer cors_origins_pattern(const cors_origins *o,
-                                             const cors_origin *origin,
-                                             int any_port)
+static cors_list_answer cors_origins_vote(const cors_origins *o,
+                                          const cors_origin *origin,
+                                          int patterns)
 {
     char key[CORS_ORIGIN_MAX + 16];
     apr_size_t scheme_len = strlen(origin->scheme);
@@ -1033,29 +1075,31 @@ static cors_list_answer cors_origins_pattern(const cors_origins *o,
     const char *port = origin->key + scheme_len + 3 + host_len;
     apr_size_t port_len = strlen(port), n;
     const char *dot;
-    cors_list_answer answer;
+    cors_vote v;
 
-    if (scheme_len + host_len + 16 > sizeof(key)) {
-        return CORS_LIST_UNKNOWN;
+    v.list = o->list;
+    v.depth = INT_MAX;
+    v.answer = CORS_LIST_UNKNOWN;
+    cors_vote_on(&v, origin->key, strlen(origin->key));
+    if (!patterns || v.depth == 0 || scheme_len + host_len + 16 > sizeof(key)) {
+        return v.answer;
     }
     /* scheme://host:* (only if some pattern has port '*') */
-    if (any_port) {
-        memcpy(key, origin->key, scheme_len + 3 + host_len);
+    if (patterns == 2) {
         n = scheme_len + 3 + host_len;
+        memcpy(key, origin->key, n);
         memcpy(key + n, ":*", 2);
-        n += 2;
-        if ((answer = cors_list_lookup(o->list, key, n)) != CORS_LIST_UNKNOWN) {
-            return answer;
-        }
+        cors_vote_on(&v, key, n + 2);
     }
     if (origin->host[0] == '[') {
-        return CORS_LIST_UNKNOWN; /* no wildcard covers an IP literal */
+        return v.answer; /* no wildcard covers an IP literal */
     }
     /* The wildcard keys: scheme, "://", "*." and the suffix, then the port
      * (or ":*"), for every suffix that leaves a label in front of it. */
     memcpy(key, origin->scheme, scheme_len);
     memcpy(key + scheme_len, "://*.", 5);
-    for (dot = strchr(origin->host, '.'); dot; dot = strchr(dot + 1, '.')) {
+    for (dot = strchr(origin->host, '.'); dot && v.depth > 0;
+         dot = strchr(dot + 1, '.')) {
         const char *suffix = dot + 1;
         apr_size_t suffix_len = host_len - (apr_size_t)(suffix - origin->host);
         char *k = key + scheme_len + 5;
@@ -1063,20 +1107,13 @@ static cors_list_answer cors_origins_pattern(const cors_origins *o,
         memcpy(k, suffix, suffix_len);
         k += suffix_len;
         memcpy(k, port, port_len);
-        n = (apr_size_t)(k + port_len - key);
-        if ((answer = cors_list_lookup(o->list, key, n)) != CORS_LIST_UNKNOWN) {
-            return answer;
-        }
-        if (any_port) {
+        cors_vote_on(&v, key, (apr_size_t)(k + port_len - key));
+        if (patterns == 2) {
             memcpy(k, ":*", 2);
-            n = (apr_size_t)(k + 2 - key);
-            answer = cors_list_lookup(o->list, key, n);
-            if (answer != CORS_LIST_UNKNOWN) {
-                return answer;
-            }
+            cors_vote_on(&v, key, (apr_size_t)(k + 2 - key));
         }
     }
-    return CORS_LIST_UNKNOWN;
+    return v.answer;
 }
 
 int cors_origins_allow_request(apr_pool_t *p, const cors_origins *o,
@@ -1092,8 +1129,10 @@ int cors_origins_allow_request(apr_pool_t *p, const cors_origins *o,
      * valid serialized origins (the configuration parser saw to that), so a
      * value equal to an exact key passes the syntax check by that very
      * fact: only a value containing '*', which could spell a pattern's key,
-     * must never take this path. */
+     * must never take this path.  Where some section has a pattern, a
+     * nearer section's pattern may overrule the key: the full vote. */
     if (len <= CORS_ORIGIN_MAX && !memchr(value, '*', len)
+        && !cors_origins_has_patterns(o)
         && cors_list_lookup(o->list, value, len) == CORS_LIST_IN) {
         return 1;
     }
@@ -1107,29 +1146,25 @@ int cors_origins_allow(const cors_origins *o, const cors_origin *origin,
                        int any_covers_null)
 {
     const cors_origins *s;
-    int patterns;
 
-    switch (cors_list_lookup(o->list, origin->key, APR_HASH_KEY_STRING)) {
+    if (origin->kind == CORS_ORIGIN_OPAQUE) {
+        /* Only an explicit null entry or '*' (without credentials). */
+        switch (cors_list_lookup(o->list, origin->key, APR_HASH_KEY_STRING)) {
+        case CORS_LIST_IN:
+            return 1;
+        case CORS_LIST_OUT:
+            return 0;
+        default:
+            return any_covers_null && cors_list_star(o->list);
+        }
+    }
+    switch (cors_origins_vote(o, origin, cors_origins_has_patterns(o))) {
     case CORS_LIST_IN:
         return 1;
     case CORS_LIST_OUT:
         return 0;
     default:
         break;
-    }
-    if (origin->kind == CORS_ORIGIN_OPAQUE) {
-        /* Only an explicit null entry or '*' (without credentials). */
-        return any_covers_null && cors_list_star(o->list);
-    }
-    if ((patterns = cors_origins_has_patterns(o)) != 0) {
-        switch (cors_origins_pattern(o, origin, patterns == 2)) {
-        case CORS_LIST_IN:
-            return 1;
-        case CORS_LIST_OUT:
-            return 0;
-        default:
-            break;
-        }
     }
     if (cors_list_star(o->list)) {
         return 1;

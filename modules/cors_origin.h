@@ -42,6 +42,7 @@ typedef struct cors_origin {
     const char *key;    /* normalised serialisation, the set's hash key */
     int wildcard;       /* pattern: host is the suffix after "*." */
     int any_port;       /* pattern: port '*' */
+    int port_written;   /* the text named a port (even the default one) */
 } cors_origin;
 
 /*
@@ -128,7 +129,12 @@ const char *cors_regex_unescaped_dot(const char *regex);
  */
 const char *cors_regex_unbalanced(const char *regex);
 
-/* Add (or, with remove, take out) one parsed CORSAllowOrigin item. */
+/*
+ * Add (or, with remove, take out) one parsed CORSAllowOrigin item.  A
+ * removal written without a port takes out every port of that host or
+ * pattern, as if written with port '*': "-https://x.example" also takes out
+ * an inherited https://x.example:8443.
+ */
 void cors_origins_add(apr_pool_t *p, cors_origins *o, const cors_origin *origin,
                       int remove);
 
@@ -148,7 +154,14 @@ int cors_origins_any_plain(const cors_origins *o);
 int cors_origins_canary(const cors_origins *o);
 
 /*
- * Whether a parsed request origin is allowed.  '*' covers "null" only when
+ * Whether a parsed request origin is allowed.  Of the sections whose lists
+ * mention the origin (exactly, or through a wildcard or port '*' entry),
+ * the nearest decides, and within it the most specific entry: the origin
+ * itself, its host on port '*', then wildcards from the longest suffix,
+ * each with the origin's port before port '*'.  So a carve-out in an
+ * editing section (a wildcard or host taken out) wins over anything it
+ * inherits, a more specific inherited entry included.  When no list mentions
+ * it, '*' decides, then the regexes.  '*' covers "null" only when
  * any_covers_null (credentials off); regexes never see "null".
  */
 int cors_origins_allow(const cors_origins *o, const cors_origin *origin,

@@ -1,8 +1,8 @@
 # SPEC section 3 patterns against a real httpd: https://*.example.com (label
 # boundary, at least one extra label, default port only), port *, and
 # CORSAllowOriginMatch (anchored), each in server (virtual host), directory
-# and .htaccess context; '-pattern' carving; the start-up warnings for risky
-# but legal policies.
+# and .htaccess context; '-pattern' carving (every port unless a port is
+# written); the start-up warnings for risky but legal policies.
 use strict;
 use warnings;
 use FindBin;
@@ -112,6 +112,42 @@ for my $o ('https://internal.p.example', 'https://a.p.example') {
     my $r = req('GET', '/patterns/dir/carve/x', [Origin => $o]);
     acao_is($r, $o, "not carved: $o");
 }
+
+# A carve-out written without a port takes out every port of that host or
+# pattern, even where the inherited list has a more specific entry
+# (https://a.internal.c.example:8443); written with a port, that port only.
+# (No files there: the 404s are decorated like any response.)
+sub carve {
+    my ($path, $allowed, $refused) = @_;
+    for my $o (@$allowed) {
+        my $r = req('GET', $path, [Origin => $o]);
+        acao_is($r, $o, "$path: $o allowed");
+        $r = preflight($path, $o, 'GET');
+        preflight_ok($r, $o, "$path: preflight from $o");
+    }
+    for my $o (@$refused) {
+        my $r = req('GET', $path, [Origin => $o]);
+        no_acx($r, "$path: $o carved out");
+        $r = preflight($path, $o, 'GET');
+        refused_ok($r, qr/origin '\Q$o\E' is not allowed/, "$path: preflight from $o");
+    }
+}
+carve('/patterns/carve/x',
+      ['https://x.c.example', 'https://x.c.example:8443', 'https://y.c.example:9443',
+       'https://a.internal.c.example:8443', 'http://localhost:3000'],
+      ['https://c.example', 'http://x.c.example']);
+carve('/patterns/carve/all/x',
+      ['https://y.c.example:9443', 'https://internal.c.example:8443',
+       'https://x.c.example.c.example'],
+      ['https://x.c.example', 'https://x.c.example:443', 'https://x.c.example:8443',
+       'https://x.c.example:9443', 'https://a.internal.c.example:8443',
+       'https://b.internal.c.example', 'https://b.a.internal.c.example:7000',
+       'http://localhost', 'http://localhost:3000']);
+carve('/patterns/carve/port/x',
+      ['https://x.c.example', 'https://x.c.example:9443', 'https://a.internal.c.example',
+       'https://b.internal.c.example:9443', 'http://localhost', 'http://localhost:3001'],
+      ['https://x.c.example:8443', 'https://a.internal.c.example:8443',
+       'https://b.internal.c.example:8443', 'http://localhost:3000']);
 
 # Start-up warnings (warn, not error) for risky but legal policies, with
 # the file and line; httpd -t still succeeds.
