@@ -300,6 +300,29 @@ static void cors_warn_credential_risks(cmd_parms *cmd,
     }
 }
 
+/*
+ * Why a wildcard pattern trusts sites that anyone can register although its
+ * domain is no public suffix: the Public Suffix List has entries below it
+ * (a wildcard over amazonaws.com covers s3.amazonaws.com and every bucket's
+ * site under it).  "covers ...", or NULL when the list has none below, or
+ * its data file is missing.
+ */
+static const char *cors_suffixes_below(cmd_parms *cmd,
+                                       const cors_origin *origin)
+{
+    const char *below;
+
+    if (!origin->wildcard
+        || !(below = cors_origin_suffix_below(origin->host))) {
+        return NULL;
+    }
+    return apr_psprintf(cmd->temp_pool,
+                        "covers public suffixes (the Public Suffix List "
+                        "has %s below %s), under which anyone can register "
+                        "a site",
+                        below, origin->host);
+}
+
 static const char *cors_set_engine(cmd_parms *cmd, void *dconf, int on)
 {
     ((cors_dir_conf *)dconf)->engine = on;
@@ -433,7 +456,7 @@ static const char *cors_set_allow_origin(cmd_parms *cmd, void *dconf,
     cors_dir_conf *conf = dconf;
     apr_array_header_t *items = cors_list_words(cmd, args);
     cors_origins *set;
-    const char *err;
+    const char *err, *risk;
     int edit, i;
 
     conf->any = 1;
@@ -464,6 +487,16 @@ static const char *cors_set_allow_origin(cmd_parms *cmd, void *dconf,
                                 "%s: '*' cannot be used with "
                                 "CORSAllowCredentials On in the same section",
                                 cmd->cmd->name);
+        }
+        if (op == '+' && (risk = cors_suffixes_below(cmd, &origin)) != NULL) {
+            if (conf->credentials == 1) {
+                return apr_psprintf(cmd->pool,
+                                    "%s: '%s' cannot be used with "
+                                    "CORSAllowCredentials On in the same "
+                                    "section: it %s",
+                                    cmd->cmd->name, item, risk);
+            }
+            cors_warn(cmd, "%s: '%s' %s", cmd->cmd->name, item, risk);
         }
         cors_origins_add(cmd->pool, set, &origin, op == '-');
         if (op == '+' && conf->credentials == 1) {
@@ -608,6 +641,23 @@ static const char *cors_set_credentials(cmd_parms *cmd, void *dconf, int on)
                             "CORSAllowOriginMatch '%s' in the same section: "
                             "it matches an origin nobody owns",
                             cmd->cmd->name, re->source);
+    }
+    if (on && conf->origins) {
+        const apr_array_header_t *keys = conf->origins->list->order;
+        int i;
+        for (i = 0; i < keys->nelts; i++) {
+            const char *key = APR_ARRAY_IDX(keys, i, const char *);
+            const char *risk;
+            cors_origin origin;
+            if (cors_origin_parse_config(cmd->temp_pool, key, &origin) == NULL
+                && (risk = cors_suffixes_below(cmd, &origin)) != NULL) {
+                return apr_psprintf(cmd->pool,
+                                    "%s: On cannot be used with "
+                                    "CORSAllowOrigin '%s' in the same "
+                                    "section: it %s",
+                                    cmd->cmd->name, key, risk);
+            }
+        }
     }
     conf->credentials = on;
     cors_warn_credential_risks(cmd, conf);

@@ -16,6 +16,7 @@
 #include "cors_origin.h"
 #include "cors_token.h"
 
+#include "apr_file_io.h"
 #include "apr_lib.h"
 #include "apr_strings.h"
 
@@ -435,10 +436,21 @@ static int cors_is_scheme(const char *s, apr_size_t len)
 
 /*
  * Public suffixes (SPEC section 3): a wildcard over one would trust every
- * site registered under it.  With libpsl the Public Suffix List decides
- * (ICANN and private sections: co.uk, github.io); a single label (com,
- * localhost) is refused with or without it.
+ * site registered under it.  The Public Suffix List decides (ICANN and
+ * private sections: co.uk, github.io), through libpsl where the module was
+ * built with it, and through the list's data file, which the module reads
+ * itself; a single label (com, localhost) is refused with or without them.
+ *
+ * libpsl answers "is this a public suffix", but not "does the list have
+ * entries below this domain": amazonaws.com is no public suffix, but
+ * s3.amazonaws.com is, so a wildcard over amazonaws.com covers sites anyone can
+ * register.  So the data file is indexed here: its rules, and every domain
+ * some rule lies below.
  */
+#ifndef CORS_PSL_FILE
+#define CORS_PSL_FILE "/usr/share/publicsuffix/public_suffix_list.dat"
+#endif
+
 #ifdef CORS_HAVE_LIBPSL
 #include <libpsl.h>
 static const psl_ctx_t *cors_psl;
@@ -452,7 +464,238 @@ static apr_status_t cors_psl_free(void *ctx)
 }
 #endif
 
-const char *cors_origin_init(apr_pool_t *p)
+/* The data file's rules, by domain in its ASCII (xn--) form. */
+#define CORS_PSL_EXACT 1  /* "d": d is a public suffix */
+#define CORS_PSL_WILD 2   /* "*.d": every label below d is one */
+#define CORS_PSL_EXCEPT 4 /* "!d": d is not, whatever "*.parent" says */
+
+static apr_hash_t *cors_psl_rules; /* domain -> flags, as a pointer */
+static apr_hash_t *cors_psl_below; /* domain -> a rule below it */
+static const char *cors_psl_path;  /* the file read, or NULL */
+
+static apr_status_t cors_psl_file_free(void *unused)
+{
+    cors_psl_rules = cors_psl_below = NULL;
+    cors_psl_path = NULL;
+    return APR_SUCCESS;
+}
+
+/* RFC 3492's bias adaptation. */
+static unsigned int cors_puny_adapt(unsigned int delta, unsigned int points,
+                                    int first)
+{
+    unsigned int k = 0;
+
+    delta = first ? delta / 700 : delta / 2;
+    delta += delta / points;
+    while (delta > ((36 - 1) * 26) / 2) {
+        delta /= 36 - 1;
+        k += 36;
+    }
+    return k + (36 * delta) / (delta + 38);
+}
+
+/*
+ * One label in UTF-8 to its "xn--" form (RFC 3492 Punycode, the IDNA
+ * parameters).  The list's labels are already lowercase; NULL for bad
+ * UTF-8 or a label too long to be a DNS label.
+ */
+static char *cors_punycode_label(apr_pool_t *p, const char *s, apr_size_t len)
+{
+    apr_uint32_t cp[64];
+    unsigned int n = 128, delta = 0, bias = 72, h, b = 0, count = 0, j;
+    char out[128], *o = out;
+    apr_size_t i = 0;
+
+    while (i < len) {
+        unsigned char c = (unsigned char)s[i];
+        apr_uint32_t v;
+        int more;
+        if (c < 0x80) {
+            v = c;
+            more = 0;
+        }
+        else if ((c & 0xe0) == 0xc0) {
+            v = c & 0x1f;
+            more = 1;
+        }
+        else if ((c & 0xf0) == 0xe0) {
+            v = c & 0x0f;
+            more = 2;
+        }
+        else if ((c & 0xf8) == 0xf0) {
+            v = c & 0x07;
+            more = 3;
+        }
+        else {
+            return NULL;
+        }
+        for (i++; more > 0; more--, i++) {
+            if (i >= len || ((unsigned char)s[i] & 0xc0) != 0x80) {
+                return NULL;
+            }
+            v = (v << 6) | ((unsigned char)s[i] & 0x3f);
+        }
+        if (count == 63) {
+            return NULL;
+        }
+        cp[count++] = v;
+    }
+    memcpy(o, "xn--", 4);
+    o += 4;
+    for (j = 0; j < count; j++) {
+        if (cp[j] < 0x80) {
+            *o++ = (char)cp[j];
+            b++;
+        }
+    }
+    if (b > 0) {
+        *o++ = '-';
+    }
+    for (h = b; h < count;) {
+        apr_uint32_t m = 0xffffffff;
+        for (j = 0; j < count; j++) {
+            if (cp[j] >= n && cp[j] < m) {
+                m = cp[j];
+            }
+        }
+        delta += (m - n) * (h + 1);
+        n = m;
+        for (j = 0; j < count; j++) {
+            if (cp[j] < n) {
+                delta++;
+            }
+            else if (cp[j] == n) {
+                unsigned int q = delta, k;
+                for (k = 36;; k += 36) {
+                    unsigned int t = k <= bias        ? 1
+                                     : k >= bias + 26 ? 26
+                                                      : k - bias;
+                    unsigned int d;
+                    if (q < t) {
+                        break;
+                    }
+                    d = t + (q - t) % (36 - t);
+                    *o++ = (char)(d < 26 ? 'a' + d : '0' + d - 26);
+                    q = (q - t) / (36 - t);
+                }
+                *o++ = (char)(q < 26 ? 'a' + q : '0' + q - 26);
+                bias = cors_puny_adapt(delta, h + 1, h == b);
+                delta = 0;
+                h++;
+            }
+            if (o - out > 63) {
+                return NULL;
+            }
+        }
+        delta++;
+        n++;
+    }
+    return apr_pstrmemdup(p, out, (apr_size_t)(o - out));
+}
+
+/* A rule's domain with every non-ASCII label in its xn-- form, as hosts
+ * are configured and sent; NULL when a label cannot be converted. */
+static const char *cors_psl_ascii(apr_pool_t *p, const char *d)
+{
+    const char *s;
+    char *out = NULL;
+
+    for (s = d; *s && !((unsigned char)*s & 0x80); s++) {
+    }
+    if (!*s) {
+        return apr_pstrdup(p, d);
+    }
+    for (s = d; *s;) {
+        apr_size_t n = strcspn(s, ".");
+        const char *label = apr_pstrmemdup(p, s, n), *a;
+        for (a = label; *a && !((unsigned char)*a & 0x80); a++) {
+        }
+        if (*a && !(label = cors_punycode_label(p, label, n))) {
+            return NULL;
+        }
+        out = out ? apr_pstrcat(p, out, ".", label, NULL) : (char *)label;
+        s += n;
+        if (*s == '.') {
+            s++;
+        }
+    }
+    return out;
+}
+
+static unsigned int cors_psl_flags(const char *d)
+{
+    return cors_psl_rules ? (unsigned int)(apr_uintptr_t)apr_hash_get(
+               cors_psl_rules, d, APR_HASH_KEY_STRING)
+                          : 0;
+}
+
+/* Note that rule (a domain) lies below parent; the shortest rule is kept
+ * as the example messages give. */
+static void cors_psl_note_below(apr_pool_t *p, const char *parent,
+                                const char *rule)
+{
+    const char *old = apr_hash_get(cors_psl_below, parent, APR_HASH_KEY_STRING);
+
+    if (!old || strlen(rule) < strlen(old)) {
+        apr_hash_set(cors_psl_below, parent, APR_HASH_KEY_STRING, rule);
+    }
+    (void)p;
+}
+
+/* Read and index the data file: one rule a line, "//" comments, the rule
+ * being the line's first word. */
+static void cors_psl_load(apr_pool_t *p, const char *path)
+{
+    apr_file_t *f;
+    char line[512];
+
+    if (apr_file_open(&f, path, APR_READ | APR_BUFFERED, APR_OS_DEFAULT, p)
+        != APR_SUCCESS) {
+        return;
+    }
+    cors_psl_rules = apr_hash_make(p);
+    cors_psl_below = apr_hash_make(p);
+    cors_psl_path = apr_pstrdup(p, path);
+    apr_pool_cleanup_register(p, NULL, cors_psl_file_free,
+                              apr_pool_cleanup_null);
+    while (apr_file_gets(line, sizeof(line), f) == APR_SUCCESS) {
+        char *r = line + strspn(line, " \t");
+        unsigned int flag = CORS_PSL_EXACT;
+        const char *d, *dot, *rule;
+
+        r[strcspn(r, " \t\r\n")] = '\0';
+        if (!*r || (r[0] == '/' && r[1] == '/')) {
+            continue;
+        }
+        if (*r == '!') {
+            flag = CORS_PSL_EXCEPT;
+            r++;
+        }
+        else if (r[0] == '*' && r[1] == '.') {
+            flag = CORS_PSL_WILD;
+            r += 2;
+        }
+        if (!*r || !(d = cors_psl_ascii(p, apr_pstrdup(p, r)))) {
+            continue;
+        }
+        apr_hash_set(cors_psl_rules, d, APR_HASH_KEY_STRING,
+                     (void *)(apr_uintptr_t)(cors_psl_flags(d) | flag));
+        if (flag == CORS_PSL_EXCEPT) {
+            continue; /* takes a suffix away, adds none */
+        }
+        rule = flag == CORS_PSL_WILD ? apr_pstrcat(p, "*.", d, NULL) : d;
+        if (flag == CORS_PSL_WILD) {
+            cors_psl_note_below(p, d, rule);
+        }
+        for (dot = strchr(d, '.'); dot; dot = strchr(dot + 1, '.')) {
+            cors_psl_note_below(p, dot + 1, rule);
+        }
+    }
+    apr_file_close(f);
+}
+
+const char *cors_origin_init_file(apr_pool_t *p, const char *path)
 {
 #ifdef CORS_HAVE_LIBPSL
     if (!cors_psl) {
@@ -464,16 +707,34 @@ const char *cors_origin_init(apr_pool_t *p)
                                       apr_pool_cleanup_null);
         }
     }
-    return cors_psl ? "libpsl" : "single-label";
-#else
-    (void)p;
-    return "single-label";
 #endif
+    if (!cors_psl_rules && path) {
+        cors_psl_load(p, path);
+    }
+#ifdef CORS_HAVE_LIBPSL
+    if (cors_psl) {
+        return "libpsl";
+    }
+#endif
+    return cors_psl_rules ? "file" : "single-label";
+}
+
+const char *cors_origin_init(apr_pool_t *p)
+{
+    return cors_origin_init_file(p, CORS_PSL_FILE);
+}
+
+const char *cors_origin_psl_file(void)
+{
+    return cors_psl_path;
 }
 
 int cors_origin_public_suffix(const char *domain)
 {
-    if (!strchr(domain, '.')) {
+    const char *parent = strchr(domain, '.');
+    unsigned int flags;
+
+    if (!parent) {
         return 1;
     }
 #ifdef CORS_HAVE_LIBPSL
@@ -481,7 +742,36 @@ int cors_origin_public_suffix(const char *domain)
         return 1;
     }
 #endif
-    return 0;
+    flags = cors_psl_flags(domain);
+    return !(flags & CORS_PSL_EXCEPT)
+           && ((flags & CORS_PSL_EXACT)
+               || (cors_psl_flags(parent + 1) & CORS_PSL_WILD));
+}
+
+const char *cors_origin_suffix_below(const char *domain)
+{
+    return cors_psl_below
+               ? apr_hash_get(cors_psl_below, domain, APR_HASH_KEY_STRING)
+               : NULL;
+}
+
+const char *cors_origin_registrable(const char *host)
+{
+    const char *s, *prev = NULL;
+
+#ifdef CORS_HAVE_LIBPSL
+    if (cors_psl) {
+        return psl_registrable_domain(cors_psl, host);
+    }
+#endif
+    /* The longest public suffix, and the label in front of it. */
+    for (s = host; s;
+         prev = s, s = strchr(s, '.') ? strchr(s, '.') + 1 : NULL) {
+        if (cors_origin_public_suffix(s)) {
+            return prev;
+        }
+    }
+    return NULL;
 }
 
 /* Shared by both parsers: split scheme://authority and the authority into
@@ -832,6 +1122,10 @@ const char *cors_origin_credential_risk(const cors_origin *o)
     const char *h = o->host;
     apr_size_t len;
 
+    if (o->kind == CORS_ORIGIN_OPAQUE) {
+        return "any page can send it, from a sandboxed iframe, a data: URL "
+               "or a local file";
+    }
     if (o->kind != CORS_ORIGIN_EXACT && o->kind != CORS_ORIGIN_PATTERN) {
         return NULL;
     }

@@ -46,14 +46,35 @@ typedef struct cors_origin {
 } cors_origin;
 
 /*
- * Load the Public Suffix List (libpsl builds) once, at start-up, before any
- * configuration is read; it is freed with p.  Returns which check is in
- * force: "libpsl" or "single-label".
+ * Load the Public Suffix List once, at start-up, before any configuration
+ * is read: libpsl's (libpsl builds) and the list's data file, which the
+ * module indexes itself (CORS_PSL_FILE, Debian's publicsuffix package);
+ * both are freed with p.  Returns which check is in force: "libpsl",
+ * "file" (the data file alone) or "single-label" (neither).
  */
 const char *cors_origin_init(apr_pool_t *p);
 
+/* The same with another data file, or none (NULL). */
+const char *cors_origin_init_file(apr_pool_t *p, const char *path);
+
+/* The data file in use, or NULL when none could be read. */
+const char *cors_origin_psl_file(void);
+
 /* Non-zero when a wildcard over domain would cover a public suffix. */
 int cors_origin_public_suffix(const char *domain);
+
+/*
+ * A public-suffix rule of the data file below domain (as it is written
+ * there, "s3.amazonaws.com" or "*.compute.amazonaws.com"), or NULL: a
+ * wildcard over domain then covers sites that anyone can register.  Always
+ * NULL without the data file.
+ */
+const char *cors_origin_suffix_below(const char *domain);
+
+/* The registrable domain of host (its public suffix and one label more:
+ * "example.co.uk" for "a.b.example.co.uk"), a pointer into host, or NULL
+ * when host is itself a public suffix. */
+const char *cors_origin_registrable(const char *host);
 
 /*
  * A request's Origin header.  NULL when it is a syntactically valid
@@ -110,8 +131,8 @@ cors_origins *cors_origins_rebase(apr_pool_t *p, cors_origins *add,
 
 /*
  * Why trusting a configured origin with credentials is risky though legal
- * (http://, loopback and private-network hosts, port '*'), or NULL.  For
- * start-up warnings.
+ * (null, http://, loopback and private-network hosts, port '*'), or NULL.
+ * For start-up warnings.
  */
 const char *cors_origin_credential_risk(const cors_origin *o);
 

@@ -176,6 +176,37 @@ for my $rx ('.*', 'https?://.*', 'https://.+', '.+\.invalid') {
          "regex '$rx' with credentials: message names the directive");
 }
 
+# A wildcard over a domain that is no public suffix but has public-suffix
+# entries below it trusts sites anyone can register: refused with
+# credentials in the same section, whichever line comes second (without
+# credentials: a warning, patterns.t).  Needs the list's data file.
+SKIP: {
+    skip 'no Public Suffix List data file (Debian: publicsuffix)', 12
+        unless -r '/usr/share/publicsuffix/public_suffix_list.dat';
+    my $why = "it covers public suffixes (the Public Suffix List has s3.amazonaws.com "
+        . "below amazonaws.com), under which anyone can register a site";
+    bad('wildcard with suffixes below, then credentials',
+        "CORSAllowCredentials: On cannot be used with CORSAllowOrigin 'https://*.amazonaws.com' "
+        . "in the same section: $why",
+        2, $loc->('CORSAllowOrigin https://*.amazonaws.com', 'CORSAllowCredentials On'));
+    bad('credentials, then wildcard with suffixes below',
+        "CORSAllowOrigin: 'https://*.amazonaws.com' cannot be used with CORSAllowCredentials On "
+        . "in the same section: $why",
+        2, $loc->('CORSAllowCredentials On', 'CORSAllowOrigin https://a.example https://*.amazonaws.com'));
+    bad('wildcard with suffixes below and port *, server config',
+        "CORSAllowOrigin: 'https://*.amazonaws.com:*' cannot be used with CORSAllowCredentials On "
+        . "in the same section: $why",
+        1, 'CORSAllowCredentials On', 'CORSAllowOrigin https://*.amazonaws.com:*');
+    bad('wildcard with suffixes below in an edit',
+        "CORSAllowOrigin: 'https://*.amazonaws.com' cannot be used with CORSAllowCredentials On "
+        . "in the same section: $why",
+        2, $loc->('CORSAllowCredentials On', 'CORSAllowOrigin +https://*.amazonaws.com'));
+    good('wildcard below the suffixes, with credentials',
+         $loc->('CORSAllowCredentials On', 'CORSAllowOrigin https://*.mybucket.s3.amazonaws.com'));
+    good('wildcard with suffixes below taken out, with credentials',
+         $loc->('CORSAllowCredentials On', 'CORSAllowOrigin -https://*.amazonaws.com'));
+}
+
 # --- mixing plain items and edits --------------------------------------------------
 my %what = (CORSAllowOrigin => 'origins', CORSAllowMethods => 'methods',
             CORSAllowHeaders => 'header names', CORSExposeHeaders => 'header names');

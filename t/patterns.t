@@ -209,6 +209,28 @@ carve('/patterns/carve/port/x',
         'CORSMaxAge 100000: browsers cap the preflight cache',
         'CORSMaxAge 100000');
     $warns->('Max-Age under the cap', undef, 'CORSMaxAge 7200');
+    # null: any page can send it (a sandboxed iframe), whichever line is second
+    $warns->('null with credentials',
+        "CORSAllowCredentials: origin 'null' is trusted with credentials",
+        'CORSAllowOrigin null', 'CORSAllowCredentials On');
+    $warns->('credentials, then null',
+        "CORSAllowOrigin: origin 'null' is trusted with credentials "
+        . "(CORSAllowCredentials On in the same section): any page can send it, "
+        . "from a sandboxed iframe, a data: URL or a local file",
+        'CORSAllowCredentials On', 'CORSAllowOrigin https://app.example.com null');
+    $warns->('null without credentials', undef, 'CORSAllowOrigin null');
+  SKIP: {
+    skip 'no Public Suffix List data file (Debian: publicsuffix)', 4
+        unless -r '/usr/share/publicsuffix/public_suffix_list.dat';
+    # a wildcard over a domain with public suffixes below it, no credentials
+    $warns->('wildcard with public suffixes below',
+        "CORSAllowOrigin: 'https://*.amazonaws.com' covers public suffixes (the Public "
+        . "Suffix List has s3.amazonaws.com below amazonaws.com), under which anyone "
+        . "can register a site",
+        'CORSAllowOrigin https://*.amazonaws.com');
+    $warns->('wildcard without public suffixes below', undef,
+        'CORSAllowOrigin https://*.example.com https://*.mybucket.s3.amazonaws.com');
+  }
 }
 
 done_testing();

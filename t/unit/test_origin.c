@@ -19,7 +19,8 @@
 #include <regex.h>
 #include <stdlib.h>
 
-static int have_libpsl;
+static int have_libpsl; /* built with libpsl */
+static int have_psl;    /* libpsl or the data file */
 
 /* ------------------------------------------------------------------ */
 /* Regexes: POSIX ERE, case-insensitive, anchored like the module does. */
@@ -415,7 +416,7 @@ static void test_parse_config(apr_pool_t *p)
     cors_origin o;
 
     run_config_cases(p, config_cases, UNIT_COUNT(config_cases));
-    if (have_libpsl) {
+    if (have_psl) {
         run_config_cases(p, config_psl_cases, UNIT_COUNT(config_psl_cases));
     }
 
@@ -1027,6 +1028,8 @@ static void test_credential_risk(apr_pool_t *p)
         {"https://[fc::1]", NULL},
         {"https://[2001:db8::1]", NULL},
         {"*", NULL},
+        {"null", "any page can send it, from a sandboxed iframe, a data: URL "
+                 "or a local file"},
     };
     apr_size_t i;
     cors_origin o;
@@ -1078,6 +1081,109 @@ static void test_regex_unbalanced(void)
     }
 }
 
+/*
+ * The Public Suffix List's data file, read by the module itself: the small
+ * t/unit/psl_test.dat, no file at all, then the system's (Debian's
+ * publicsuffix package), which main() leaves loaded for the other tests.
+ */
+static void test_psl_file(apr_pool_t *p)
+{
+    apr_pool_t *sp;
+    const char *mode;
+
+    apr_pool_create(&sp, p);
+    mode = cors_origin_init_file(sp, "t/unit/psl_test.dat");
+    UNIT_ROW("t/unit/psl_test.dat");
+    CHECK_STR(cors_origin_psl_file(), "t/unit/psl_test.dat");
+    CHECK_STR(mode, have_libpsl ? "libpsl" : "file");
+    /* entries below: the parents of every rule but exceptions */
+    CHECK_STR(cors_origin_suffix_below("cloud.test"), "s3.cloud.test");
+    CHECK_STR(cors_origin_suffix_below("compute.cloud.test"),
+              "*.compute.cloud.test");
+    CHECK_STR(cors_origin_suffix_below("s3.cloud.test"),
+              "dualstack.s3.cloud.test");
+    CHECK_STR(cors_origin_suffix_below("test"), "s3.cloud.test");
+    CHECK_STR(cors_origin_suffix_below("uk"), "co.uk");
+    CHECK_STR(cors_origin_suffix_below("xn--stfold-9xa.no"),
+              "xn--vler-qoa.xn--stfold-9xa.no");
+    CHECK_STR(cors_origin_suffix_below("no"), "xn--stfold-9xa.no");
+    CHECK_STR(cors_origin_suffix_below("cn"), "xn--55qx5d.cn");
+    CHECK_STR(cors_origin_suffix_below("ck"), "*.ck");
+    CHECK_NULL(cors_origin_suffix_below("example.com"));
+    CHECK_NULL(cors_origin_suffix_below("dualstack.s3.cloud.test"));
+    CHECK_NULL(cors_origin_suffix_below("www.ck"));
+    CHECK_NULL(cors_origin_suffix_below("co.uk"));
+    if (!have_libpsl) {
+        /* the rules themselves decide what is a public suffix */
+        static const struct {
+            const char *domain;
+            int suffix;
+            const char *registrable;
+        } cases[] = {
+            {"com", 1, NULL},
+            {"example.com", 0, "example.com"},
+            {"a.b.example.com", 0, "example.com"},
+            {"co.uk", 1, NULL},
+            {"a.example.co.uk", 0, "example.co.uk"},
+            {"cloud.test", 0, "cloud.test"},
+            {"s3.cloud.test", 1, NULL},
+            {"bucket.s3.cloud.test", 0, "bucket.s3.cloud.test"},
+            {"x.compute.cloud.test", 1, NULL},
+            {"a.x.compute.cloud.test", 0, "a.x.compute.cloud.test"},
+            {"compute.cloud.test", 0, "cloud.test"},
+            {"a.ck", 1, NULL},
+            {"www.ck", 0, "www.ck"},
+            {"xn--55qx5d.cn", 1, NULL},
+            {"xn--vler-qoa.xn--stfold-9xa.no", 1, NULL},
+            {"unlisted", 1, NULL},
+            {"a.unlisted", 0, "a.unlisted"},
+        };
+        apr_size_t i;
+        for (i = 0; i < UNIT_COUNT(cases); i++) {
+            UNIT_ROW("t/unit/psl_test.dat: %s", cases[i].domain);
+            CHECK_INT(cors_origin_public_suffix(cases[i].domain),
+                      cases[i].suffix);
+            CHECK_STR(cors_origin_registrable(cases[i].domain),
+                      cases[i].registrable);
+        }
+    }
+    apr_pool_destroy(sp);
+
+    apr_pool_create(&sp, p);
+    mode = cors_origin_init_file(sp, NULL);
+    UNIT_ROW("no data file");
+    CHECK_NULL(cors_origin_psl_file());
+    CHECK_STR(mode, have_libpsl ? "libpsl" : "single-label");
+    CHECK_NULL(cors_origin_suffix_below("cloud.test"));
+    CHECK_INT(cors_origin_public_suffix("com"), 1);
+    apr_pool_destroy(sp);
+
+    apr_pool_create(&sp, p);
+    cors_origin_init_file(sp, "t/unit/no-such-file.dat");
+    UNIT_ROW("a data file that cannot be read");
+    CHECK_NULL(cors_origin_psl_file());
+    CHECK_NULL(cors_origin_suffix_below("cloud.test"));
+    apr_pool_destroy(sp);
+}
+
+/* The system's data file, where there is one. */
+static void test_psl_system(void)
+{
+    if (!cors_origin_psl_file()) {
+        printf("# no Public Suffix List data file: checks skipped\n");
+        return;
+    }
+    UNIT_ROW("system data file %s", cors_origin_psl_file());
+    CHECK_NOT_NULL(cors_origin_suffix_below("amazonaws.com"));
+    CHECK_NOT_NULL(cors_origin_suffix_below("compute.amazonaws.com"));
+    CHECK_NULL(cors_origin_suffix_below("example.com"));
+    CHECK_INT(cors_origin_public_suffix("s3.amazonaws.com"), 1);
+    CHECK_INT(cors_origin_public_suffix("amazonaws.com"), 0);
+    CHECK_STR(cors_origin_registrable("a.b.example.co.uk"), "example.co.uk");
+    CHECK_STR(cors_origin_registrable("me.github.io"), "me.github.io");
+    CHECK_NULL(cors_origin_registrable("github.io"));
+}
+
 int main(void)
 {
     apr_pool_t *p;
@@ -1088,9 +1194,15 @@ int main(void)
         fprintf(stderr, "apr init failed\n");
         return 2;
     }
+#ifdef CORS_HAVE_LIBPSL
+    have_libpsl = 1;
+#endif
+    test_psl_file(p);
     psl = cors_origin_init(p);
-    have_libpsl = psl && strcmp(psl, "libpsl") == 0;
-    printf("# public suffixes: %s\n", psl ? psl : "(null)");
+    have_psl = strcmp(psl, "single-label") != 0;
+    printf("# public suffixes: %s, data file: %s\n", psl,
+           cors_origin_psl_file() ? cors_origin_psl_file() : "none");
+    test_psl_system();
 
     test_parse_request(p);
     test_parse_config(p);
@@ -1101,5 +1213,9 @@ int main(void)
     test_credential_risk(p);
     apr_pool_destroy(p);
     apr_terminate();
+#ifdef CORS_HAVE_LIBPSL
     return unit_done("test_origin");
+#else
+    return unit_done("test_origin_nopsl");
+#endif
 }
