@@ -336,6 +336,13 @@ static int cors_section_any(const cors_dir_conf *conf)
     return conf->origins && conf->origins->list->star == 1;
 }
 
+/* How a regex meets its canary: it matches it, or it cannot be told
+ * within PCRE's match limits whether it does (which counts as a match). */
+static const char *cors_canary_verb(const cors_origin_regex *re)
+{
+    return re->canary_bounded ? "hits the PCRE match limit on" : "matches";
+}
+
 /* A regex of this section that matches an origin nobody owns, or NULL. */
 static const cors_origin_regex *cors_section_canary(const cors_dir_conf *conf)
 {
@@ -536,10 +543,11 @@ static const char *cors_set_allow_origin_match(cmd_parms *cmd, void *dconf,
     }
     if (re->canary && conf->credentials == 1) {
         return apr_psprintf(cmd->pool,
-                            "%s: '%s' matches '%s', an origin nobody owns, "
+                            "%s: '%s' %s '%s', an origin nobody owns, "
                             "which cannot be used with CORSAllowCredentials "
                             "On in the same section",
-                            cmd->cmd->name, regex, re->canary);
+                            cmd->cmd->name, regex, cors_canary_verb(re),
+                            re->canary);
     }
     return NULL;
 }
@@ -639,8 +647,9 @@ static const char *cors_set_credentials(cmd_parms *cmd, void *dconf, int on)
         return apr_psprintf(cmd->pool,
                             "%s: On cannot be used with "
                             "CORSAllowOriginMatch '%s' in the same section: "
-                            "it matches an origin nobody owns",
-                            cmd->cmd->name, re->source);
+                            "it %s '%s', an origin nobody owns",
+                            cmd->cmd->name, re->source, cors_canary_verb(re),
+                            re->canary);
     }
     if (on && conf->origins) {
         const apr_array_header_t *keys = conf->origins->list->order;

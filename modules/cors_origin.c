@@ -17,6 +17,7 @@
 #include "cors_token.h"
 
 #include "apr_file_io.h"
+#include "apr_general.h"
 #include "apr_lib.h"
 #include "apr_strings.h"
 
@@ -26,6 +27,22 @@
 
 const char *const cors_origin_canaries[] = {
     "https://evil.invalid", "http://evil.invalid", CORS_ORIGIN_NULL, NULL};
+
+/* The canaries' random label; a fixed one until cors_origin_init ran. */
+static char cors_canary_label[11] = "qjzvkxwpfh";
+
+static void cors_canary_label_draw(void)
+{
+    unsigned char r[10];
+    int i;
+
+    if (apr_generate_random_bytes(r, sizeof(r)) != APR_SUCCESS) {
+        return;
+    }
+    for (i = 0; i < 10; i++) {
+        cors_canary_label[i] = (char)('a' + r[i] % 26);
+    }
+}
 
 /*
  * Byte classes for the request path.  Origins are ASCII, and the locale's
@@ -711,6 +728,7 @@ const char *cors_origin_init_file(apr_pool_t *p, const char *path)
     if (!cors_psl_rules && path) {
         cors_psl_load(p, path);
     }
+    cors_canary_label_draw();
 #ifdef CORS_HAVE_LIBPSL
     if (cors_psl) {
         return "libpsl";
@@ -1280,23 +1298,221 @@ void cors_origins_add(apr_pool_t *p, cors_origins *o, const cors_origin *origin,
     }
 }
 
+const char *cors_origin_canary_label(void)
+{
+    return cors_canary_label;
+}
+
+/* A character a run of literal host text may hold. */
+static int cors_regex_host_char(char c)
+{
+    return apr_isalnum((unsigned char)c) || c == '-' || c == '_';
+}
+
+/* Does a quantifier follow s (making the atom before it optional or
+ * repeated)? */
+static int cors_regex_quantified(const char *s)
+{
+    return *s == '?' || *s == '*' || *s == '+' || *s == '{';
+}
+
+/* Add s to a list of strings unless it is there. */
+static void cors_push_once(apr_array_header_t *out, const char *s)
+{
+    int i;
+
+    for (i = 0; i < out->nelts; i++) {
+        if (strcmp(APR_ARRAY_IDX(out, i, const char *), s) == 0) {
+            return;
+        }
+    }
+    APR_ARRAY_PUSH(out, const char *) = s;
+}
+
+/* Keep the registrable domain of a literal run, and the host the run
+ * spells, if it names one. */
+static void cors_regex_keep_domain(apr_pool_t *p, apr_array_header_t *domains,
+                                   apr_array_header_t *hosts, char *run,
+                                   apr_size_t n)
+{
+    const char *start, *reg, *last;
+    char *end;
+
+    run[n] = '\0';
+    for (start = run; *start == '.' || *start == '-'; start++) {
+    }
+    for (end = run + n; end > start && (end[-1] == '.' || end[-1] == '-');
+         end--) {
+    }
+    *end = '\0';
+    /* A host name, short enough that its canaries are origins a browser
+     * could send (a host has at most 253 bytes). */
+    if (!strchr(start, '.') || strstr(start, "..") || end - start > 200) {
+        return;
+    }
+    last = strrchr(start, '.') + 1;
+    if (apr_isdigit((unsigned char)*last)) {
+        return; /* an IP address, not a domain */
+    }
+    if (!(reg = cors_origin_registrable(start))) {
+        return; /* a public suffix: the random labels cover it */
+    }
+    cors_push_once(domains, apr_pstrdup(p, reg));
+    if (hosts) {
+        cors_push_once(hosts, apr_pstrdup(p, start));
+    }
+}
+
+/* The registrable domains (and the hosts) a regex names literally. */
+static apr_array_header_t *cors_regex_names(apr_pool_t *p, const char *regex,
+                                            apr_array_header_t *hosts)
+
+{
+    apr_array_header_t *out = apr_array_make(p, 2, sizeof(const char *));
+    apr_size_t len = strlen(regex), n = 0;
+    char *run = apr_palloc(p, len + 1);
+    const char *s = regex;
+    int quoted = 0;
+
+    while (*s) {
+        char c = 0;       /* the literal character this atom adds */
+        const char *next; /* after the atom */
+
+        if (quoted) {
+            if (s[0] == '\\' && s[1] == 'E') {
+                quoted = 0;
+                s += 2;
+                continue;
+            }
+            c = *s;
+            next = s + 1;
+        }
+        else if (s[0] == '\\' && s[1] == 'Q') {
+            quoted = 1;
+            s += 2;
+            continue;
+        }
+        else if (s[0] == '\\' && s[1]) {
+            /* \. and \- are literal; \w, \d and the like are not */
+            if (s[1] == '.' || s[1] == '-') {
+                c = s[1];
+            }
+            next = s + 2;
+        }
+        else if (s[0] == '[' && s[1] && s[1] != '^' && s[2] == ']') {
+            c = s[1]; /* a one-character class: [.] */
+            next = s + 3;
+        }
+        else if (s[0] == '[') {
+            /* any other class: skip it whole (']' first is literal) */
+            next = s + 1;
+            if (*next == '^') {
+                next++;
+            }
+            if (*next == ']') {
+                next++;
+            }
+            while (*next && *next != ']') {
+                next += (next[0] == '\\' && next[1]) ? 2 : 1;
+            }
+            if (*next) {
+                next++;
+            }
+        }
+        else {
+            /* An unescaped '.' between two letters or digits was surely
+             * meant as a dot (CORSAllowOriginMatch warns about it), and it
+             * matches one. */
+            if (cors_regex_host_char(*s)
+                || (*s == '.' && n && apr_isalnum((unsigned char)run[n - 1])
+                    && apr_isalnum((unsigned char)s[1]))) {
+                c = *s;
+            }
+            next = s + 1;
+        }
+        if (c && (c == '.' || cors_regex_host_char(c))
+            && (quoted || !cors_regex_quantified(next))) {
+            run[n++] = (char)apr_tolower((unsigned char)c);
+        }
+        else if (n) {
+            cors_regex_keep_domain(p, out, hosts, run, n);
+            n = 0;
+        }
+        s = next;
+    }
+    if (n) {
+        cors_regex_keep_domain(p, out, hosts, run, n);
+    }
+    return out;
+}
+
+apr_array_header_t *cors_regex_domains(apr_pool_t *p, const char *regex)
+{
+    return cors_regex_names(p, regex, NULL);
+}
+
+apr_array_header_t *cors_regex_canaries(apr_pool_t *p, const char *regex)
+{
+    static const char *const suffixes[] = {
+        "com", "net", "org", "io", "dev", "app", "co.uk", "github.io", NULL};
+    static const char *const schemes[] = {"https", "http", NULL};
+    apr_array_header_t *out = apr_array_make(p, 32, sizeof(const char *));
+    apr_array_header_t *hosts = apr_array_make(p, 2, sizeof(const char *));
+    apr_array_header_t *domains = cors_regex_names(p, regex, hosts);
+    const char *const *c, *const *sch;
+    int i;
+
+    for (c = cors_origin_canaries; *c; c++) {
+        APR_ARRAY_PUSH(out, const char *) = *c;
+    }
+    for (sch = schemes; *sch; sch++) {
+        for (c = suffixes; *c; c++) {
+            APR_ARRAY_PUSH(out, const char *) =
+                apr_pstrcat(p, *sch, "://", cors_canary_label, ".", *c, NULL);
+        }
+        /* Someone else's domain that ends like one named (LABELexample.com),
+         * and someone else's that begins with one: the registrable domain,
+         * and each host named (app.example.com.LABEL.invalid). */
+        for (i = 0; i < domains->nelts; i++) {
+            const char *d = APR_ARRAY_IDX(domains, i, const char *);
+            cors_push_once(
+                out, apr_pstrcat(p, *sch, "://", cors_canary_label, d, NULL));
+            cors_push_once(out,
+                           apr_pstrcat(p, *sch, "://", d, ".",
+                                       cors_canary_label, ".invalid", NULL));
+        }
+        for (i = 0; i < hosts->nelts; i++) {
+            const char *h = APR_ARRAY_IDX(hosts, i, const char *);
+            cors_push_once(out,
+                           apr_pstrcat(p, *sch, "://", h, ".",
+                                       cors_canary_label, ".invalid", NULL));
+        }
+    }
+    return out;
+}
+
 cors_origin_regex *cors_origins_add_regex(apr_pool_t *p, cors_origins *o,
                                           const void *compiled,
                                           const char *source)
 {
     cors_origin_regex *re = apr_array_push(o->regexes);
-    const char *const *canary;
+    apr_array_header_t *canaries = cors_regex_canaries(p, source);
+    int i;
 
     re->compiled = compiled;
     re->source = source;
     re->canary = NULL;
-    for (canary = cors_origin_canaries; *canary; canary++) {
-        if (o->match(compiled, *canary, strlen(*canary))) {
-            re->canary = *canary;
+    re->canary_bounded = 0;
+    for (i = 0; i < canaries->nelts; i++) {
+        const char *canary = APR_ARRAY_IDX(canaries, i, const char *);
+        int rc = o->match(compiled, canary, strlen(canary));
+        if (rc != 0) {
+            /* Cut short by the bounds: it may match, so it counts. */
+            re->canary = canary;
+            re->canary_bounded = rc < 0;
             break;
         }
     }
-    (void)p;
     return re;
 }
 
@@ -1470,7 +1686,7 @@ int cors_origins_allow(const cors_origins *o, const cors_origin *origin,
         for (i = 0; i < s->regexes->nelts; i++) {
             const cors_origin_regex *re =
                 &APR_ARRAY_IDX(s->regexes, i, cors_origin_regex);
-            if (s->match(re->compiled, origin->key, strlen(origin->key))) {
+            if (s->match(re->compiled, origin->key, strlen(origin->key)) > 0) {
                 return 1;
             }
         }

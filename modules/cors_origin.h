@@ -94,8 +94,10 @@ const char *cors_origin_parse_config(apr_pool_t *p, const char *value,
 /*
  * Regular expressions are compiled by the caller (httpd's ap_regex in the
  * module, POSIX regex in the unit tests); the set only calls back.  The
- * function returns non-zero when the compiled expression matches all of
- * s[0..len).
+ * function returns 1 when the compiled expression matches all of
+ * s[0..len), 0 when it does not, and a negative value when matching was
+ * cut short by the caller's bounds (PCRE's match limits): no match at
+ * request time, but "cannot rule it out" when checking canaries.
  */
 typedef int (*cors_regex_match_fn)(const void *compiled, const char *s,
                                    apr_size_t len);
@@ -104,10 +106,34 @@ typedef struct cors_origin_regex {
     const void *compiled; /* anchored at both ends by the caller */
     const char *source;   /* as configured, for messages */
     const char *canary;   /* the origin nobody owns it matches, or NULL */
+    int canary_bounded;   /* ... or could not be checked against, within the
+                           * caller's bounds */
 } cors_origin_regex;
 
-/* Origins nobody owns; a regex that matches one of them trusts everyone. */
+/* The fixed origins nobody owns: https://evil.invalid, http://evil.invalid
+ * and null. */
 extern const char *const cors_origin_canaries[];
+
+/* The random label (ten lowercase letters, drawn by cors_origin_init) of
+ * the canaries below. */
+const char *cors_origin_canary_label(void);
+
+/*
+ * The origins nobody owns that a CORSAllowOriginMatch regex must not
+ * match (const char *): the fixed ones; the random label under each of com,
+ * net, org, io, dev, app, co.uk and github.io, over https and http; and for
+ * each registrable domain the regex names literally (app\.example\.com
+ * names example.com), that domain with the label glued in front
+ * (https://LABELexample.com) and with the label and .invalid appended
+ * (https://example.com.LABEL.invalid), and each host it names with the
+ * same appended (https://app.example.com.LABEL.invalid), over both schemes.
+ */
+apr_array_header_t *cors_regex_canaries(apr_pool_t *p, const char *regex);
+
+/* The registrable domains a regex names literally: runs of letters,
+ * digits, '-' and escaped dots that no quantifier makes optional
+ * ("https://(www|api)\.example\.co\.uk" names example.co.uk). */
+apr_array_header_t *cors_regex_domains(apr_pool_t *p, const char *regex);
 
 typedef struct cors_origins cors_origins;
 struct cors_origins {
@@ -159,8 +185,8 @@ const char *cors_regex_unbalanced(const char *regex);
 void cors_origins_add(apr_pool_t *p, cors_origins *o, const cors_origin *origin,
                       int remove);
 
-/* Add a regex the caller compiled (anchored), noting whether it matches a
- * canary origin. */
+/* Add a regex the caller compiled (anchored), noting the first canary
+ * origin (cors_regex_canaries) it matches or cannot be checked against. */
 cors_origin_regex *cors_origins_add_regex(apr_pool_t *p, cors_origins *o,
                                           const void *compiled,
                                           const char *source);

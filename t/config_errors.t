@@ -169,6 +169,28 @@ good('credentials Off with *', $loc->('CORSAllowOrigin *', 'CORSAllowCredentials
 good('null with credentials', $loc->('CORSAllowOrigin null', 'CORSAllowCredentials On'));
 good('a safe regex with credentials',
      $loc->('CORSAllowOriginMatch https://[a-z]+\.example\.org', 'CORSAllowCredentials On'));
+# Canaries beyond the fixed three: a random ten-letter label under common
+# suffixes, and each domain the regex names glued to that label or with it
+# appended, so https://.*\.com and https://.*example\.com are caught.
+for my $case (['https://.*\.com',            qr{https://[a-z]{10}\.com}],
+              ['https://[a-z0-9-]+\.github\.io', qr{https://[a-z]{10}\.github\.io}],
+              ['https?://[^.]+\.co\.uk',      qr{https://[a-z]{10}\.co\.uk}],
+              ['https://.*example\.com',      qr{https://[a-z]{10}example\.com}],
+              ['https://app\.example\.com.*', qr{https://app\.example\.com\.[a-z]{10}\.invalid}],
+              ['http://[a-z]*example\.net',   qr{http://[a-z]{10}example\.net}]) {
+    my ($rx, $canary) = @$case;
+    my $logged = $rx =~ s/\\/\\\\/gr;
+    bad("regex $rx matching a canary, credentials first",
+        qr/CORSAllowOriginMatch: '\Q$logged\E' matches '$canary', an origin nobody owns, which cannot be used with CORSAllowCredentials On in the same section\n/,
+        2, $loc->('CORSAllowCredentials On', qq{CORSAllowOriginMatch "$rx"}));
+    bad("regex $rx matching a canary, credentials second",
+        qr/CORSAllowCredentials: On cannot be used with CORSAllowOriginMatch '\Q$logged\E' in the same section: it matches '$canary', an origin nobody owns\n/,
+        2, $loc->(qq{CORSAllowOriginMatch "$rx"}, 'CORSAllowCredentials On'));
+}
+good('regexes under a domain, with credentials',
+     $loc->('CORSAllowCredentials On', 'CORSAllowOriginMatch "https://.*\.example\.com"',
+            'CORSAllowOriginMatch "https://([a-z0-9-]+\.)*example\.org"',
+            'CORSAllowOriginMatch "https://[a-z]+\.me\.github\.io"'));
 for my $rx ('.*', 'https?://.*', 'https://.+', '.+\.invalid') {
     my ($rc, $out) = check_conf($loc->("CORSAllowOriginMatch $rx", 'CORSAllowCredentials On'));
     isnt($rc, 0, "regex '$rx' matching a canary origin, with credentials: refused");

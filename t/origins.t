@@ -182,5 +182,18 @@ acao_is($r, 'https://any.example', 'regex https://\S+ allows any https origin');
 $r = req('GET', '/h/canary/cred/x', [Origin => 'https://any.example']);
 is(hdr($r, 'Access-Control-Allow-Credentials'), undef,
    'canary-matching regex + inherited credentials: no ACAC');
+# ... also a regex matching the domain it names with a label glued in front
+$mark = error_log_mark();
+$r = req('GET', '/h/canary2/x', [Origin => 'https://app.example.com']);
+acao_is($r, 'https://app.example.com', 'regex https://.*example\.com allows app.example.com');
+$r = req('GET', '/h/canary2/cred/x', [Origin => 'https://app.example.com']);
+acao_is($r, 'https://app.example.com', 'canary regex + inherited credentials: still allowed');
+is(hdr($r, 'Access-Control-Allow-Credentials'), undef,
+   'regex matching https://LABELexample.com + inherited credentials: no ACAC');
+$r = preflight('/h/canary2/cred/x', 'https://app.example.com', 'GET');
+is(hdr($r, 'Access-Control-Allow-Credentials'), undef,
+   'regex matching https://LABELexample.com + inherited credentials: no ACAC (preflight)');
+like(error_log_since($mark, qr/\[cors:warn\].*credential/i), qr/\[cors:warn\][^\n]*credential/i,
+     'canary regex + inherited credentials: the error log says why, at warn');
 
 done_testing();

@@ -101,6 +101,22 @@ unlink $ht;
     remove_htaccess();
 }
 
+# A regex that matches a canary (here https://LABELexample.com, the domain it
+# names with a label glued in front) next to credentials: in .htaccess, a
+# 500 with the reason in the error log.
+{
+    my $mark = error_log_mark();
+    write_htaccess('patterns', 'ht', "CORSEngine On\nCORSAllowCredentials On\n"
+                                   . "CORSAllowOriginMatch \"https://.*example\\.com\"\n");
+    my $r = req('GET', '/patterns/ht/a.txt', [Origin => 'https://app.example.com']);
+    is($r->{status}, 500, '.htaccess canary regex with credentials: 500');
+    no_acx($r, '.htaccess canary regex with credentials');
+    like(error_log_since($mark, qr/an origin nobody owns/),
+         qr/\.htaccess: CORSAllowOriginMatch: 'https:\/\/\.\*example\\\\\.com' matches 'https:\/\/[a-z]{10}example\.com', an origin nobody owns, which cannot be used with CORSAllowCredentials On in the same section/,
+         '.htaccess canary regex with credentials: the reason in the error log');
+    remove_htaccess();
+}
+
 # '-https://*.internal.p.example' in an editing <Location> below the
 # directory's 'https://*.p.example': the subtree is carved out, the rest
 # stays.  (No file there: the 404s are decorated like any response.)

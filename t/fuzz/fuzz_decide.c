@@ -271,8 +271,9 @@ static int set_origins(apr_pool_t *p, section *s, const char *args, model *m)
 static int set_regex(apr_pool_t *p, section *s, const char *re, model *m)
 {
     regex_t *compiled = fuzz_regex_compile(p, re);
-    const char *const *canary;
+    apr_array_header_t *canaries;
     const char *mine = NULL;
+    int i;
     cors_origin_regex *entry;
     cors_origins *set;
 
@@ -283,10 +284,15 @@ static int set_regex(apr_pool_t *p, section *s, const char *re, model *m)
         return 0;
     }
     entry = cors_origins_add_regex(p, set, compiled, re);
-    /* The model's own canary check: the set's must agree. */
-    for (canary = cors_origin_canaries; *canary && !mine; canary++) {
-        if (fuzz_regex_match(compiled, *canary, strlen(*canary))) {
-            mine = *canary;
+    /* The model's own canary check: the set's must agree, and every
+     * canary is an origin a browser could send, or null. */
+    canaries = cors_regex_canaries(p, re);
+    for (i = 0; i < canaries->nelts; i++) {
+        const char *canary = APR_ARRAY_IDX(canaries, i, const char *);
+        cors_origin co;
+        FUZZ_CHECK(cors_origin_parse_request(p, canary, &co) == NULL);
+        if (!mine && fuzz_regex_match(compiled, canary, strlen(canary))) {
+            mine = canary;
         }
     }
     FUZZ_CHECK((entry->canary != NULL) == (mine != NULL));

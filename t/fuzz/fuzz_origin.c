@@ -64,6 +64,18 @@ static void check_config(apr_pool_t *p, const char *s)
     const char *err = cors_origin_parse_config(p, s, &o);
 
     cors_regex_unescaped_dot(s);
+    cors_regex_unbalanced(s);
+    {
+        /* The canaries of any regex are origins a browser could send. */
+        apr_array_header_t *canaries = cors_regex_canaries(p, s);
+        int i;
+        for (i = 0; i < canaries->nelts; i++) {
+            cors_origin co;
+            FUZZ_CHECK(cors_origin_parse_request(
+                           p, APR_ARRAY_IDX(canaries, i, const char *), &co)
+                       == NULL);
+        }
+    }
     if (err) {
         FUZZ_CHECK(*err != '\0');
         return;

@@ -990,6 +990,118 @@ static void test_regex_gate(apr_pool_t *p)
     CHECK_INT(cors_origins_canary(origin_section(p, "P:re:https?://.*")), 1);
 }
 
+/* The registrable domains a regex names literally, and its canaries. */
+static void test_regex_canaries(apr_pool_t *p)
+{
+    static const struct {
+        const char *re, *domains; /* space-separated, in order */
+    } cases[] = {
+        {"https://app\\.example\\.com", "example.com"},
+        {"https://(www|api)\\.example\\.co\\.uk", "example.co.uk"},
+        {"https://.*example\\.com", "example.com"},
+        {"https://[a-z]*EXAMPLE\\.COM", "example.com"},
+        {"https://app.example.com", "example.com"},
+        {"https://.*\\.com", ""},
+        {"https?://(.+\\.)?github\\.io", ""},
+        {"https://me\\.github\\.io", "me.github.io"},
+        {"https://[a-z]+\\.example\\.org|https://b\\.other\\.net",
+         "example.org other.net"},
+        {"https://a\\.example\\.org|https://b\\.example\\.org", "example.org"},
+        {"https://example\\.com\\.?", "example.com"},
+        {"https://x\\.example\\.com:8443", "example.com"},
+        {"https://app\\.example\\.com(:[0-9]+)?", "example.com"},
+        {"https://a\\Q.example.com\\E", "example.com"},
+        {"https://[.]?x[.]example[.]net", "example.net"},
+        {"http://192\\.168\\.1\\.[0-9]+", ""},
+        {"https://(www\\.)?example\\.(com|org)", ""},
+        {"https://examples?\\.com", ""},
+        {"https://\\w+\\.example\\.com", "example.com"},
+        {"https://[^.]+\\.example\\.com", "example.com"},
+        {".*", ""},
+    };
+    apr_size_t i;
+
+    for (i = 0; i < UNIT_COUNT(cases); i++) {
+        apr_array_header_t *d = cors_regex_domains(p, cases[i].re);
+        UNIT_ROW("domains named by %s", cases[i].re);
+        CHECK_STR(apr_array_pstrcat(p, d, ' '), cases[i].domains);
+    }
+
+    UNIT_ROW("the canaries of https://app\\.example\\.com");
+    {
+        const char *l = cors_origin_canary_label();
+        apr_array_header_t *c =
+            cors_regex_canaries(p, "https://app\\.example\\.com");
+        const char *all = apr_array_pstrcat(p, c, ' ');
+        const char *want[] = {"https://evil.invalid",
+                              "http://evil.invalid",
+                              "null",
+                              "https://%s.com",
+                              "https://%s.net",
+                              "https://%s.org",
+                              "https://%s.io",
+                              "https://%s.dev",
+                              "https://%s.app",
+                              "https://%s.co.uk",
+                              "https://%s.github.io",
+                              "https://%sexample.com",
+                              "https://example.com.%s.invalid",
+                              "https://app.example.com.%s.invalid",
+                              "http://%s.com",
+                              "http://%s.github.io",
+                              "http://%sexample.com",
+                              "http://example.com.%s.invalid",
+                              "http://app.example.com.%s.invalid"};
+        apr_size_t k;
+        CHECK_INT(strlen(l), 10);
+        CHECK_INT(strspn(l, "abcdefghijklmnopqrstuvwxyz"), 10);
+        CHECK_INT(c->nelts, 3 + 2 * (8 + 3));
+        for (k = 0; k < UNIT_COUNT(want); k++) {
+            const char *o = apr_psprintf(p, want[k], l);
+            UNIT_ROW("canary %s among %s", o, all);
+            CHECK(strstr(apr_pstrcat(p, " ", all, " ", NULL),
+                         apr_pstrcat(p, " ", o, " ", NULL))
+                  != NULL);
+        }
+    }
+
+    /* Regexes that trust sites nobody vetted, and some that do not. */
+    {
+        static const struct {
+            const char *re;
+            int canary;
+        } sets[] = {
+            {"https://.*\\.com", 1},
+            {"https://.*example\\.com", 1},
+            {"https?://[a-z0-9-]+\\.(com|net)", 1},
+            {"https://[^.]+\\.co\\.uk", 1},
+            {"https://[a-z]+\\.github\\.io", 1},
+            {"http://.+\\.dev", 1},
+            {"https://.+\\.app", 1},
+            {"https://[a-z]+\\.io", 1},
+            {"https://[a-z]+\\.org", 1},
+            {"https://example\\.com.*", 1},
+            {"https://app\\.example\\.com.*", 1},
+            {"https://app\\.example\\.com(\\.[a-z]+)*", 1},
+            {"https://(.*\\.)?example\\.com(\\..*)?", 1},
+            {"http://[a-z]*example\\.net", 1},
+            {"https?://evil\\.invalid", 1},
+            {"https://.*\\.example\\.com", 0},
+            {"https://([a-z0-9-]+\\.)*example\\.com", 0},
+            {"https://[a-z]+\\.example\\.com", 0},
+            {"https://(www\\.)?example\\.(com|org)", 0},
+            {"https://pr-[0-9]+\\.preview\\.example\\.net", 0},
+            {"http://localhost:[0-9]+", 0},
+        };
+        for (i = 0; i < UNIT_COUNT(sets); i++) {
+            cors_origins *o =
+                origin_section(p, apr_pstrcat(p, "P:re:", sets[i].re, NULL));
+            UNIT_ROW("canary of %s", sets[i].re);
+            CHECK_INT(cors_origins_canary(o), sets[i].canary);
+        }
+    }
+}
+
 /* Start-up warnings for origins trusted with credentials. */
 static void test_credential_risk(apr_pool_t *p)
 {
@@ -1210,6 +1322,7 @@ int main(void)
     test_set_merge_order(p);
     test_regex_gate(p);
     test_regex_unbalanced();
+    test_regex_canaries(p);
     test_credential_risk(p);
     apr_pool_destroy(p);
     apr_terminate();
