@@ -187,6 +187,20 @@ for my $case (['https://.*\.com',            qr{https://[a-z]{10}\.com}],
         qr/CORSAllowCredentials: On cannot be used with CORSAllowOriginMatch '\Q$logged\E' in the same section: it matches '$canary', an origin nobody owns\n/,
         2, $loc->(qq{CORSAllowOriginMatch "$rx"}, 'CORSAllowCredentials On'));
 }
+# PCRE's limits are the module's: a regex may not set its own.  A regex
+# that hits them on a canary cannot be told apart from one that matches it.
+bad('regex setting PCRE limits',
+    logged("CORSAllowOriginMatch: '(*LIMIT_MATCH=100000000)https://a\\.example' starts with '(*': "
+           . "PCRE settings such as (*LIMIT_MATCH=n) are not allowed, the module sets the match limits"),
+    0, 'CORSAllowOriginMatch "(*LIMIT_MATCH=100000000)https://a\\.example"');
+bad('regex hitting the match limit on a canary, with credentials',
+    "CORSAllowOriginMatch: 'https://([a-z.]+)+[0-9]' hits the PCRE match limit on 'https://evil.invalid', "
+    . "an origin nobody owns, which cannot be used with CORSAllowCredentials On in the same section",
+    2, $loc->('CORSAllowCredentials On', 'CORSAllowOriginMatch "https://([a-z.]+)+[0-9]"'));
+bad('credentials after a regex hitting the match limit on a canary',
+    "CORSAllowCredentials: On cannot be used with CORSAllowOriginMatch 'https://([a-z.]+)+[0-9]' in the "
+    . "same section: it hits the PCRE match limit on 'https://evil.invalid', an origin nobody owns",
+    2, $loc->('CORSAllowOriginMatch "https://([a-z.]+)+[0-9]"', 'CORSAllowCredentials On'));
 good('regexes under a domain, with credentials',
      $loc->('CORSAllowCredentials On', 'CORSAllowOriginMatch "https://.*\.example\.com"',
             'CORSAllowOriginMatch "https://([a-z0-9-]+\.)*example\.org"',

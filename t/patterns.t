@@ -101,6 +101,55 @@ unlink $ht;
     remove_htaccess();
 }
 
+# No regex can stall a worker: against the longest origins the module
+# accepts, a regex that backtracks catastrophically hits PCRE's match limit
+# and does not match (the origin is not allowed), and the error log says so
+# once a minute per regex, however many requests hit it.  In the
+# configuration and in .htaccess (compiled again for each request).
+{
+    my $https = 'https://' . ('a' x 240) . 'b.example.com';   # the longest host
+    my $long  = ('a' x 499) . '1://x.example';                # 512 bytes
+    is(length($long), 512, 'the longest origin the module accepts: 512 bytes');
+    my $redos = sub {
+        my ($ctx, $path, @cases) = @_;
+        my $mark = error_log_mark();
+        for my $round (1 .. 3) {
+            for my $case (@cases) {
+                my ($o) = @$case;
+                my $r = req('GET', $path, [Origin => $o]);
+                no_acx($r, "$ctx: " . length($o) . "-byte origin, round $round: not allowed");
+                vary_ok($r, ['Origin'], "$ctx: " . length($o) . "-byte origin, round $round");
+                $r = preflight($path, $o, 'GET');
+                refused_ok($r, qr/origin '[a-z:\/.1]+' is not allowed/,
+                    "$ctx: preflight from a " . length($o) . "-byte origin, round $round");
+            }
+        }
+        # what the regexes are for still works
+        my $r = req('GET', $path, [Origin => 'https://aaaa.example.com']);
+        acao_is($r, 'https://aaaa.example.com', "$ctx: a matching origin is allowed");
+        $r = req('GET', $path, [Origin => 'abc://x.example']);
+        acao_is($r, 'abc://x.example', "$ctx: a matching origin is allowed");
+        my $log = error_log_since($mark, qr/hit PCRE's match limit.*\n.*hit PCRE's match limit/);
+        for my $case (@cases) {
+            my ($o, $re) = @$case;
+            my $logged = $re =~ s/\\/\\\\/gr;
+            my @lines = $log =~ /^(.*\[cors:warn\].*CORSAllowOriginMatch '\Q$logged\E' \([^)]*\) hit PCRE's match limit.*)$/mg;
+            is(scalar(@lines), 1, "$ctx: one warning for $re after 6 requests")
+                or diag($log);
+            like($lines[0] // '', qr/on the origin '\Q${\ substr($o, 0, 100)}\E\.\.\.', which it therefore does not allow/,
+                 "$ctx: the warning names the origin");
+        }
+    };
+    $redos->('server config', '/patterns/redos/x',
+             [$https, 'https://(a+)+\.example\.com'], [$long, '([a-z]+)+://x\.example']);
+    write_htaccess('patterns', 'redosht', "CORSEngine On\n"
+      . qq{CORSAllowOriginMatch "https://((a+)+)\\.example\\.com"\n}
+      . qq{CORSAllowOriginMatch "(([a-z]+)+)://x\\.example"\n});
+    $redos->('.htaccess', '/patterns/redosht/a.txt',
+             [$https, 'https://((a+)+)\.example\.com'], [$long, '(([a-z]+)+)://x\.example']);
+    remove_htaccess();
+}
+
 # A regex that matches a canary (here https://LABELexample.com, the domain it
 # names with a label glued in front) next to credentials: in .htaccess, a
 # 500 with the reason in the error log.
@@ -198,6 +247,10 @@ carve('/patterns/carve/port/x',
     $warns->('unescaped dot',
         "CORSAllowOriginMatch: 'https://app.example.com' has an unescaped '.'",
         'CORSAllowOriginMatch https://app.example.com');
+    $warns->('regex hitting the match limit on a canary',
+        "CORSAllowOriginMatch: 'https://([a-z.]+)+[0-9]' hits the PCRE match limit on "
+        . "'https://evil.invalid': it backtracks catastrophically",
+        'CORSAllowOriginMatch "https://([a-z.]+)+[0-9]"');
     $warns->('escaped dots', undef,
         'CORSAllowOriginMatch https://app\.example\.com',
         'CORSAllowOriginMatch "https://[a-z.]+\.example\.com"',

@@ -959,6 +959,34 @@ static void test_set_merge_order(apr_pool_t *p)
     }
 }
 
+/* A match function whose bounds cut every match short. */
+static int bounded_match(const void *compiled, const char *s, apr_size_t len)
+{
+    (void)compiled;
+    (void)s;
+    (void)len;
+    return -1;
+}
+
+/* Cut short: no match for a request, "may match" for a canary. */
+static void test_regex_bounded(apr_pool_t *p)
+{
+    cors_origins *o = cors_origins_make(p, 0, NULL, bounded_match);
+    cors_origin_regex *re = cors_origins_add_regex(p, o, "x", "https://(a+)+");
+    cors_origin origin;
+
+    UNIT_ROW("a regex cut short by the bounds");
+    CHECK_STR(re->canary, "https://evil.invalid");
+    CHECK_INT(re->canary_bounded, 1);
+    CHECK_INT(cors_origins_canary(o), 1);
+    CHECK_NULL(cors_origin_parse_request(p, "https://aaaa", &origin));
+    CHECK_INT(cors_origins_allow(o, &origin, 1), 0);
+    o = origin_section(p, "P:re:.*");
+    re = &APR_ARRAY_IDX(o->regexes, 0, cors_origin_regex);
+    CHECK_STR(re->canary, "https://evil.invalid");
+    CHECK_INT(re->canary_bounded, 0);
+}
+
 /* Regexes never see null, nor anything the request parser refused. */
 static void test_regex_gate(apr_pool_t *p)
 {
@@ -1321,6 +1349,7 @@ int main(void)
     test_sets(p);
     test_set_merge_order(p);
     test_regex_gate(p);
+    test_regex_bounded(p);
     test_regex_unbalanced();
     test_regex_canaries(p);
     test_credential_risk(p);
