@@ -201,7 +201,7 @@ sub alive {
     return kill 0, $self->{pid};
 }
 
-# The server's child processes (none under `httpd -X`).
+# The server's live child processes (none under `httpd -X`).
 sub children {
     my $self = shift;
     return () unless $self->{pid};
@@ -209,8 +209,9 @@ sub children {
     for my $stat (glob '/proc/[0-9]*/stat') {
         open my $fh, '<', $stat or next;
         my $line = <$fh> // next;
-        my ($pid, $ppid) = $line =~ /^(\d+) \(.*\) \S (\d+) /s or next;
-        push @kids, $pid if $ppid == $self->{pid};
+        my ($pid, $state, $ppid) = $line =~ /^(\d+) \(.*\) (\S) (\d+) /s or next;
+        # a child that died and was not reaped yet is a zombie
+        push @kids, $pid if $ppid == $self->{pid} && $state !~ /[ZX]/;
     }
     return sort { $a <=> $b } @kids;
 }
