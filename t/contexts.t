@@ -162,7 +162,8 @@ sub run_level {
     my $failed_after = grep { !$_ } Test::More->builder->summary;
     if ($failed_after > $failed_before) {
         diag("--- $level: httpd.conf\n" . CorsHttpd::slurp($h->conf_file));
-        my @err = split /\n/, $h->error_log;
+        my @err = map { length > 300 ? substr($_, 0, 300) . '...' : $_ }
+            split /\n/, $h->error_log;
         diag("--- $level: error_log (last 40 lines)\n"
              . join("\n", @err > 40 ? @err[-40 .. -1] : @err));
     }

@@ -148,6 +148,9 @@ sub start {
     my $pid = fork;
     die "fork: $!" unless defined $pid;
     if (!$pid) {
+        # a process group of its own: prefork signals its whole group when
+        # it stops, which would otherwise be the test's
+        POSIX::setsid();
         open STDIN, '<', '/dev/null';
         open STDOUT, '>>', "$self->{dir}/logs/stdout";
         open STDERR, '>&', \*STDOUT;
