@@ -18,11 +18,15 @@
  *    credentials on a preflight, so a preflight we answer ourselves may skip
  *    authentication.  mod_authz_core's own userless check runs first, so
  *    "Require ip" or "Require all denied" still refuse it.
- *  - fixups, REALLY_FIRST: answer preflights (and CORSRejectDisallowed's
- *    403/405) before mod_dir's trailing-slash redirect and per-directory
- *    mod_rewrite, which also run in fixups, can touch them.  The preflight
- *    response is sent here and DONE returned, so no handler runs and
- *    ErrorDocument is never consulted.
+ *  - post_read_request, REALLY_LAST: mark each request Apache has read
+ *    whole; every other hook leaves the rest (400, 408, 414, ...) alone.
+ *  - fixups, REALLY_LAST: answer preflights (and CORSRejectDisallowed's
+ *    403/405) once mod_dir has picked the index file and per-directory
+ *    mod_rewrite has decided on an internal redirect, so that the policy of
+ *    the content served decides.  The preflight response is sent here and
+ *    DONE returned, so no handler runs and ErrorDocument is never
+ *    consulted.  REALLY_FIRST too, for a preflight to a directory without
+ *    its trailing slash, before mod_dir's 301.
  *  - insert_filter and insert_error_filter: every other response in scope,
  *    errors included, gets the CORS filter (before mod_cache's save filter,
  *    so a cached copy keeps its CORS headers and Vary).  When other filters
@@ -37,6 +41,7 @@
 #include "http_config.h"
 #include "http_core.h"
 #include "http_log.h"
+#include "http_main.h"
 #include "http_protocol.h"
 #include "http_request.h"
 #include "ap_regex.h"
@@ -59,7 +64,7 @@ APLOG_USE_MODULE(cors);
 #define CORS_HEADER_PREFIX "Access-Control-"
 #define CORS_HEADER_PREFIX_LEN (sizeof(CORS_HEADER_PREFIX) - 1)
 
-typedef struct {
+typedef struct cors_dir_conf {
     int engine;                /* CORSEngine; default Off */
     cors_origins *origins;     /* CORSAllowOrigin and CORSAllowOriginMatch;
                                 * NULL: unset, no origin allowed */
@@ -76,7 +81,37 @@ typedef struct {
     int bypass_auth;           /* CORSPreflightBypassAuth; default On */
     int reject;                /* CORSRejectDisallowed; default Off */
     int any;                   /* some CORS directive appears in the section */
+    int section;               /* the section is a <Directory>, <Location>,
+                                * <Files>, <If> or .htaccess (not server
+                                * config or <VirtualHost>) */
+    int scoped;                /* merged: some such section with a CORS
+                                * directive applies (see cors_scoped) */
+    struct cors_policy_use *use; /* CORSPolicy NAME; NULL: none */
+    const struct cors_dir_conf *with_policy; /* the named policy with this
+                                * section's own lines merged on top: what
+                                * the section stands for in a merge */
+    const char *policy_name;   /* the <CORSPolicy NAME> this conf is the body
+                                * of, or NULL */
 } cors_dir_conf;
+
+/*
+ * A CORSPolicy line: the name, where it was written (for the error that an
+ * unknown name stops start-up with), and the <CORSPolicy> it names once
+ * found.  Names are looked up in the line's virtual host first, then in
+ * the server config, so a <VirtualHost>'s policy hides the server's.
+ */
+typedef struct cors_policy_use {
+    const char *name;
+    server_rec *server;             /* the line's (virtual) server */
+    const char *file;               /* where the line is */
+    int line;
+    const cors_dir_conf *policy;    /* the named policy, once found */
+} cors_policy_use;
+
+/* Per (virtual) server: the <CORSPolicy> sections defined in it. */
+typedef struct {
+    apr_hash_t *policies; /* NAME -> cors_dir_conf */
+} cors_server_conf;
 
 /* CORSMaxAge Off, told apart from "unset" by address. */
 static const char cors_max_age_off[] = "off";
@@ -88,13 +123,41 @@ static const char cors_max_age_off[] = "off";
 static cors_list *cors_default_methods;    /* GET HEAD POST */
 static cors_origins *cors_default_origins; /* no origins */
 
+/*
+ * The CORSPolicy lines of the main configuration, checked once it has been
+ * read (a policy may be defined after the line that uses it).  Made in
+ * pre_config from pconf, so a restart starts afresh; not touched after
+ * start-up.  .htaccess lines are checked as they are read.
+ */
+static apr_array_header_t *cors_policy_uses; /* cors_dir_conf * */
+static int cors_config_read;                  /* the main configuration is
+                                               * read: now only .htaccess */
+
 /* The filters, resolved at registration to spare a name lookup per request. */
 static ap_filter_rec_t *cors_filter_handle;
 static ap_filter_rec_t *cors_late_filter_handle;
 
-/* One request's decision, kept on the request whose policy governs. */
-typedef struct {
-    const cors_dir_conf *conf;    /* the governing configuration */
+/*
+ * The request the client sent, as Apache read it, kept on the first request
+ * of its internal-redirect chain (ErrorDocument, mod_rewrite, Action, a
+ * CGI's local Location).  Only requests Apache parsed whole get one: the
+ * post_read_request hook makes it, and every other hook does nothing
+ * without it (docs/mod_cors.md, "Requests Apache refuses early").
+ */
+typedef struct cors_chain {
+    const char *method;         /* as sent: ap_die() turns it into GET on
+                                 * the way to a local ErrorDocument */
+    int method_number;          /* likewise */
+    struct cors_state *states;  /* the decisions made for the chain */
+} cors_chain;
+
+/* One decision: a request of the chain judged by the policy that governs
+ * it (docs/mod_cors.md, "Internal redirects"). */
+typedef struct cors_state {
+    struct cors_state *next;      /* the chain's other decisions */
+    const request_rec *gov;       /* the request whose policy governs */
+    const cors_dir_conf *conf;    /* that policy (per_dir_config changes
+                                   * when mod_dir picks an index file) */
     cors_verdict v;               /* what cors_decide() said (or the refusal) */
     const char *allow;            /* Allow of CORSRejectDisallowed's 405 */
     const char *expose;           /* Access-Control-Expose-Headers as first
@@ -102,16 +165,21 @@ typedef struct {
     int expose_done;              /* expose is settled: CORS_LATE reuses it */
     int written;                  /* Access-Control-* headers cors_write set */
     const char *vary;             /* the first Vary line cors_write left */
-    const request_rec *result_on; /* the request whose CORS_RESULT is set */
+    int acted;                    /* the fixups have acted on it */
+    int answered;                 /* the module answered the preflight */
+    int refused;                  /* CORSRejectDisallowed refused it */
 } cors_state;
 
 /* -------------------------------------------------------------------- */
 /* Configuration: create and merge                                       */
 
-static void *cors_create_dir_conf(apr_pool_t *p, char *dummy)
+static void *cors_create_dir_conf(apr_pool_t *p, char *path)
 {
     cors_dir_conf *conf = apr_pcalloc(p, sizeof(*conf));
 
+    /* httpd passes the section's path (".htaccess" directories and "*If"
+     * included), and NULL for server config and <VirtualHost>. */
+    conf->section = path != NULL;
     conf->engine = CORS_UNSET;
     conf->origin_edit = CORS_UNSET;
     conf->credentials = CORS_UNSET;
@@ -123,6 +191,17 @@ static void *cors_create_dir_conf(apr_pool_t *p, char *dummy)
     return conf;
 }
 
+/*
+ * Whether CORS is configured for content in this scope by a section of its
+ * own: some CORS directive in a <Directory>, <Location>, <Files>, <If> or
+ * .htaccess that applies.  Such content is governed by its own policy
+ * across internal redirects (docs/mod_cors.md, "Internal redirects").
+ */
+static int cors_scoped(const cors_dir_conf *conf)
+{
+    return conf->scoped || (conf->section && conf->any);
+}
+
 /* A list from the child section: unset inherits, a plain list replaces, and
  * an edit list is moved onto what it inherits (its edit links copied). */
 static cors_list *cors_merge_list(apr_pool_t *p, cors_list *base,
@@ -131,9 +210,9 @@ static cors_list *cors_merge_list(apr_pool_t *p, cors_list *base,
     return add ? cors_list_rebase(p, add, base) : base;
 }
 
-static void *cors_merge_dir_conf(apr_pool_t *p, void *basev, void *addv)
+static cors_dir_conf *cors_merge_confs(apr_pool_t *p, cors_dir_conf *base,
+                                       cors_dir_conf *add)
 {
-    cors_dir_conf *base = basev, *add = addv;
     cors_dir_conf *conf;
 
     /* Merges run on every request, once per matching section: a section
@@ -146,6 +225,11 @@ static void *cors_merge_dir_conf(apr_pool_t *p, void *basev, void *addv)
     }
     conf = apr_palloc(p, sizeof(*conf));
     conf->any = 1;
+    conf->section = 0;
+    conf->scoped = cors_scoped(base) || cors_scoped(add);
+    conf->use = NULL;
+    conf->with_policy = NULL;
+    conf->policy_name = NULL;
 
     conf->engine = add->engine != CORS_UNSET ? add->engine : base->engine;
     conf->origins = add->origins
@@ -172,6 +256,45 @@ static void *cors_merge_dir_conf(apr_pool_t *p, void *basev, void *addv)
         add->bypass_auth != CORS_UNSET ? add->bypass_auth : base->bypass_auth;
     conf->reject = add->reject != CORS_UNSET ? add->reject : base->reject;
     return conf;
+}
+
+static const cors_dir_conf *cors_find_policy(server_rec *s, const char *name);
+
+/*
+ * What a section with a CORSPolicy line stands for: the named policy with
+ * the section's own lines merged on top, as if the policy's lines stood in
+ * a section of their own just above (docs/mod_cors.md, "Named policies").
+ * Made once: for the main configuration when it has been read (cors_check_
+ * config), for an .htaccess file on its first merge, in that request's
+ * pool (.htaccess configurations are private to their request).
+ */
+static cors_dir_conf *cors_with_policy(apr_pool_t *p, cors_dir_conf *add)
+{
+    cors_dir_conf *own;
+
+    if (add->with_policy) {
+        return (cors_dir_conf *)add->with_policy;
+    }
+    if (!add->use->policy) {
+        add->use->policy = cors_find_policy(add->use->server, add->use->name);
+    }
+    own = apr_pmemdup(p, add, sizeof(*add));
+    own->use = NULL;
+    add->with_policy =
+        add->use->policy
+            ? cors_merge_confs(p, (cors_dir_conf *)add->use->policy, own)
+            : own;
+    return (cors_dir_conf *)add->with_policy;
+}
+
+static void *cors_merge_dir_conf(apr_pool_t *p, void *basev, void *addv)
+{
+    cors_dir_conf *base = basev, *add = addv;
+
+    /* Server config or a <VirtualHost> with a CORSPolicy line is the base
+     * of every merge below it. */
+    return cors_merge_confs(p, base->use ? cors_with_policy(p, base) : base,
+                            add->use ? cors_with_policy(p, add) : add);
 }
 
 /* -------------------------------------------------------------------- */
@@ -625,6 +748,182 @@ static const char *cors_set_preflight_status(cmd_parms *cmd, void *dconf,
     return NULL;
 }
 
+/* Per-server configuration: the table of named policies. */
+static void *cors_create_server_conf(apr_pool_t *p, server_rec *s)
+{
+    cors_server_conf *sconf = apr_palloc(p, sizeof(*sconf));
+
+    sconf->policies = apr_hash_make(p);
+    return sconf;
+}
+
+/* A <CORSPolicy> of s (a virtual host's own first, then the server's). */
+static const cors_dir_conf *cors_find_policy(server_rec *s, const char *name)
+{
+    const cors_server_conf *sconf;
+    const cors_dir_conf *policy = NULL;
+
+    if (s) {
+        sconf = ap_get_module_config(s->module_config, &cors_module);
+        policy = apr_hash_get(sconf->policies, name, APR_HASH_KEY_STRING);
+    }
+    if (!policy && ap_server_conf && s != ap_server_conf) {
+        sconf = ap_get_module_config(ap_server_conf->module_config,
+                                     &cors_module);
+        policy = apr_hash_get(sconf->policies, name, APR_HASH_KEY_STRING);
+    }
+    return policy;
+}
+
+/* A policy name: letters, digits, '-', '_' and '.'. */
+static const char *cors_check_policy_name(cmd_parms *cmd, const char *what,
+                                          const char *name)
+{
+    const char *c;
+
+    if (!*name) {
+        return apr_psprintf(cmd->pool, "%s needs a policy name", what);
+    }
+    for (c = name; *c; c++) {
+        if (!apr_isalnum(*c) && *c != '-' && *c != '_' && *c != '.') {
+            return apr_psprintf(cmd->pool,
+                                "%s: '%s' is not a policy name: only "
+                                "letters, digits, '-', '_' and '.' are "
+                                "allowed",
+                                what, name);
+        }
+    }
+    return NULL;
+}
+
+static const command_rec cors_cmds[];
+
+/* Whether a directive may stand in a <CORSPolicy>: ours, but CORSEngine
+ * (a policy says what is allowed, the scope says whether CORS is on) and
+ * CORSPolicy itself. */
+static int cors_policy_may_hold(const char *directive)
+{
+    const command_rec *c;
+
+    if (strcasecmp(directive, "CORSEngine") == 0
+        || strcasecmp(directive, "CORSPolicy") == 0) {
+        return 0;
+    }
+    for (c = cors_cmds; c->name; c++) {
+        if (strcasecmp(directive, c->name) == 0 && c->name[0] != '<') {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/*
+ * <CORSPolicy NAME>: its lines are read into a section configuration of
+ * their own, with the checks of any section, and kept in the server's
+ * table.  The directive is RSRC_CONF, so Apache refuses it inside
+ * <Directory>, <Location>, <Files>, <If> and .htaccess.
+ */
+static const char *cors_policy_section(cmd_parms *cmd, void *dummy,
+                                       const char *arg)
+{
+    cors_server_conf *sconf =
+        ap_get_module_config(cmd->server->module_config, &cors_module);
+    const char *endp = ap_strrchr_c(arg, '>');
+    const ap_directive_t *d;
+    ap_conf_vector_t *vector;
+    cors_dir_conf *policy;
+    const char *name, *err;
+
+    if (!endp) {
+        return "<CORSPolicy> directive missing closing '>'";
+    }
+    arg = apr_pstrmemdup(cmd->temp_pool, arg, (apr_size_t)(endp - arg));
+    name = ap_getword_conf(cmd->pool, &arg);
+    if ((err = cors_check_policy_name(cmd, "<CORSPolicy>", name)) != NULL) {
+        return err;
+    }
+    if (*arg) {
+        return apr_psprintf(cmd->pool,
+                            "<CORSPolicy %s>: one name only, not '%s'", name,
+                            arg);
+    }
+    if (apr_hash_get(sconf->policies, name, APR_HASH_KEY_STRING)) {
+        return apr_psprintf(cmd->pool,
+                            "<CORSPolicy %s>: a policy of that name is "
+                            "already defined here",
+                            name);
+    }
+    for (d = cmd->directive->first_child; d; d = d->next) {
+        if (!cors_policy_may_hold(d->directive)) {
+            cmd->err_directive = d;
+            return apr_psprintf(cmd->pool,
+                                "<CORSPolicy %s>: %s cannot be used in a "
+                                "policy: it holds CORS directives only, "
+                                "not CORSEngine or CORSPolicy",
+                                name, d->directive);
+        }
+    }
+
+    /* cmd->path is NULL here (server config or <VirtualHost>), so the
+     * body is no section of its own for internal redirects. */
+    vector = ap_create_per_dir_config(cmd->pool);
+    policy = ap_set_config_vectors(cmd->server, vector, cmd->path,
+                                   &cors_module, cmd->pool);
+    policy->policy_name = name;
+    if ((err = ap_walk_config(cmd->directive->first_child, cmd, vector))
+        != NULL) {
+        return err;
+    }
+    apr_hash_set(sconf->policies, name, APR_HASH_KEY_STRING, policy);
+    return NULL;
+}
+
+/* The error for a CORSPolicy line whose name is defined nowhere. */
+static const char *cors_unknown_policy(apr_pool_t *p,
+                                       const cors_policy_use *use)
+{
+    return apr_psprintf(p,
+                        "CORSPolicy: no <CORSPolicy %s> is defined in this "
+                        "virtual host or the server config",
+                        use->name);
+}
+
+static const char *cors_set_policy(cmd_parms *cmd, void *dconf,
+                                   const char *name)
+{
+    cors_dir_conf *conf = dconf;
+    cors_policy_use *use;
+    const char *err;
+
+    conf->any = 1;
+
+    if ((err = cors_check_policy_name(cmd, cmd->cmd->name, name)) != NULL) {
+        return err;
+    }
+    if (conf->use) {
+        return apr_psprintf(cmd->pool,
+                            "%s: this section already uses the policy '%s'",
+                            cmd->cmd->name, conf->use->name);
+    }
+    use = apr_pcalloc(cmd->pool, sizeof(*use));
+    use->name = apr_pstrdup(cmd->pool, name);
+    use->server = cmd->server;
+    use->file = cmd->directive ? cmd->directive->filename : "?";
+    use->line = cmd->directive ? cmd->directive->line_num : 0;
+    conf->use = use;
+
+    if (cors_config_read) {
+        /* .htaccess: every policy is known by now. */
+        if (!(use->policy = cors_find_policy(cmd->server, name))) {
+            return cors_unknown_policy(cmd->pool, use);
+        }
+    }
+    else {
+        APR_ARRAY_PUSH(cors_policy_uses, cors_dir_conf *) = conf;
+    }
+    return NULL;
+}
+
 /* clang-format off */
 static const command_rec cors_cmds[] = {
     AP_INIT_FLAG("CORSEngine", cors_set_engine, NULL, OR_FILEINFO,
@@ -673,6 +972,12 @@ static const command_rec cors_cmds[] = {
         (void *)APR_OFFSETOF(cors_dir_conf, reject), OR_FILEINFO,
         "On to answer cross-origin requests from disallowed origins with 403 "
         "and disallowed methods with 405"),
+    AP_INIT_TAKE1("CORSPolicy", cors_set_policy, NULL, OR_FILEINFO,
+        "A <CORSPolicy> to start this scope from; the scope's own CORS lines "
+        "apply on top of it"),
+    AP_INIT_RAW_ARGS("<CORSPolicy", cors_policy_section, NULL, RSRC_CONF,
+        "A named set of CORS directives that scopes use with CORSPolicy "
+        "NAME (server config and virtual host only)"),
     { NULL }
 };
 /* clang-format on */
@@ -682,14 +987,60 @@ static const command_rec cors_cmds[] = {
 
 static const cors_dir_conf *cors_conf(const request_rec *r)
 {
-    return ap_get_module_config(r->per_dir_config, &cors_module);
+    const cors_dir_conf *conf =
+        ap_get_module_config(r->per_dir_config, &cors_module);
+
+    /* Only the server's own configuration reaches a request unmerged; its
+     * CORSPolicy was applied when the configuration was read. */
+    return conf->with_policy ? conf->with_policy : conf;
 }
 
-/* Subrequests (mod_include, DirectoryIndex lookups) never decorate: only
- * the response that goes to the client does.  "OPTIONS *" is the server's. */
-static int cors_untouched(const request_rec *r)
+/*
+ * The chain r belongs to, or NULL when the module must leave r alone:
+ * subrequests (mod_include, DirectoryIndex lookups; only the response that
+ * goes to the client is decorated), "OPTIONS *" (the server's), and every
+ * request Apache refused before it had read it whole (400, 408, 414, 431,
+ * ...: r->method may be NULL there, and the response is Apache's alone).
+ */
+static cors_chain *cors_chain_of(const request_rec *r)
 {
-    return r->main != NULL || (r->uri && strcmp(r->uri, "*") == 0);
+    if (r->main) {
+        return NULL;
+    }
+    while (r->prev) {
+        r = r->prev;
+    }
+    return ap_get_module_config(r->request_config, &cors_module);
+}
+
+/* Whether r serves an error document: some earlier request of its chain
+ * failed (internal_internal_redirect() copies that status into r). */
+static int cors_error_redirect(const request_rec *r)
+{
+    for (r = r->prev; r; r = r->prev) {
+        if (ap_is_HTTP_ERROR(r->status)) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/*
+ * The request whose policy governs r's response: the last request of the
+ * chain (r included) whose content has CORS configured by a section of its
+ * own, else the one the client sent.  So one tenant's .htaccess that
+ * rewrites or ErrorDocuments to another's file gets that file's policy,
+ * while an unconfigured error page or front controller keeps the policy of
+ * the URL asked for (docs/mod_cors.md, "Internal redirects").
+ */
+static const request_rec *cors_governor(const request_rec *r)
+{
+    for (; r->prev; r = r->prev) {
+        if (cors_scoped(cors_conf(r))) {
+            return r;
+        }
+    }
+    return r;
 }
 
 static void cors_policy_of(const cors_dir_conf *conf, cors_policy *pol)
@@ -748,66 +1099,66 @@ static void cors_read_preflight_headers(const apr_table_t *in,
 }
 
 /*
- * The decision for the response r is about to send.  Across an internal
- * redirect (ErrorDocument with a local URL, a mod_rewrite front controller)
- * the URL the client asked for governs: the first request of the chain with
- * CORSEngine On.  The decision is made once and kept on that request.
+ * The decision for r: made once per governing request and policy, and kept
+ * on the chain, so that every request of an internal-redirect chain that
+ * one policy governs shares it (a refusal included).  NULL where
+ * CORSEngine is not On.
  */
-static cors_state *cors_state_of(request_rec *r)
+static cors_state *cors_state_of(request_rec *r, cors_chain *ch)
 {
-    request_rec *gov = NULL, *q;
-    const cors_dir_conf *conf;
+    const request_rec *gov = cors_governor(r);
+    const cors_dir_conf *conf = cors_conf(gov);
     cors_state *st;
     cors_policy pol;
     cors_request req;
 
-    for (q = r; q; q = q->prev) {
-        if (cors_conf(q)->engine == 1) {
-            gov = q;
-        }
-    }
-    if (!gov) {
+    if (conf->engine != 1) {
         return NULL;
     }
-    st = ap_get_module_config(gov->request_config, &cors_module);
-    if (st) {
-        return st;
+    for (st = ch->states; st; st = st->next) {
+        if (st->gov == gov && st->conf == conf) {
+            return st;
+        }
     }
 
-    conf = cors_conf(gov);
     /* cors_decide() fills st->v whole; the rest is set here. */
-    st = apr_palloc(gov->pool, sizeof(*st));
+    st = apr_palloc(r->pool, sizeof(*st));
+    st->gov = gov;
     st->conf = conf;
     st->allow = st->expose = st->vary = NULL;
-    st->result_on = NULL;
-    st->expose_done = st->written = 0;
+    st->expose_done = st->written = st->answered = st->refused = 0;
+    st->acted = 0;
+    st->next = ch->states;
+    ch->states = st;
     cors_policy_of(conf, &pol);
 
-    /* The Access-Control-Request-* headers only matter to a preflight,
-     * which is an OPTIONS request. */
+    /* The facts of the request the client sent: its method (a local
+     * ErrorDocument is fetched with GET, but a preflight stays a preflight
+     * for the whole chain) and its headers, which the chain shares.  The
+     * Access-Control-Request-* headers only matter to a preflight, which
+     * is an OPTIONS request. */
     memset(&req, 0, sizeof(req));
-    req.method = gov->method;
-    if (gov->method_number == M_OPTIONS) {
-        cors_read_preflight_headers(gov->headers_in, &req);
+    req.method = ch->method;
+    if (ch->method_number == M_OPTIONS) {
+        cors_read_preflight_headers(r->headers_in, &req);
     }
     else {
-        req.origin = apr_table_get(gov->headers_in, "Origin");
+        req.origin = apr_table_get(r->headers_in, "Origin");
     }
-    cors_decide(gov->pool, &pol, &req, &st->v);
+    cors_decide(r->pool, &pol, &req, &st->v);
 
     if (st->v.reason) {
-        ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, gov, "%s denied: %s",
+        ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, r, "%s denied: %s",
                       st->v.preflight ? "preflight" : "request", st->v.reason);
     }
     if (st->v.credentials_dropped && req.origin) {
-        ap_log_rerror(APLOG_MARK, APLOG_WARNING, 0, gov,
+        ap_log_rerror(APLOG_MARK, APLOG_WARNING, 0, r,
                       "CORSAllowCredentials On is ignored for %s: it meets "
                       "CORSAllowOrigin '*' or a CORSAllowOriginMatch that "
                       "matches any origin through merging, so no "
                       "Access-Control-Allow-Credentials is sent",
-                      gov->uri);
+                      r->uri);
     }
-    ap_set_module_config(gov->request_config, &cors_module, st);
     return st;
 }
 
@@ -1034,16 +1385,14 @@ static APR_INLINE void cors_set(request_rec *r, cors_state *st,
 }
 
 /* Write the verdict into r's response headers: ours replace anyone else's,
- * Vary is merged, and CORS_RESULT is set for mod_log_config. */
+ * and Vary is merged.  (CORS_RESULT is set when the request is logged.) */
 static void cors_write(request_rec *r, cors_state *st)
 {
     const cors_verdict *v = &st->v;
 
-    int first = !st->expose_done;
-
     /* Settled once, on the first pass, from the response as it stands:
      * CORS_LATE then writes (and recognises) the same value. */
-    if (first) {
+    if (!st->expose_done) {
         st->expose = v->expose_response_names
                          ? cors_expose_response_names(r, st)
                          : v->expose_headers;
@@ -1070,11 +1419,6 @@ static void cors_write(request_rec *r, cors_state *st)
     if (st->allow) {
         apr_table_setn(r->headers_out, "Allow", st->allow);
     }
-    if (first) {
-        apr_table_setn(r->subprocess_env, "CORS_RESULT",
-                       cors_result_name(v->result));
-        st->result_on = r;
-    }
 }
 
 /* Drop every Access-Control-* value of a verdict; Vary stays. */
@@ -1084,6 +1428,35 @@ static void cors_silence(cors_verdict *v)
     v->allow_headers = v->max_age = v->allow_private_network = NULL;
     v->expose_headers = NULL;
     v->expose_response_names = 0;
+}
+
+/*
+ * A preflight the module did not answer itself: Apache refused it first
+ * (Require ip, authentication with CORSPreflightBypassAuth Off), answered
+ * through a local ErrorDocument or not, or a passthrough handler answered
+ * it.  Browsers fail any preflight that is not 2xx, so such an error
+ * carries no Access-Control-* header, only the preflight Vary, and is a
+ * denial: by the server, unless the module's own verdict already refused
+ * it (then that reason stands).  r is the request whose response is sent.
+ */
+static void cors_settle_preflight(const request_rec *r, cors_state *st)
+{
+    cors_verdict *v = &st->v;
+
+    if (!v->preflight || st->answered
+        || (st->conf->passthrough == 1 && ap_is_HTTP_SUCCESS(r->status)
+            && !cors_error_redirect(r))) {
+        return;
+    }
+    cors_silence(v);
+    if (v->result != CORS_RESULT_PREFLIGHT_DENIED) {
+        v->result = CORS_RESULT_PREFLIGHT_DENIED;
+        v->why = CORS_REASON_SERVER;
+        v->reason = apr_psprintf(r->pool,
+                                 "the server answered the preflight with "
+                                 "%d before mod_cors could",
+                                 r->status);
+    }
 }
 
 /*
@@ -1155,15 +1528,7 @@ static apr_status_t cors_out_filter(ap_filter_t *f, apr_bucket_brigade *bb)
 {
     cors_state *st = f->ctx;
 
-    if (st->v.preflight
-        && (st->conf->passthrough != 1 || !ap_is_HTTP_SUCCESS(f->r->status))) {
-        /* A preflight answered with an error, not by the module: Apache
-         * refused it first (Require ip, authentication with
-         * CORSPreflightBypassAuth Off), or a passthrough handler failed it.
-         * Browsers fail any preflight that is not 2xx, so it carries no
-         * Access-Control-* header, only Vary. */
-        cors_silence(&st->v);
-    }
+    cors_settle_preflight(f->r, st);
     cors_write(f->r, st);
     if (cors_later_writers(f->next)) {
         ap_add_output_filter_handle(cors_late_filter_handle, st, f->r,
@@ -1189,9 +1554,10 @@ static apr_status_t cors_late_filter(ap_filter_t *f, apr_bucket_brigade *bb)
 
 static void cors_insert_filter(request_rec *r)
 {
+    cors_chain *ch;
     cors_state *st;
 
-    if (cors_untouched(r) || !(st = cors_state_of(r))) {
+    if (!(ch = cors_chain_of(r)) || !(st = cors_state_of(r, ch))) {
         return;
     }
     ap_add_output_filter_handle(cors_filter_handle, st, r, r->connection);
@@ -1203,6 +1569,7 @@ static int cors_answer_preflight(request_rec *r, cors_state *st)
     /* Nothing should follow a preflight, but a body left unread would be
      * taken for the next request on the connection. */
     ap_discard_request_body(r);
+    st->answered = 1;
     cors_write(r, st);
 
     if (st->v.result == CORS_RESULT_PREFLIGHT_OK) {
@@ -1271,7 +1638,7 @@ static const char *cors_allow_header(request_rec *r, const cors_list *methods)
  * a 405 to an allowed origin keeps them, like any other error response).
  */
 static int cors_refuse(request_rec *r, cors_state *st, int status,
-                       const char *reason)
+                       cors_reason why, const char *reason)
 {
     cors_verdict *v = &st->v;
 
@@ -1279,27 +1646,36 @@ static int cors_refuse(request_rec *r, cors_state *st, int status,
     if (status == HTTP_FORBIDDEN) {
         cors_silence(v);
     }
-    if (!v->reason) {
+    if (!v->why) {
+        v->why = why;
         v->reason = reason;
     }
+    st->refused = 1;
     ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, r,
                   "CORSRejectDisallowed: %d for %s: %s", status, r->uri,
                   v->reason);
-    apr_table_setn(r->subprocess_env, "CORS_RESULT",
-                   cors_result_name(v->result));
     return status;
 }
 
-static int cors_fixups(request_rec *r)
+/*
+ * The request's preflight answer or CORSRejectDisallowed refusal, before
+ * its handler runs, by the policy that governs it.  Once per governing
+ * policy of a chain: a later request of the chain that the same policy
+ * governs has nothing new to decide.
+ */
+static int cors_act(request_rec *r, cors_chain *ch, cors_state *st)
 {
-    cors_state *st;
     const char *origin;
 
-    if (cors_untouched(r) || !(st = cors_state_of(r))) {
+    if (st->acted) {
         return DECLINED;
     }
-    /* CORS_RESULT is set where the response is written (cors_write) and,
-     * failing that, when the request is logged. */
+    st->acted = 1;
+    /* An error document is served as the error it stands for: it is never
+     * answered as a preflight, nor refused again. */
+    if (cors_error_redirect(r)) {
+        return DECLINED;
+    }
     if (st->v.preflight) {
         if (st->conf->passthrough == 1) {
             return DECLINED;
@@ -1307,9 +1683,8 @@ static int cors_fixups(request_rec *r)
         return cors_answer_preflight(r, st);
     }
 
-    /* Only the request the client sent (an ErrorDocument redirect of our
-     * own 403 must not be refused again), and never a plain OPTIONS. */
-    if (st->conf->reject != 1 || r->prev || r->method_number == M_OPTIONS) {
+    /* Never a plain OPTIONS. */
+    if (st->conf->reject != 1 || ch->method_number == M_OPTIONS) {
         return DECLINED;
     }
     origin = apr_table_get(r->headers_in, "Origin");
@@ -1317,17 +1692,58 @@ static int cors_fixups(request_rec *r)
         return DECLINED;
     }
     if (!st->v.origin_allowed) {
-        return cors_refuse(r, st, HTTP_FORBIDDEN, NULL);
+        return cors_refuse(r, st, HTTP_FORBIDDEN, CORS_REASON_ORIGIN, NULL);
     }
     if (!st->v.method_allowed) {
         cors_policy pol;
         cors_policy_of(st->conf, &pol);
         st->allow = cors_allow_header(r, pol.methods);
-        return cors_refuse(r, st, HTTP_METHOD_NOT_ALLOWED,
+        return cors_refuse(r, st, HTTP_METHOD_NOT_ALLOWED, CORS_REASON_METHOD,
                            apr_psprintf(r->pool, "method '%s' is not allowed",
-                                        cors_quote(r->pool, r->method)));
+                                        cors_quote(r->pool, ch->method)));
     }
     return DECLINED;
+}
+
+/*
+ * Fixups, last of all: by then mod_dir has switched a directory request to
+ * its index file (whose configuration the request now has), and a
+ * per-directory mod_rewrite rule that rewrites internally has set
+ * redirect-handler; the redirected request then decides in its own fixups,
+ * by the policy of the content it serves (docs/mod_cors.md, "Internal
+ * redirects").
+ */
+static int cors_fixups(request_rec *r)
+{
+    cors_chain *ch;
+    cors_state *st;
+
+    if (!(ch = cors_chain_of(r)) || !(st = cors_state_of(r, ch))
+        || (r->handler && strcmp(r->handler, "redirect-handler") == 0)) {
+        return DECLINED;
+    }
+    return cors_act(r, ch, st);
+}
+
+/*
+ * Fixups, first of all, for the one answer that cannot wait: a preflight to
+ * a directory without its trailing slash, which mod_dir (DirectorySlash,
+ * in fixups) would answer with a 301 that fails the preflight in every
+ * browser.  The preflight is about the directory URL itself.
+ */
+static int cors_fixups_first(request_rec *r)
+{
+    cors_chain *ch;
+    cors_state *st;
+    apr_size_t len;
+
+    if (r->finfo.filetype != APR_DIR || (r->path_info && *r->path_info)
+        || !r->uri || (len = strlen(r->uri)) == 0 || r->uri[len - 1] == '/'
+        || !(ch = cors_chain_of(r)) || ch->method_number != M_OPTIONS
+        || !(st = cors_state_of(r, ch)) || !st->v.preflight) {
+        return DECLINED;
+    }
+    return cors_act(r, ch, st);
 }
 
 /*
@@ -1338,11 +1754,13 @@ static int cors_fixups(request_rec *r)
 static int cors_bypass_auth(request_rec *r)
 {
     const cors_dir_conf *conf;
+    cors_chain *ch;
 
-    if (cors_untouched(r) || r->method_number != M_OPTIONS) {
+    if (!(ch = cors_chain_of(r)) || ch->method_number != M_OPTIONS
+        || cors_error_redirect(r)) {
         return DECLINED;
     }
-    conf = cors_conf(r);
+    conf = cors_conf(cors_governor(r));
     if (conf->engine != 1 || conf->bypass_auth == 0 || conf->passthrough == 1
         || !apr_table_get(r->headers_in, "Origin")
         || !apr_table_get(r->headers_in, "Access-Control-Request-Method")) {
@@ -1353,22 +1771,66 @@ static int cors_bypass_auth(request_rec *r)
     return OK;
 }
 
+/*
+ * The request Apache has read whole: the start of a chain, whose facts the
+ * other hooks need.  Last of the post_read_request hooks, so a request
+ * another module refuses there stays Apache's; the scheme check
+ * ap_post_read_request() makes after the hooks (server/protocol.c) is
+ * repeated for the same reason.
+ */
+static int cors_post_read_request(request_rec *r)
+{
+    cors_chain *ch;
+    const char *scheme = r->parsed_uri.scheme;
+
+    if (r->prev || r->main || !r->method || !r->uri
+        || (r->uri[0] == '*' && !r->uri[1])) {
+        return DECLINED;
+    }
+    if (!r->proxyreq && scheme && strcasecmp(scheme, "http") != 0
+        && strcasecmp(scheme, "https") != 0) {
+        return DECLINED;
+    }
+    ch = apr_palloc(r->pool, sizeof(*ch));
+    ch->method = r->method;
+    ch->method_number = r->method_number;
+    ch->states = NULL;
+    ap_set_module_config(r->request_config, &cors_module, ch);
+    return DECLINED;
+}
+
+/*
+ * CORS_RESULT and CORS_REASON for mod_log_config, which reads them from the
+ * last request of an internal-redirect chain: the decision of the policy
+ * that governs that request, or, where none does (an error document with
+ * CORSEngine Off of its own), the refusal that led to it.
+ */
 static int cors_log_transaction(request_rec *r)
 {
-    request_rec *q;
+    cors_chain *ch = cors_chain_of(r);
+    request_rec *last;
+    cors_state *st;
 
-    /* mod_log_config reads the last request of an internal redirect chain
-     * for %{...}e (a redirect renamed an earlier one's CORS_RESULT to
-     * REDIRECT_CORS_RESULT).  Usually cors_write() set it on that request;
-     * otherwise (no response went through the filter) it is set here. */
-    for (q = r; q; q = q->next) {
-        cors_state *st;
-        if (cors_untouched(q) || !(st = cors_state_of(q)) || st->result_on == q
-            || apr_table_get(q->subprocess_env, "CORS_RESULT")) {
+    if (!ch) {
+        return DECLINED;
+    }
+    for (last = r; last->next; last = last->next) {
+        continue;
+    }
+    if (!(st = cors_state_of(last, ch))) {
+        for (st = ch->states; st && !st->refused; st = st->next) {
             continue;
         }
-        apr_table_setn(q->subprocess_env, "CORS_RESULT",
-                       cors_result_name(st->v.result));
+        if (!st) {
+            return DECLINED;
+        }
+    }
+    cors_settle_preflight(last, st);
+    apr_table_setn(last->subprocess_env, "CORS_RESULT",
+                   cors_result_name(st->v.result));
+    if (st->v.why) {
+        apr_table_setn(last->subprocess_env, "CORS_REASON",
+                       cors_reason_name(st->v.why));
     }
     return DECLINED;
 }
@@ -1379,7 +1841,43 @@ static int cors_pre_config(apr_pool_t *pconf, apr_pool_t *plog,
                            apr_pool_t *ptemp)
 {
     cors_origin_init(pconf);
+    cors_policy_uses = apr_array_make(pconf, 8, sizeof(cors_dir_conf *));
+    cors_config_read = 0;
     return OK;
+}
+
+/*
+ * The main configuration is read: every CORSPolicy line must name a policy
+ * of its virtual host or of the server config.  An unknown name stops
+ * start-up (apachectl -t included) with the file and line of the line.
+ * Each section with a CORSPolicy line is resolved here, once, so request
+ * time merges only pick pointers.
+ */
+static int cors_check_config(apr_pool_t *pconf, apr_pool_t *plog,
+                             apr_pool_t *ptemp, server_rec *s)
+{
+    int i, failed = 0;
+
+    for (i = 0; i < cors_policy_uses->nelts; i++) {
+        cors_dir_conf *conf = APR_ARRAY_IDX(cors_policy_uses, i,
+                                            cors_dir_conf *);
+        cors_policy_use *use = conf->use;
+        if (!use->policy) {
+            use->policy = cors_find_policy(use->server, use->name);
+        }
+        if (!use->policy) {
+            ap_log_error(APLOG_MARK, APLOG_STARTUP | APLOG_EMERG, 0, s,
+                         "Syntax error on line %d of %s:", use->line,
+                         use->file);
+            ap_log_error(APLOG_MARK, APLOG_STARTUP | APLOG_EMERG, 0, s, "%s",
+                         cors_unknown_policy(ptemp, use));
+            failed = 1;
+            continue;
+        }
+        cors_with_policy(pconf, conf);
+    }
+    cors_config_read = 1;
+    return failed ? !OK : OK;
 }
 
 static void cors_register_hooks(apr_pool_t *p)
@@ -1395,9 +1893,13 @@ static void cors_register_hooks(apr_pool_t *p)
     cors_default_origins = cors_origins_make(p, 0, NULL, cors_regex_match);
 
     ap_hook_pre_config(cors_pre_config, NULL, NULL, APR_HOOK_MIDDLE);
+    ap_hook_check_config(cors_check_config, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_check_access_ex(cors_bypass_auth, after_authz, NULL, APR_HOOK_LAST,
                             AP_AUTH_INTERNAL_PER_CONF);
-    ap_hook_fixups(cors_fixups, NULL, NULL, APR_HOOK_REALLY_FIRST);
+    ap_hook_post_read_request(cors_post_read_request, NULL, NULL,
+                              APR_HOOK_REALLY_LAST);
+    ap_hook_fixups(cors_fixups_first, NULL, NULL, APR_HOOK_REALLY_FIRST);
+    ap_hook_fixups(cors_fixups, NULL, NULL, APR_HOOK_REALLY_LAST);
     ap_hook_insert_filter(cors_insert_filter, NULL, NULL, APR_HOOK_LAST);
     ap_hook_insert_error_filter(cors_insert_filter, NULL, NULL, APR_HOOK_LAST);
     ap_hook_log_transaction(cors_log_transaction, NULL, NULL,
@@ -1418,8 +1920,9 @@ module AP_MODULE_DECLARE_DATA cors_module = {
     STANDARD20_MODULE_STUFF,
     cors_create_dir_conf,   /* per-directory configuration: create */
     cors_merge_dir_conf,    /* per-directory configuration: merge */
-    NULL,                   /* per-server configuration: none */
-    NULL,                   /* per-server merge: none */
+    cors_create_server_conf, /* per-server configuration: named policies */
+    NULL,                   /* per-server merge: none (a virtual host's
+                             * lookup falls back to the server's table) */
     cors_cmds,              /* the directives */
     cors_register_hooks     /* hooks and filters */
 };

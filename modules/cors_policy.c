@@ -35,6 +35,28 @@ const char *cors_result_name(cors_result result)
     }
 }
 
+const char *cors_reason_name(cors_reason reason)
+{
+    switch (reason) {
+    case CORS_REASON_ORIGIN:
+        return "origin";
+    case CORS_REASON_MALFORMED:
+        return "malformed-origin";
+    case CORS_REASON_METHOD:
+        return "method";
+    case CORS_REASON_HEADERS:
+        return "headers";
+    case CORS_REASON_REQUEST_METHOD:
+        return "request-method";
+    case CORS_REASON_CROSS_ORIGIN:
+        return "cross-origin";
+    case CORS_REASON_SERVER:
+        return "server";
+    default:
+        return NULL;
+    }
+}
+
 int cors_is_preflight(const cors_request *req)
 {
     return req->method && strcmp(req->method, "OPTIONS") == 0 && req->origin
@@ -92,13 +114,12 @@ static int cors_header_allowed(const cors_list *allowed, const char *name)
     }
 }
 
-static const char *cors_deny(apr_pool_t *p, cors_verdict *v, const char *reason)
+static void cors_deny(cors_verdict *v, cors_reason why, const char *reason)
 {
     v->result =
         v->preflight ? CORS_RESULT_PREFLIGHT_DENIED : CORS_RESULT_ACTUAL_DENIED;
+    v->why = why;
     v->reason = reason;
-    (void)p;
-    return reason;
 }
 
 /* Access-Control-Expose-Headers for an allowed actual response. */
@@ -165,19 +186,19 @@ void cors_decide(apr_pool_t *p, const cors_policy *pol, const cors_request *req,
         v->vary = pol->private_network ? CORS_VARY_PREFLIGHT_PNA
                                        : CORS_VARY_PREFLIGHT;
         if (bad) {
-            cors_deny(p, v,
+            cors_deny(v, CORS_REASON_MALFORMED,
                       apr_psprintf(p, "origin '%s' is malformed: %s",
                                    cors_quote(p, req->origin), bad));
             return;
         }
         if (!v->origin_allowed) {
-            cors_deny(p, v,
+            cors_deny(v, CORS_REASON_ORIGIN,
                       apr_psprintf(p, "origin '%s' is not allowed",
                                    cors_quote(p, req->origin)));
             return;
         }
         if (!cors_is_token(rm, strlen(rm))) {
-            cors_deny(p, v,
+            cors_deny(v, CORS_REASON_REQUEST_METHOD,
                       apr_psprintf(p,
                                    "Access-Control-Request-Method "
                                    "'%s' is not a method token",
@@ -186,7 +207,7 @@ void cors_decide(apr_pool_t *p, const cors_policy *pol, const cors_request *req,
         }
         if (!cors_method_safelisted(rm)
             && !cors_list_has(pol->methods, rm, APR_HASH_KEY_STRING)) {
-            cors_deny(p, v,
+            cors_deny(v, CORS_REASON_METHOD,
                       apr_psprintf(p, "method '%s' is not allowed",
                                    cors_quote(p, rm)));
             return;
@@ -195,13 +216,13 @@ void cors_decide(apr_pool_t *p, const cors_policy *pol, const cors_request *req,
             const char *err =
                 cors_split_header_names(p, req->request_headers, &names, &acah);
             if (err) {
-                cors_deny(p, v, err);
+                cors_deny(v, CORS_REASON_HEADERS, err);
                 return;
             }
             for (i = 0; i < names->nelts; i++) {
                 const char *name = APR_ARRAY_IDX(names, i, const char *);
                 if (!cors_header_allowed(pol->allow_headers, name)) {
-                    cors_deny(p, v,
+                    cors_deny(v, CORS_REASON_HEADERS,
                               apr_psprintf(p,
                                            "request header '%s' is "
                                            "not allowed",
@@ -249,13 +270,13 @@ void cors_decide(apr_pool_t *p, const cors_policy *pol, const cors_request *req,
         return;
     }
     if (bad) {
-        cors_deny(p, v,
+        cors_deny(v, CORS_REASON_MALFORMED,
                   apr_psprintf(p, "origin '%s' is malformed: %s",
                                cors_quote(p, req->origin), bad));
         return;
     }
     if (!v->origin_allowed) {
-        cors_deny(p, v,
+        cors_deny(v, CORS_REASON_ORIGIN,
                   apr_psprintf(p, "origin '%s' is not allowed",
                                cors_quote(p, req->origin)));
         return;

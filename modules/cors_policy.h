@@ -19,7 +19,7 @@
 #include "cors_list.h"
 #include "cors_origin.h"
 
-/* What SPEC section 4.4 calls CORS_RESULT. */
+/* The verdict as logged in CORS_RESULT (docs/mod_cors.md, "Logging"). */
 typedef enum {
     CORS_RESULT_NONE = 0, /* no Origin */
     CORS_RESULT_PREFLIGHT_OK,
@@ -30,6 +30,21 @@ typedef enum {
 
 /* CORS_RESULT's value for a result. */
 const char *cors_result_name(cors_result result);
+
+/* Why a request was denied, as logged in CORS_REASON. */
+typedef enum {
+    CORS_REASON_NONE = 0,      /* not denied */
+    CORS_REASON_ORIGIN,        /* the Origin is not allowed */
+    CORS_REASON_MALFORMED,     /* the Origin is not a serialized origin */
+    CORS_REASON_METHOD,        /* the method is not allowed */
+    CORS_REASON_HEADERS,       /* a requested header is not allowed */
+    CORS_REASON_REQUEST_METHOD,/* Access-Control-Request-Method is bad */
+    CORS_REASON_CROSS_ORIGIN,  /* a cross-site state-changing request */
+    CORS_REASON_SERVER         /* the server refused the preflight first */
+} cors_reason;
+
+/* CORS_REASON's value for a reason, or NULL for CORS_REASON_NONE. */
+const char *cors_reason_name(cors_reason reason);
 
 typedef struct cors_policy {
     const cors_origins *origins;     /* never NULL (empty: nothing allowed) */
@@ -53,7 +68,9 @@ typedef struct cors_request {
 typedef struct cors_verdict {
     cors_result result;
     int preflight;           /* OPTIONS + Origin + A-C-Request-Method */
-    const char *reason;      /* why denied (quotes request values only) */
+    cors_reason why;         /* why denied, for CORS_REASON */
+    const char *reason;      /* why denied, in words (quotes request values
+                              * only), for the error log and the 403 body */
     int origin_allowed;      /* the Origin passed (actual requests too) */
     int method_allowed;      /* the method passes CORSAllowMethods */
     int credentials_dropped; /* credentials configured but refused: '*'

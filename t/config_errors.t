@@ -257,4 +257,66 @@ for my $ctx (['server config', '', ''],
     good("every directive in $name", grep { length } $open, @all, $close);
 }
 
+# --- named policies (docs/mod_cors.md, "Named policies") ----------------------------
+my @policy = ('<CORSPolicy partner-api>', 'CORSAllowOrigin https://p.example',
+              'CORSAllowMethods GET PUT', '</CORSPolicy>');
+good('a policy, used in every context', @policy,
+     'CORSPolicy partner-api',
+     '<VirtualHost *:80>', 'CORSPolicy partner-api', '</VirtualHost>',
+     "<Directory \"$dir\">", 'CORSPolicy partner-api', '</Directory>',
+     '<Location /x>', 'CORSEngine On', 'CORSPolicy partner-api', '</Location>',
+     '<Files "x.json">', 'CORSPolicy partner-api', '</Files>',
+     "<If \"%{REQUEST_URI} =~ m#^/x#\">", 'CORSPolicy partner-api', '</If>');
+good('a policy used before its definition',
+     $loc->('CORSPolicy later'), '<CORSPolicy later>', 'CORSMaxAge 5', '</CORSPolicy>');
+good('a policy in a <VirtualHost>, and one of the same name in server config',
+     @policy, '<VirtualHost *:80>', '<CORSPolicy partner-api>',
+     'CORSAllowOrigin https://vh.example', '</CORSPolicy>',
+     '<Location /x>', 'CORSPolicy partner-api', '</Location>', '</VirtualHost>');
+good('policy names: letters, digits, - _ .',
+     '<CORSPolicy Api_v2.public-1>', 'CORSMaxAge 5', '</CORSPolicy>');
+good('an empty policy', '<CORSPolicy empty>', '</CORSPolicy>', $loc->('CORSPolicy empty'));
+
+# an unknown name: the CORSPolicy line's file and line, once the whole
+# configuration has been read (check_config, so apachectl -t sees it too)
+bad('unknown policy', 'CORSPolicy: no <CORSPolicy nosuch> is defined in this virtual host or the server config',
+    2, $loc->('CORSEngine On', 'CORSPolicy nosuch'));
+bad('a <VirtualHost> policy is not visible in another <VirtualHost>',
+    'CORSPolicy: no <CORSPolicy vh-only> is defined in this virtual host or the server config',
+    6, '<VirtualHost *:80>', '<CORSPolicy vh-only>', 'CORSMaxAge 5', '</CORSPolicy>',
+    '</VirtualHost>', '<VirtualHost *:81>', 'CORSPolicy vh-only', '</VirtualHost>');
+bad('a policy defined twice', '<CORSPolicy partner-api>: a policy of that name is already defined here',
+    4, @policy, '<CORSPolicy partner-api>', 'CORSMaxAge 5', '</CORSPolicy>');
+bad('a policy defined twice in one <VirtualHost>',
+    '<CORSPolicy a>: a policy of that name is already defined here', 3,
+    '<VirtualHost *:80>', '<CORSPolicy a>', '</CORSPolicy>', '<CORSPolicy a>', '</CORSPolicy>',
+    '</VirtualHost>');
+bad('CORSEngine in a policy',
+    '<CORSPolicy p>: CORSEngine cannot be used in a policy: it holds CORS directives only, not CORSEngine or CORSPolicy',
+    2, '<CORSPolicy p>', 'CORSAllowOrigin https://p.example', 'CORSEngine On', '</CORSPolicy>');
+bad('CORSPolicy in a policy',
+    '<CORSPolicy p>: CORSPolicy cannot be used in a policy: it holds CORS directives only, not CORSEngine or CORSPolicy',
+    1, '<CORSPolicy p>', 'CORSPolicy q', '</CORSPolicy>');
+bad('another module\'s directive in a policy',
+    '<CORSPolicy p>: ServerAlias cannot be used in a policy: it holds CORS directives only, not CORSEngine or CORSPolicy',
+    1, '<CORSPolicy p>', 'ServerAlias x.example', '</CORSPolicy>');
+bad('a bad line in a policy', "CORSAllowOrigin: 'https://p.example/x' is not an origin: it has a path",
+    1, '<CORSPolicy p>', 'CORSAllowOrigin https://p.example/x', '</CORSPolicy>');
+bad('* and credentials in a policy',
+    "CORSAllowCredentials: On cannot be used with CORSAllowOrigin '*' in the same section",
+    2, '<CORSPolicy p>', 'CORSAllowOrigin *', 'CORSAllowCredentials On', '</CORSPolicy>');
+bad('a policy in <Location>', qr/<CORSPolicy not allowed in <Location> context/, 1,
+    $loc->('<CORSPolicy p>', '</CORSPolicy>'));
+bad('a policy in <Directory>', qr/<CORSPolicy not allowed in <Directory> context/, 1,
+    "<Directory \"$dir\">", '<CORSPolicy p>', '</CORSPolicy>', '</Directory>');
+bad('a bad policy name', "<CORSPolicy>: 'a/b' is not a policy name: only letters, digits, '-', '_' and '.' are allowed",
+    0, '<CORSPolicy a/b>', '</CORSPolicy>');
+bad('a policy without a name', '<CORSPolicy> needs a policy name', 0, '<CORSPolicy>', '</CORSPolicy>');
+bad('two names', "<CORSPolicy a>: one name only, not 'b'", 0, '<CORSPolicy a b>', '</CORSPolicy>');
+bad('CORSPolicy with a bad name',
+    "CORSPolicy: 'a b' is not a policy name: only letters, digits, '-', '_' and '.' are allowed",
+    1, $loc->('CORSPolicy "a b"'));
+bad('two CORSPolicy lines in one section', "CORSPolicy: this section already uses the policy 'partner-api'",
+    6, @policy, $loc->('CORSPolicy partner-api', 'CORSPolicy partner-api'));
+
 done_testing();

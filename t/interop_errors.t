@@ -3,7 +3,7 @@
 # mod_alias and mod_rewrite redirects, mod_dir's trailing-slash redirect
 # and DirectoryIndex, 304 (If-None-Match and If-Modified-Since), 401, 403
 # from authz, 404, 500 from a failing CGI, ErrorDocuments with local URLs
-# (a static page, a CGI, a page in a scope with another policy), a
+# (a static page, a CGI, a page in a scope with a policy of its own), a
 # per-directory mod_rewrite front controller, and mod_include subrequests.
 # Scopes: <Directory htdocs/interop/st...>, /interop/ssi, /interop/h/auth
 # in conf/interop.conf.in.
@@ -50,8 +50,6 @@ my @cases = (
      qr/interop custom 404 page/],
     ['500 from a failing CGI, CGI ErrorDocument', 'GET', '/interop/st/fail.cgi', 500, [],
      qr/custom 500 from a CGI/],
-    ['403 from Require all denied, ErrorDocument in another scope', 'GET',
-     '/interop/st/denied/x.txt', 403, [], qr/interop 403 page in another scope/],
     ['front controller (mod_rewrite, internal redirect)', 'GET',
      '/interop/st/fc/items/7', 200, [], qr/^method=GET$/m],
     ['front controller, handler status 409', 'GET',
@@ -113,10 +111,24 @@ acao_is($r, APP, 'Basic auth 401');
 vary_ok($r, ['Origin'], 'Basic auth 401');
 ok(defined hdr($r, 'WWW-Authenticate'), '401 keeps WWW-Authenticate');
 
-# --- the ErrorDocument in another scope: the client's URL governs ---------
+# --- an ErrorDocument whose own scope configures CORS: its policy governs
+# (docs/mod_cors.md, "Internal redirects"): the page is served with the
+# policy of the content actually served, never the denied URL's.
+$r = req('GET', '/interop/st/denied/x.txt', [Origin => APP]);
+is($r->{status}, 403, 'ErrorDocument in another scope: 403');
+like($r->{body}, qr/interop 403 page in another scope/,
+     'ErrorDocument in another scope: its page');
+no_acx($r, "ErrorDocument in another scope: the denied URL's origin is not the page's");
+vary_ok($r, ['Origin'], 'ErrorDocument in another scope');
 $r = req('GET', '/interop/st/denied/x.txt', [Origin => 'https://other.example']);
-is($r->{status}, 403, "403 error document's own origin: 403");
-no_acx($r, "the error document's scope does not decide for the denied URL");
+is($r->{status}, 403, "ErrorDocument in another scope, the page's origin: 403");
+acao_is($r, 'https://other.example', "ErrorDocument in another scope, the page's origin");
+is(hdr($r, 'Access-Control-Expose-Headers'), 'x-other',
+   "ErrorDocument in another scope: the page's CORSExposeHeaders");
+vary_ok($r, ['Origin'], "ErrorDocument in another scope, the page's origin");
+$r = req('GET', '/interop/st/denied/x.txt', []);
+is($r->{status}, 403, 'ErrorDocument in another scope, no Origin: 403');
+no_acx($r, 'ErrorDocument in another scope, no Origin');
 
 # --- mod_include: only the main response is decorated ---------------------
 # The page includes a static file, a proxied URL (the backend sends its

@@ -129,13 +129,14 @@ acao_is($r, APP, 'proxy 503 decorated');
 vary_ok($r, ['Origin'], 'proxy 503');
 
 # ProxyErrorOverride: the backend's 404 is replaced by a local
-# ErrorDocument (an internal redirect into another CORS scope)
+# ErrorDocument (an internal redirect into another CORS scope, whose own
+# policy governs the page: docs/mod_cors.md, "Internal redirects")
 $r = req('GET', '/interop/px/eo/x?status=404', [Origin => APP]);
 is($r->{status}, 404, 'ProxyErrorOverride: 404');
 like($r->{body}, qr/interop custom 404 page/, 'ProxyErrorOverride: local error document');
 acao_is($r, APP, 'ProxyErrorOverride 404 decorated');
-is(hdr($r, 'Access-Control-Expose-Headers'), 'x-request-id',
-   "ProxyErrorOverride: the proxied URL's policy governs");
+is(hdr($r, 'Access-Control-Expose-Headers'), 'x-total-count',
+   "ProxyErrorOverride: the error document's own policy governs");
 once_each($r, 'ProxyErrorOverride');
 
 # --- preflights never reach the backend ---------------------------------------

@@ -205,7 +205,7 @@ export function buildCases() {
       id: 'admin-strict', what: 'CORSPreflightBypassAuth Off: the preflight meets Basic auth, 401, refused',
       path: '/b/admin/strict/items/1', init: { method: 'DELETE', headers: { Authorization: AUTH } },
       expect: refused('PreflightMissingAllowOriginHeader'),
-      log: ['OPTIONS 401 preflight-ok'],
+      log: ['OPTIONS 401 preflight-denied'],
     },
 
     // --- CORSAllowHeaders * and Authorization -----------------------------

@@ -20,10 +20,11 @@ use Exporter 'import';
 
 our @EXPORT = qw(
     req preflight hdrs hdr acx_names vary_tokens uid parse_response
-    calls_for error_log_mark error_log_since cors_result
+    calls_for error_log_mark error_log_since cors_result cors_outcome
     main_port vhost_port t_logs docroot same_origin
     APP EVIL PF_VARY config
-    cors_plan no_acx acao_is vary_ok refused_ok preflight_ok
+    cors_plan no_acx acao_is acx_is vary_ok vary_lacks refused_ok preflight_ok
+    response_is
     write_htaccess remove_htaccess
 );
 
@@ -54,6 +55,26 @@ sub acao_is {
         "$name: one Access-Control-Allow-Origin: $value");
 }
 
+# The response's Access-Control-* lines are exactly WANT, a list of
+# NAME => VALUE pairs (names case-insensitive, order aside, duplicates
+# count); [] means none at all.
+sub acx_is {
+    my ($res, $want, $name) = @_;
+    local $Test::Builder::Level = $Test::Builder::Level + 1;
+    my @got = sort map { lc($_->[0]) . ": $_->[1]" }
+        grep { $_->[0] =~ /^access-control-/i } @{ $res->{headers} };
+    my @w = @$want;
+    my @exp;
+    while (@w) {
+        my ($n, $v) = splice @w, 0, 2;
+        push @exp, lc($n) . ": $v";
+    }
+    @exp = sort @exp;
+    Test::More::is(join("\n", @got), join("\n", @exp),
+        "$name: Access-Control-* lines are "
+        . (@exp ? join('; ', @exp) : 'none'));
+}
+
 # Vary carries each wanted token exactly once, and no token twice.
 sub vary_ok {
     my ($res, $want, $name) = @_;
@@ -65,6 +86,16 @@ sub vary_ok {
     my @dup = grep { $n{$_} > 1 } sort keys %n;
     Test::More::ok(!@missing && !@dup,
         "$name: Vary has " . join(', ', @$want) . " once each")
+        or Test::More::diag("Vary lines: "
+            . join(' | ', map { "'$_'" } hdrs($res, 'Vary')));
+}
+
+# No Vary token is TOKEN (case-insensitive).
+sub vary_lacks {
+    my ($res, $token, $name) = @_;
+    local $Test::Builder::Level = $Test::Builder::Level + 1;
+    Test::More::is(scalar(grep { lc $_ eq lc $token } vary_tokens($res)), 0,
+        "$name: no Vary: $token")
         or Test::More::diag("Vary lines: "
             . join(' | ', map { "'$_'" } hdrs($res, 'Vary')));
 }
@@ -93,6 +124,35 @@ sub preflight_ok {
     Test::More::is($res->{body}, '', "$name: empty body");
     acao_is($res, $origin, $name);
     vary_ok($res, [PF_VARY], $name);
+}
+
+# response_is(RES, NAME, %want): every assertion asked for, each one test:
+#   status  => N
+#   acx     => [NAME => VALUE, ...]   exactly these Access-Control-* lines
+#   vary    => [TOKEN, ...]           each once (vary_ok)
+#   no_vary => TOKEN                  absent from Vary (vary_lacks)
+#   body    => REGEX                  whose content was served
+#   calls   => [ID, N]                the test handler ran N times for ID
+#   outcome => [ID, 'RESULT REASON']  what cors_outcome(ID) logged
+sub response_is {
+    my ($res, $name, %want) = @_;
+    local $Test::Builder::Level = $Test::Builder::Level + 1;
+    if (exists $want{status}) {
+        Test::More::is($res->{status}, $want{status}, "$name: $want{status}")
+            or Test::More::diag("body: $res->{body}");
+    }
+    acx_is($res, $want{acx}, $name) if $want{acx};
+    vary_ok($res, $want{vary}, $name) if $want{vary};
+    vary_lacks($res, $want{no_vary}, $name) if $want{no_vary};
+    Test::More::like($res->{body}, $want{body}, "$name: body") if $want{body};
+    if (my $c = $want{calls}) {
+        Test::More::is(calls_for($c->[0]), $c->[1],
+            "$name: the handler ran $c->[1] time(s)");
+    }
+    if (my $o = $want{outcome}) {
+        Test::More::is(cors_outcome($o->[0]) // 'no log line', $o->[1],
+            "$name: CORS_RESULT CORS_REASON logged '$o->[1]'");
+    }
 }
 
 use constant APP  => 'https://app.example.com';
@@ -291,23 +351,39 @@ sub error_log_since {
     return $text;
 }
 
-# The %{CORS_RESULT}e logged for the request whose URL contains ID
-# (logs/cors_log, written after the response: wait for it).
-sub cors_result {
-    my $id = shift;
-    my $file = catfile(t_logs(), 'cors_log');
+# The line a CustomLog (in t/logs) wrote for the request whose URL
+# contains ID (written after the response: wait for it); undef if none.
+sub log_line_for {
+    my ($log, $id) = @_;
+    my $file = catfile(t_logs(), $log);
     for (1 .. 30) {
         if (open my $fh, '<', $file) {
             my @hits = grep { /\b\Q$id\E\b/ } <$fh>;
             if (@hits) {
-                die "more than one cors_log line for $id\n" if @hits > 1;
-                my ($v) = $hits[0] =~ /^(\S+) /;
-                return $v;
+                die "more than one $log line for $id\n" if @hits > 1;
+                return $hits[0];
             }
         }
         sleep 0.1;
     }
     return undef;
+}
+
+# The %{CORS_RESULT}e logged for the request whose URL contains ID
+# (logs/cors_log).
+sub cors_result {
+    my $line = log_line_for('cors_log', shift) // return undef;
+    my ($v) = $line =~ /^(\S+) /;
+    return $v;
+}
+
+# "%{CORS_RESULT}e %{CORS_REASON}e" logged for the request whose URL
+# contains ID (logs/cors_outcome_log; "-" stands for a variable not set):
+# "actual-denied origin", "actual-ok -", "- -" outside any scope.
+sub cors_outcome {
+    my $line = log_line_for('cors_outcome_log', shift) // return undef;
+    my ($v) = $line =~ /^(\S+ \S+) /;
+    return $v;
 }
 
 # write_htaccess(DIR..., BYTES): write BYTES (as they are) to

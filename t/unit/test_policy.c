@@ -945,6 +945,30 @@ static const struct verdict_case verdict_cases[] = {
      .vary = VA},
 };
 
+/* The CORS_REASON a denial's words stand for (docs/mod_cors.md, "Logging"),
+ * read off the wording independently of cors_decide(). */
+static const char *expected_reason_name(const char *reason)
+{
+    if (!reason) {
+        return NULL;
+    }
+    if (strncmp(reason, "origin ", 7) == 0) {
+        return strstr(reason, "' is malformed: ") ? "malformed-origin"
+                                                  : "origin";
+    }
+    if (strncmp(reason, "Access-Control-Request-Method ", 30) == 0) {
+        return "request-method";
+    }
+    if (strncmp(reason, "method ", 7) == 0) {
+        return "method";
+    }
+    if (strncmp(reason, "request header ", 15) == 0
+        || strncmp(reason, "Access-Control-Request-Headers ", 31) == 0) {
+        return "headers";
+    }
+    return "unrecognised reason";
+}
+
 static void test_verdicts(apr_pool_t *p)
 {
     apr_size_t i;
@@ -981,6 +1005,7 @@ static void test_verdicts(apr_pool_t *p)
         CHECK_INT(v.preflight, t->preflight);
         CHECK_INT(cors_is_preflight(&req) != 0, t->preflight);
         CHECK_STR(v.reason, t->reason);
+        CHECK_STR(cors_reason_name(v.why), expected_reason_name(t->reason));
         CHECK_INT(v.origin_allowed, t->origin_allowed);
         CHECK_INT(v.method_allowed, t->method_allowed);
         CHECK_INT(v.credentials_dropped, t->credentials_dropped);
