@@ -29,7 +29,7 @@ use POSIX qw(WNOHANG);
 use Time::HiRes qw(sleep time);
 use Exporter 'import';
 
-our @EXPORT_OK = qw(free_port spew slurp);
+our @EXPORT_OK = qw(spew slurp);
 
 # Lines of an error log that mean a child died or a sanitizer spoke:
 # httpd's AH00052 "child pid N exit signal Segmentation fault (11)".
@@ -91,16 +91,11 @@ sub new {
 sub dir   { $_[0]->{dir} }
 sub port  { $_[0]->{ports}->[ $_[1] || 0 ] }
 sub ports { @{ $_[0]->{ports} } }
-sub httpd { $_[0]->{httpd} }
 sub mpm   { $ENV{CORS_TEST_MPM} || 'event' }
 sub conf_file { "$_[0]->{dir}/httpd.conf" }
-sub pid   { $_[0]->{pid} }
-
-# A file under the server's directory.
-sub path { my ($self, $rel) = @_; return catfile($self->{dir}, $rel) }
 
 # Write FILE (relative to the server's directory).
-sub write_file { my ($self, $rel, $text) = @_; spew($self->path($rel), $text) }
+sub write_file { my ($self, $rel, $text) = @_; spew(catfile($self->{dir}, $rel), $text) }
 
 # What every private server has: the MPM, mod_cors, the modules asked for,
 # its own pid file, logs and run-time directory, one Listen per port.
