@@ -1411,7 +1411,7 @@ static cors_state *cors_state_of(request_rec *r, cors_chain *ch)
         ap_log_rerror(APLOG_MARK, APLOG_WARNING, 0, r,
                       "CORSAllowCredentials On is ignored for %s: it meets "
                       "CORSAllowOrigin '*' or a CORSAllowOriginMatch that "
-                      "matches any origin through merging, so no "
+                      "matches an origin nobody owns through merging, so no "
                       "Access-Control-Allow-Credentials is sent",
                       r->uri);
     }
