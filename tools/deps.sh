@@ -71,4 +71,5 @@ cors_build() {
 
 # Building the module (debian/control) and running it: Apache, and the
 # Public Suffix List libpsl reads when it is newer than its built-in copy.
+# shellcheck disable=SC2034 # used by the scripts that source this file
 CORS_BUILD_PACKAGES="$(cors_build_depends --module) apache2 publicsuffix"

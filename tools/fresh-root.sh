@@ -104,8 +104,9 @@ do_mount() {
 do_create() {
     [ -e "$PRISTINE" ] && die "$PRISTINE exists (remove it to make a new one)"
     if ! command -v debootstrap >/dev/null; then
-        apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq debootstrap \
-            >/dev/null || die "cannot install debootstrap"
+        apt-get update -qq || die "apt-get update failed"
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq debootstrap >/dev/null \
+            || die "cannot install debootstrap"
     fi
     say "debootstrap --variant=minbase $SUITE $PRISTINE $MIRROR"
     debootstrap --variant=minbase "$SUITE" "$PRISTINE" "$MIRROR" \
@@ -145,6 +146,7 @@ do_reset() {
 
 do_run() {
     do_mount
+    # shellcheck disable=SC2016 # $1 is expanded by the shell in the root
     chroot "$ROOT" /usr/bin/env -i HOME=/root TERM="${TERM:-dumb}" \
         PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
         /bin/bash -c 'cd /root/mod_cors && eval "$1"' bash "$*" </dev/null
@@ -172,11 +174,16 @@ do_check() {
     [ "$rca" -eq 0 ] && [ "$rcb" -eq 0 ]
 }
 
-case "${1:-}" in
-create) do_create ;;
-reset) do_reset ;;
-run) shift; [ $# -gt 0 ] || die "run what?"; do_run "$@" ;;
-check) do_check ;;
-umount) do_umount ;;
-*) sed -n '2,/^set -u/p' "$0" | sed '$d' >&2; exit 2 ;;
-esac
+main() {
+    case "${1:-}" in
+    create) do_create ;;
+    reset) do_reset ;;
+    run) shift; [ $# -gt 0 ] || die "run what?"; do_run "$@" ;;
+    check) do_check ;;
+    umount) do_umount ;;
+    *) sed -n '2,/^set -u/p' "$0" | sed '$d' >&2; exit 2 ;;
+    esac
+}
+# One line: bash has read all of it before the long run starts, so an edit
+# of this file meanwhile cannot change what runs next.
+main "$@"; exit $?

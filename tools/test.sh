@@ -16,6 +16,7 @@ CORS_TOP=$(cd "$(dirname "$0")/.." && pwd)
 # .deb: debian/control's Build-Depends (and build-essential) are read from
 # there, not listed twice.
 extra=$(cat "$CORS_TOP"/tools/packages.d/*.list 2>/dev/null | sed 's/#.*//' | xargs)
+# shellcheck disable=SC2046,SC2086 # lists of package names, split on purpose
 cors_need_packages $CORS_BUILD_PACKAGES libapache2-mod-perl2 libwww-perl \
     apache2-utils curl perl $(cors_build_depends) $extra
 
