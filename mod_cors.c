@@ -46,7 +46,9 @@
 #include "http_request.h"
 #include "ap_regex.h"
 
+#include "apr_atomic.h"
 #include "apr_lib.h"
+#include "apr_shm.h"
 #include "apr_strings.h"
 
 #include "cors_list.h"
@@ -423,6 +425,29 @@ static void cors_warn_credential_risks(cmd_parms *cmd,
     }
 }
 
+/*
+ * Why a wildcard pattern trusts sites that anyone can register although its
+ * domain is no public suffix: the Public Suffix List has entries below it
+ * (a wildcard over amazonaws.com covers s3.amazonaws.com and every bucket's
+ * site under it).  "covers ...", or NULL when the list has none below, or
+ * its data file is missing.
+ */
+static const char *cors_suffixes_below(cmd_parms *cmd,
+                                       const cors_origin *origin)
+{
+    const char *below;
+
+    if (!origin->wildcard
+        || !(below = cors_origin_suffix_below(origin->host))) {
+        return NULL;
+    }
+    return apr_psprintf(cmd->temp_pool,
+                        "covers public suffixes (the Public Suffix List "
+                        "has %s below %s), under which anyone can register "
+                        "a site",
+                        below, origin->host);
+}
+
 static const char *cors_set_engine(cmd_parms *cmd, void *dconf, int on)
 {
     ((cors_dir_conf *)dconf)->engine = on;
@@ -434,6 +459,13 @@ static const char *cors_set_engine(cmd_parms *cmd, void *dconf, int on)
 static int cors_section_any(const cors_dir_conf *conf)
 {
     return conf->origins && conf->origins->list->star == 1;
+}
+
+/* How a regex meets its canary: it matches it, or it cannot be told
+ * within PCRE's match limits whether it does (which counts as a match). */
+static const char *cors_canary_verb(const cors_origin_regex *re)
+{
+    return re->canary_bounded ? "hits the PCRE match limit on" : "matches";
 }
 
 /* A regex of this section that matches an origin nobody owns, or NULL. */
@@ -454,10 +486,210 @@ static const cors_origin_regex *cors_section_canary(const cors_dir_conf *conf)
     return NULL;
 }
 
+/*
+ * A compiled CORSAllowOriginMatch, what cors_regex_match() is handed.  The
+ * expression is wrapped in ^(?:...)$ so that it must match the whole
+ * origin, case-insensitively (scheme and host are), '$' only at the very
+ * end.
+ */
+typedef struct {
+    ap_regex_t re;      /* LIMITS ^(?:REGEX\E)$ */
+    const char *source; /* as configured, for messages */
+    server_rec *server; /* whose error log hears of the match limits */
+    const char *file;   /* where it is configured */
+    int line;
+    apr_uint32_t hash; /* of source: its slot in cors_regex_warned */
+    int quiet;         /* start-up canary checks: no warning */
+} cors_regex;
+
+#define CORS_REGEX_FLAGS (AP_REG_ICASE | AP_REG_DOLLAR_ENDONLY)
+
+/*
+ * No regex may stall a worker.  httpd's ap_regexec() runs pcre2_match()
+ * without a match context, so only PCRE's own limits (ten million steps)
+ * apply: a regex such as https://(a+)+\.example\.com costs over 0.1 s of CPU
+ * per request on a long origin (docs/hardening.md, "Regular expressions
+ * that backtrack").  ap_regcomp() hands the pattern to pcre2_compile() as
+ * it is, so the module puts PCRE's start-of-pattern limit settings in front
+ * of it:
+ * the match limit bounds the time (about 10 ns a step, so 1e4 steps are
+ * about 0.1 ms), the depth limit the memory.  A regex matching a 512-byte
+ * origin the ordinary way needs a few thousand steps at most.  The
+ * regex itself may not start with "(*", and only the start of the pattern
+ * may set these, so it cannot raise them.  PCRE 8 (httpd built without
+ * PCRE2) calls the depth limit LIMIT_RECURSION.
+ */
+#define CORS_REGEX_MATCH_LIMIT "10000"
+#define CORS_REGEX_DEPTH_LIMIT "2000"
+
+static const char *cors_regex_limits(void)
+{
+    const char *v = ap_pcre_version_string(AP_REG_PCRE_LOADED);
+
+    return (v && atoi(v) >= 10) ? "(*LIMIT_MATCH=" CORS_REGEX_MATCH_LIMIT
+                                  ")(*LIMIT_DEPTH=" CORS_REGEX_DEPTH_LIMIT ")"
+                                : "(*LIMIT_MATCH=" CORS_REGEX_MATCH_LIMIT
+                                  ")(*LIMIT_RECURSION=" CORS_REGEX_DEPTH_LIMIT
+                                  ")";
+}
+
+/*
+ * When a regex hits the limits, the error log says so at most once a
+ * minute per regex, across every process and thread, without a lock: one
+ * 32-bit slot per regex (by the hash of its text, so one .htaccess regex,
+ * compiled again for each request, keeps its slot) holds the second of the
+ * last warning, claimed by compare-and-swap.  Two regexes that share a slot
+ * share the minute: one of them may stay silent, neither speaks twice.  The
+ * slots live in anonymous shared memory made before the children are
+ * forked, or in the process where that is not possible.
+ */
+#define CORS_REGEX_SLOTS 1024
+#define CORS_REGEX_WARN_EVERY 60
+
+static volatile apr_uint32_t *cors_regex_warned;
+static apr_uint32_t cors_regex_warned_here[CORS_REGEX_SLOTS];
+
+/* pre_config: the slots, shared by the children forked from this parent;
+ * they go with pconf (a restart's children get new ones). */
+static void cors_regex_init(apr_pool_t *pconf)
+{
+    apr_size_t size = sizeof(apr_uint32_t) * CORS_REGEX_SLOTS;
+    apr_shm_t *shm;
+
+    cors_regex_warned = cors_regex_warned_here;
+    if (apr_shm_create(&shm, size, NULL, pconf) == APR_SUCCESS) {
+        cors_regex_warned = apr_shm_baseaddr_get(shm);
+        memset((void *)cors_regex_warned, 0, size);
+    }
+}
+
+/* Whether the regex with this hash may warn now, and if so, the minute is
+ * taken. */
+static int cors_regex_may_warn(apr_uint32_t hash)
+{
+    volatile apr_uint32_t *slot;
+    apr_uint32_t now = (apr_uint32_t)apr_time_sec(apr_time_now()), last;
+
+    if (!cors_regex_warned) {
+        cors_regex_warned = cors_regex_warned_here;
+    }
+    slot = &cors_regex_warned[hash % CORS_REGEX_SLOTS];
+    last = apr_atomic_read32(slot);
+    if (last && now - last < CORS_REGEX_WARN_EVERY) {
+        return 0;
+    }
+    return apr_atomic_cas32(slot, now ? now : 1, last) == last;
+}
+
+static apr_uint32_t cors_regex_hash(const char *s)
+{
+    apr_uint32_t h = 2166136261u;
+
+    for (; *s; s++) {
+        h = (h ^ (unsigned char)*s) * 16777619u;
+    }
+    return h;
+}
+
+/*
+ * 1 when the regex matches the whole origin s[0..len), 0 when not, -1 when
+ * PCRE's limits cut the match short (no match; the policy layer counts it
+ * as a match when checking canaries).
+ */
 static int cors_regex_match(const void *compiled, const char *s, apr_size_t len)
 {
-    return ap_regexec_len((const ap_regex_t *)compiled, s, len, 0, NULL, 0)
-           == 0;
+    const cors_regex *cre = compiled;
+    ap_regmatch_t m;
+    int rc = ap_regexec_len(&cre->re, s, len, 1, &m, 0);
+
+    if (rc == 0) {
+        /* The span check is the anchors' second line of defence: a match
+         * that does not cover the whole origin ((*ACCEPT), or anchors
+         * escaped by some construct cors_regex_compile() missed) is no
+         * match. */
+        return m.rm_so == 0 && (apr_size_t)m.rm_eo == len;
+    }
+    if (rc == AP_REG_NOMATCH) {
+        return 0;
+    }
+    /* AP_REG_ESPACE for the match limit, AP_REG_ASSERT for the depth
+     * limit (util_pcre.c): either way the regex gave no answer. */
+    if (!cre->quiet && cors_regex_may_warn(cre->hash)) {
+        ap_log_error(APLOG_MARK, APLOG_WARNING, 0, cre->server,
+                     "CORSAllowOriginMatch '%s' (%s:%d) hit PCRE's match "
+                     "limit on the origin '%.*s%s', which it therefore does "
+                     "not allow: the regex backtracks catastrophically, "
+                     "rewrite it (said at most once a minute per regex)",
+                     cre->source, cre->file, cre->line,
+                     len > 100 ? 100 : (int)len, s, len > 100 ? "..." : "");
+    }
+    return -1;
+}
+
+static apr_status_t cors_regex_free(void *re)
+{
+    ap_regfree(re);
+    return APR_SUCCESS;
+}
+
+/*
+ * Compile a CORSAllowOriginMatch argument, anchored.  It is compiled on its
+ * own first: "a)|(b" is no regular expression, yet wrapped in ^(?:...)$ it
+ * compiles, its ')' closing the anchors' group, and "(b)$" is left without
+ * its '^'.  The trailing \E ends a \Q the regex may leave open, which
+ * would otherwise quote the closing anchors (an isolated \E is ignored).
+ */
+static const char *cors_regex_compile(cmd_parms *cmd, const char *regex,
+                                      cors_regex **out)
+{
+    ap_regex_t alone;
+    cors_regex *cre;
+    int rc;
+
+    memset(&alone, 0, sizeof(alone));
+    if ((rc = ap_regcomp(&alone, regex, CORS_REGEX_FLAGS)) != 0) {
+        const char *why = cors_regex_unbalanced(regex);
+        if (!why) {
+            why = rc == AP_REG_ESPACE
+                      ? "PCRE ran out of memory"
+                      : apr_psprintf(cmd->temp_pool,
+                                     "PCRE refuses it at offset %d",
+                                     (int)alone.re_erroffset);
+        }
+        return apr_psprintf(cmd->pool,
+                            "%s: '%s' is not a valid regular expression: %s",
+                            cmd->cmd->name, regex, why);
+    }
+    ap_regfree(&alone);
+    if (regex[0] == '(' && regex[1] == '*') {
+        return apr_psprintf(cmd->pool,
+                            "%s: '%s' starts with '(*': PCRE settings such as "
+                            "(*LIMIT_MATCH=n) are not allowed, the module "
+                            "sets the match limits",
+                            cmd->cmd->name, regex);
+    }
+
+    cre = apr_pcalloc(cmd->pool, sizeof(*cre));
+    cre->source = apr_pstrdup(cmd->pool, regex);
+    cre->server = cmd->server;
+    cre->file = cmd->directive ? cmd->directive->filename : "?";
+    cre->line = cmd->directive ? cmd->directive->line_num : 0;
+    cre->hash = cors_regex_hash(regex);
+    rc = ap_regcomp(&cre->re,
+                    apr_pstrcat(cmd->temp_pool, cors_regex_limits(),
+                                "^(?:", regex, "\\E)$", NULL),
+                    CORS_REGEX_FLAGS);
+    if (rc != 0) {
+        /* (?x) with a trailing '#' comment swallows the closing anchor. */
+        return apr_psprintf(cmd->pool,
+                            "%s: '%s' cannot be anchored: PCRE refuses "
+                            "^(?:...)$ around it",
+                            cmd->cmd->name, regex);
+    }
+    apr_pool_cleanup_register(cmd->pool, &cre->re, cors_regex_free,
+                              apr_pool_cleanup_null);
+    *out = cre;
+    return NULL;
 }
 
 /* The section's origin set, made on first use; a CORSAllowOriginMatch-only
@@ -483,7 +715,7 @@ static const char *cors_set_allow_origin(cmd_parms *cmd, void *dconf,
     cors_dir_conf *conf = dconf;
     apr_array_header_t *items = cors_list_words(cmd, args);
     cors_origins *set;
-    const char *err;
+    const char *err, *risk;
     int edit, i;
 
     conf->any = 1;
@@ -515,6 +747,16 @@ static const char *cors_set_allow_origin(cmd_parms *cmd, void *dconf,
                                 "CORSAllowCredentials On in the same section",
                                 cmd->cmd->name);
         }
+        if (op == '+' && (risk = cors_suffixes_below(cmd, &origin)) != NULL) {
+            if (conf->credentials == 1) {
+                return apr_psprintf(cmd->pool,
+                                    "%s: '%s' cannot be used with "
+                                    "CORSAllowCredentials On in the same "
+                                    "section: it %s",
+                                    cmd->cmd->name, item, risk);
+            }
+            cors_warn(cmd, "%s: '%s' %s", cmd->cmd->name, item, risk);
+        }
         cors_origins_add(cmd->pool, set, &origin, op == '-');
         if (op == '+' && conf->credentials == 1) {
             cors_warn_origin_risk(cmd, item, &origin);
@@ -528,8 +770,9 @@ static const char *cors_set_allow_origin_match(cmd_parms *cmd, void *dconf,
 {
     cors_dir_conf *conf = dconf;
     cors_origin_regex *re;
-    ap_regex_t *compiled;
+    cors_regex *compiled = NULL;
     cors_origins *set;
+    const char *err;
 
     conf->any = 1;
 
@@ -537,29 +780,15 @@ static const char *cors_set_allow_origin_match(cmd_parms *cmd, void *dconf,
         return apr_psprintf(cmd->pool, "%s needs a regular expression",
                             cmd->cmd->name);
     }
-    /* The module anchors the expression: it must match the whole origin.
-     * Case-insensitive, because scheme and host are; '$' only at the end. */
-    compiled = apr_pcalloc(cmd->pool, sizeof(*compiled));
-    {
-        char buf[256];
-        int rc = ap_regcomp(
-            compiled, apr_pstrcat(cmd->temp_pool, "^(?:", regex, ")$", NULL),
-            AP_REG_ICASE | AP_REG_DOLLAR_ENDONLY);
-        if (rc != 0) {
-            ap_regerror(rc, compiled, buf, sizeof(buf));
-            return apr_psprintf(cmd->pool,
-                                "%s: '%s' is not a valid regular "
-                                "expression: %s",
-                                cmd->cmd->name, regex, buf);
-        }
-        apr_pool_cleanup_register(cmd->pool, compiled,
-                                  (apr_status_t(*)(void *))ap_regfree,
-                                  apr_pool_cleanup_null);
+    if ((err = cors_regex_compile(cmd, regex, &compiled)) != NULL) {
+        return err;
     }
 
     set = cors_section_origins(cmd, conf, 0);
-    re = cors_origins_add_regex(cmd->pool, set, compiled,
-                                apr_pstrdup(cmd->pool, regex));
+    /* The canary checks run quietly: what they find is said below. */
+    compiled->quiet = 1;
+    re = cors_origins_add_regex(cmd->pool, set, compiled, compiled->source);
+    compiled->quiet = 0;
     if (cors_regex_unescaped_dot(regex)) {
         cors_warn(cmd,
                   "%s: '%s' has an unescaped '.', which matches any "
@@ -569,10 +798,19 @@ static const char *cors_set_allow_origin_match(cmd_parms *cmd, void *dconf,
     }
     if (re->canary && conf->credentials == 1) {
         return apr_psprintf(cmd->pool,
-                            "%s: '%s' matches '%s', an origin nobody owns, "
+                            "%s: '%s' %s '%s', an origin nobody owns, "
                             "which cannot be used with CORSAllowCredentials "
                             "On in the same section",
-                            cmd->cmd->name, regex, re->canary);
+                            cmd->cmd->name, regex, cors_canary_verb(re),
+                            re->canary);
+    }
+    if (re->canary_bounded) {
+        cors_warn(cmd,
+                  "%s: '%s' hits the PCRE match limit on '%s': it "
+                  "backtracks catastrophically, and origins on which it "
+                  "does are not allowed (nor are credentials, where it "
+                  "meets them)",
+                  cmd->cmd->name, regex, re->canary);
     }
     return NULL;
 }
@@ -672,8 +910,26 @@ static const char *cors_set_credentials(cmd_parms *cmd, void *dconf, int on)
         return apr_psprintf(cmd->pool,
                             "%s: On cannot be used with "
                             "CORSAllowOriginMatch '%s' in the same section: "
-                            "it matches an origin nobody owns",
-                            cmd->cmd->name, re->source);
+                            "it %s '%s', an origin nobody owns",
+                            cmd->cmd->name, re->source, cors_canary_verb(re),
+                            re->canary);
+    }
+    if (on && conf->origins) {
+        const apr_array_header_t *keys = conf->origins->list->order;
+        int i;
+        for (i = 0; i < keys->nelts; i++) {
+            const char *key = APR_ARRAY_IDX(keys, i, const char *);
+            const char *risk;
+            cors_origin origin;
+            if (cors_origin_parse_config(cmd->temp_pool, key, &origin) == NULL
+                && (risk = cors_suffixes_below(cmd, &origin)) != NULL) {
+                return apr_psprintf(cmd->pool,
+                                    "%s: On cannot be used with "
+                                    "CORSAllowOrigin '%s' in the same "
+                                    "section: it %s",
+                                    cmd->cmd->name, key, risk);
+            }
+        }
     }
     conf->credentials = on;
     cors_warn_credential_risks(cmd, conf);
@@ -1155,7 +1411,7 @@ static cors_state *cors_state_of(request_rec *r, cors_chain *ch)
         ap_log_rerror(APLOG_MARK, APLOG_WARNING, 0, r,
                       "CORSAllowCredentials On is ignored for %s: it meets "
                       "CORSAllowOrigin '*' or a CORSAllowOriginMatch that "
-                      "matches any origin through merging, so no "
+                      "matches an origin nobody owns through merging, so no "
                       "Access-Control-Allow-Credentials is sent",
                       r->uri);
     }
@@ -1836,11 +2092,13 @@ static int cors_log_transaction(request_rec *r)
 }
 
 /* Before any directive is read: the Public Suffix List the origin parser
- * consults (freed with pconf, loaded again on restart). */
+ * consults, and the slots that rate-limit the regexes' warnings (freed with
+ * pconf, made again on restart). */
 static int cors_pre_config(apr_pool_t *pconf, apr_pool_t *plog,
                            apr_pool_t *ptemp)
 {
     cors_origin_init(pconf);
+    cors_regex_init(pconf);
     cors_policy_uses = apr_array_make(pconf, 8, sizeof(cors_dir_conf *));
     cors_config_read = 0;
     return OK;

@@ -6,7 +6,7 @@
 #   make bench-httpd-ir     instructions per request only
 #   make bench-httpd-wrk    requests/s only
 
-.PHONY: bench-httpd bench-httpd-ir bench-httpd-wrk bench-httpd-deps
+.PHONY: bench-httpd bench-httpd-ir bench-httpd-wrk bench-httpd-deps bench-regex
 
 # The floor module: test-only, built beside the benchmark, never installed.
 bench/floor/.libs/mod_cors_floor.so: bench/floor/mod_cors_floor.c
@@ -31,3 +31,8 @@ bench-httpd-wrk: bench-httpd-deps
 
 CLEAN_FILES += bench/httpd/kaclient bench/httpd/results bench/floor/.libs \
                bench/floor/*.la bench/floor/*.lo bench/floor/*.slo bench/floor/*.o
+
+# What a regex that backtracks catastrophically costs a request, within
+# PCRE's match limits (bench/regex/run.sh, docs/hardening.md).
+bench-regex: .libs/mod_cors.so
+	APXS=$(APXS) HTTPD=$(HTTPD) bench/regex/run.sh

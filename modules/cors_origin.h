@@ -42,17 +42,39 @@ typedef struct cors_origin {
     const char *key;    /* normalised serialisation, the set's hash key */
     int wildcard;       /* pattern: host is the suffix after "*." */
     int any_port;       /* pattern: port '*' */
+    int port_written;   /* the text named a port (even the default one) */
 } cors_origin;
 
 /*
- * Load the Public Suffix List (libpsl builds) once, at start-up, before any
- * configuration is read; it is freed with p.  Returns which check is in
- * force: "libpsl" or "single-label".
+ * Load the Public Suffix List once, at start-up, before any configuration
+ * is read: libpsl's (libpsl builds) and the list's data file, which the
+ * module indexes itself (CORS_PSL_FILE, Debian's publicsuffix package);
+ * both are freed with p.  Returns which check is in force: "libpsl",
+ * "file" (the data file alone) or "single-label" (neither).
  */
 const char *cors_origin_init(apr_pool_t *p);
 
+/* The same with another data file, or none (NULL). */
+const char *cors_origin_init_file(apr_pool_t *p, const char *path);
+
+/* The data file in use, or NULL when none could be read. */
+const char *cors_origin_psl_file(void);
+
 /* Non-zero when a wildcard over domain would cover a public suffix. */
 int cors_origin_public_suffix(const char *domain);
+
+/*
+ * A public-suffix rule of the data file below domain (as it is written
+ * there, "s3.amazonaws.com" or "*.compute.amazonaws.com"), or NULL: a
+ * wildcard over domain then covers sites that anyone can register.  Always
+ * NULL without the data file.
+ */
+const char *cors_origin_suffix_below(const char *domain);
+
+/* The registrable domain of host (its public suffix and one label more:
+ * "example.co.uk" for "a.b.example.co.uk"), a pointer into host, or NULL
+ * when host is itself a public suffix. */
+const char *cors_origin_registrable(const char *host);
 
 /*
  * A request's Origin header.  NULL when it is a syntactically valid
@@ -72,8 +94,10 @@ const char *cors_origin_parse_config(apr_pool_t *p, const char *value,
 /*
  * Regular expressions are compiled by the caller (httpd's ap_regex in the
  * module, POSIX regex in the unit tests); the set only calls back.  The
- * function returns non-zero when the compiled expression matches all of
- * s[0..len).
+ * function returns 1 when the compiled expression matches all of
+ * s[0..len), 0 when it does not, and a negative value when matching was
+ * cut short by the caller's bounds (PCRE's match limits): no match at
+ * request time, but "cannot rule it out" when checking canaries.
  */
 typedef int (*cors_regex_match_fn)(const void *compiled, const char *s,
                                    apr_size_t len);
@@ -82,10 +106,34 @@ typedef struct cors_origin_regex {
     const void *compiled; /* anchored at both ends by the caller */
     const char *source;   /* as configured, for messages */
     const char *canary;   /* the origin nobody owns it matches, or NULL */
+    int canary_bounded;   /* ... or could not be checked against, within the
+                           * caller's bounds */
 } cors_origin_regex;
 
-/* Origins nobody owns; a regex that matches one of them trusts everyone. */
+/* The fixed origins nobody owns: https://evil.invalid, http://evil.invalid
+ * and null. */
 extern const char *const cors_origin_canaries[];
+
+/* The random label (ten lowercase letters, drawn by cors_origin_init) of
+ * the canaries below. */
+const char *cors_origin_canary_label(void);
+
+/*
+ * The origins nobody owns that a CORSAllowOriginMatch regex must not
+ * match (const char *): the fixed ones; the random label under each of com,
+ * net, org, io, dev, app, co.uk and github.io, over https and http; and for
+ * each registrable domain the regex names literally (app\.example\.com
+ * names example.com), that domain with the label glued in front
+ * (https://LABELexample.com) and with the label and .invalid appended
+ * (https://example.com.LABEL.invalid), and each host it names with the
+ * same appended (https://app.example.com.LABEL.invalid), over both schemes.
+ */
+apr_array_header_t *cors_regex_canaries(apr_pool_t *p, const char *regex);
+
+/* The registrable domains a regex names literally: runs of letters,
+ * digits, '-' and escaped dots that no quantifier makes optional
+ * ("https://(www|api)\.example\.co\.uk" names example.co.uk). */
+apr_array_header_t *cors_regex_domains(apr_pool_t *p, const char *regex);
 
 typedef struct cors_origins cors_origins;
 struct cors_origins {
@@ -109,8 +157,8 @@ cors_origins *cors_origins_rebase(apr_pool_t *p, cors_origins *add,
 
 /*
  * Why trusting a configured origin with credentials is risky though legal
- * (http://, loopback and private-network hosts, port '*'), or NULL.  For
- * start-up warnings.
+ * (null, http://, loopback and private-network hosts, port '*'), or NULL.
+ * For start-up warnings.
  */
 const char *cors_origin_credential_risk(const cors_origin *o);
 
@@ -119,12 +167,26 @@ const char *cors_origin_credential_risk(const cors_origin *o);
  * letters or digits, as in "app.example"), or NULL.  For start-up warnings. */
 const char *cors_regex_unescaped_dot(const char *regex);
 
-/* Add (or, with remove, take out) one parsed CORSAllowOrigin item. */
+/*
+ * Why a regex does not stand on its own, for CORSAllowOriginMatch's message
+ * when PCRE refuses it: a ')' that closes no group (which, once the module
+ * wrapped the regex in its anchors, would close the anchor's group instead
+ * and leave the rest of the regex unanchored), a '(' or '[' never closed, a
+ * trailing single backslash.  NULL when none of these explains it.
+ */
+const char *cors_regex_unbalanced(const char *regex);
+
+/*
+ * Add (or, with remove, take out) one parsed CORSAllowOrigin item.  A
+ * removal written without a port takes out every port of that host or
+ * pattern, as if written with port '*': "-https://x.example" also takes out
+ * an inherited https://x.example:8443.
+ */
 void cors_origins_add(apr_pool_t *p, cors_origins *o, const cors_origin *origin,
                       int remove);
 
-/* Add a regex the caller compiled (anchored), noting whether it matches a
- * canary origin. */
+/* Add a regex the caller compiled (anchored), noting the first canary
+ * origin (cors_regex_canaries) it matches or cannot be checked against. */
 cors_origin_regex *cors_origins_add_regex(apr_pool_t *p, cors_origins *o,
                                           const void *compiled,
                                           const char *source);
@@ -139,7 +201,14 @@ int cors_origins_any_plain(const cors_origins *o);
 int cors_origins_canary(const cors_origins *o);
 
 /*
- * Whether a parsed request origin is allowed.  '*' covers "null" only when
+ * Whether a parsed request origin is allowed.  Of the sections whose lists
+ * mention the origin (exactly, or through a wildcard or port '*' entry),
+ * the nearest decides, and within it the most specific entry: the origin
+ * itself, its host on port '*', then wildcards from the longest suffix,
+ * each with the origin's port before port '*'.  So a carve-out in an
+ * editing section (a wildcard or host taken out) wins over anything it
+ * inherits, a more specific inherited entry included.  When no list mentions
+ * it, '*' decides, then the regexes.  '*' covers "null" only when
  * any_covers_null (credentials off); regexes never see "null".
  */
 int cors_origins_allow(const cors_origins *o, const cors_origin *origin,

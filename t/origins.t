@@ -1,6 +1,7 @@
 # SPEC §3: exact origins, default ports, wildcard subdomains, port *,
 # IPv6, null, regexes (anchored), *, malformed Origin headers.
-# Scopes: /h/o..., /h/null, /h/star..., /h/canary... in conf/extra.conf.in.
+# Scopes: /h/o..., /h/ip, /h/null, /h/star..., /h/canary... in
+# conf/extra.conf.in.
 use strict;
 use warnings;
 use FindBin;
@@ -66,6 +67,26 @@ refused($o, $_, not_allowed_re($_), "port * keeps the scheme and host: $_")
 # IPv6 literal
 allowed($o, 'http://[::1]:8080', 'IPv6 literal');
 refused($o, 'http://[::1]:8081', not_allowed_re('http://[::1]:8081'), 'IPv6, other port');
+
+# IP hosts: configured in any spelling the URL Standard's host parser reads,
+# stored in the one browsers send; a request spelling them otherwise is no
+# browser's and is malformed, so a regex never sees two spellings of one
+# address (http://10.0.0.010 is 10.0.0.8).
+my $ip = '/h/ip/x';
+allowed($ip, $_, "IP host written otherwise in the configuration: $_")
+    for 'http://127.0.0.1:8080', 'http://127.0.0.2', 'http://[::1]:9090',
+        'http://[::ffff:a00:1]', 'http://[::FFFF:A00:1]', 'http://10.0.0.7';
+refused($ip, $_->[0], qr/origin '\Q$_->[0]\E' is malformed: \Q$_->[1]\E/, "IP host not as browsers write it: $_->[0]")
+    for ['http://127.1:8080', 'the IPv4 address is not written as browsers write it (127.0.0.1)'],
+        ['http://0x7f.0.0.2', 'the IPv4 address is not written as browsers write it (127.0.0.2)'],
+        ['http://10.0.0.010', 'the IPv4 address is not written as browsers write it (10.0.0.8)'],
+        ['http://[0:0:0:0:0:0:0:1]:9090', 'the IPv6 address is not written as browsers write it ([::1])'],
+        ['http://[::ffff:10.0.0.1]', 'the IPv6 address is not written as browsers write it ([::ffff:a00:1])'],
+        ['http://999.1.1.1', 'the host ends in a number but is not an IPv4 address'],
+        ['http://a.10', 'the host ends in a number but is not an IPv4 address'],
+        ['http://[:::::]', 'the host is not a valid IPv6 literal'];
+refused($ip, $_, not_allowed_re($_), "IP host not configured: $_")
+    for 'http://127.0.0.1', 'http://127.0.0.3', 'http://[::1]', 'http://[::ffff:a00:2]';
 
 # explicit null
 allowed($o, 'null', 'explicit null');
@@ -161,5 +182,18 @@ acao_is($r, 'https://any.example', 'regex https://\S+ allows any https origin');
 $r = req('GET', '/h/canary/cred/x', [Origin => 'https://any.example']);
 is(hdr($r, 'Access-Control-Allow-Credentials'), undef,
    'canary-matching regex + inherited credentials: no ACAC');
+# ... also a regex matching the domain it names with a label glued in front
+$mark = error_log_mark();
+$r = req('GET', '/h/canary2/x', [Origin => 'https://app.example.com']);
+acao_is($r, 'https://app.example.com', 'regex https://.*example\.com allows app.example.com');
+$r = req('GET', '/h/canary2/cred/x', [Origin => 'https://app.example.com']);
+acao_is($r, 'https://app.example.com', 'canary regex + inherited credentials: still allowed');
+is(hdr($r, 'Access-Control-Allow-Credentials'), undef,
+   'regex matching https://LABELexample.com + inherited credentials: no ACAC');
+$r = preflight('/h/canary2/cred/x', 'https://app.example.com', 'GET');
+is(hdr($r, 'Access-Control-Allow-Credentials'), undef,
+   'regex matching https://LABELexample.com + inherited credentials: no ACAC (preflight)');
+like(error_log_since($mark, qr/\[cors:warn\].*credential/i), qr/\[cors:warn\][^\n]*credential/i,
+     'canary regex + inherited credentials: the error log says why, at warn');
 
 done_testing();

@@ -24,7 +24,9 @@
  * The central invariant: a verdict never allows an origin the policy does
  * not match.  An allowed origin (Access-Control-Allow-Origin echoing it, or
  * an *-ok result) must have a witness in the model: an exact entry, a
- * wildcard or port '*' pattern, '*', or a regex in force.  The model also
+ * wildcard or port '*' pattern, '*', or a regex in force, and no entry of a
+ * later section, or a more specific one of the same section, may take it
+ * out (a carve-out without a port takes out every port).  The model also
  * says when an origin must be allowed, and what the other headers may be.
  */
 
@@ -53,11 +55,18 @@ typedef struct {
     int star, removes;
 } mlist;
 
-/* The model of the origin set. */
+/* The model of the origin set: for each key, the last word on it and the
+ * section that said it (sections are numbered from the parent down). */
 typedef struct {
-    apr_hash_t *state;   /* normalised key -> "+" or "-" */
-    apr_hash_t *parsed;  /* normalised key -> cors_origin */
+    char op;             /* '+' or '-' */
+    int gen;             /* the section */
+    const cors_origin *o; /* the entry, parsed */
+} mentry;
+
+typedef struct {
+    apr_hash_t *state; /* normalised key -> mentry */
     int star, removes;
+    int gen; /* the current section */
     apr_array_header_t *regexes; /* cors_origin_regex in force */
 } morigins;
 
@@ -183,7 +192,6 @@ static int set_list(apr_pool_t *p, cors_list **slot, const cors_list *deflt,
 static void morigins_reset(apr_pool_t *p, morigins *m)
 {
     m->state = apr_hash_make(p);
-    m->parsed = apr_hash_make(p);
     m->star = 0;
     m->removes = 0;
     m->regexes = apr_array_make(p, 2, sizeof(cors_origin_regex));
@@ -213,6 +221,7 @@ static int set_origins(apr_pool_t *p, section *s, const char *args, model *m)
     apr_array_header_t *items = words(p, args);
     int edit = form(items, s->origin_edit), i;
     cors_origins *set;
+    mentry *e;
 
     if (edit < 0) {
         return 0;
@@ -239,9 +248,19 @@ static int set_origins(apr_pool_t *p, section *s, const char *args, model *m)
             m->origins.star = (op == '+');
             continue;
         }
-        apr_hash_set(m->origins.state, o->key, APR_HASH_KEY_STRING,
-                     op == '+' ? "+" : "-");
-        apr_hash_set(m->origins.parsed, o->key, APR_HASH_KEY_STRING, o);
+        e = apr_palloc(p, sizeof(*e));
+        e->op = (char)op;
+        e->gen = m->origins.gen;
+        e->o = o;
+        if (op == '-' && !o->port_written && o->kind != CORS_ORIGIN_OPAQUE) {
+            /* A carve-out without a port: every port, as port '*' says. */
+            cors_origin *all = apr_pmemdup(p, o, sizeof(*o));
+            all->kind = CORS_ORIGIN_PATTERN;
+            all->any_port = 1;
+            all->key = apr_pstrcat(p, o->key, ":*", NULL);
+            e->o = all;
+        }
+        apr_hash_set(m->origins.state, e->o->key, APR_HASH_KEY_STRING, e);
         if (op == '-') {
             m->origins.removes = 1;
         }
@@ -252,8 +271,9 @@ static int set_origins(apr_pool_t *p, section *s, const char *args, model *m)
 static int set_regex(apr_pool_t *p, section *s, const char *re, model *m)
 {
     regex_t *compiled = fuzz_regex_compile(p, re);
-    const char *const *canary;
+    apr_array_header_t *canaries;
     const char *mine = NULL;
+    int i;
     cors_origin_regex *entry;
     cors_origins *set;
 
@@ -264,10 +284,15 @@ static int set_regex(apr_pool_t *p, section *s, const char *re, model *m)
         return 0;
     }
     entry = cors_origins_add_regex(p, set, compiled, re);
-    /* The model's own canary check: the set's must agree. */
-    for (canary = cors_origin_canaries; *canary && !mine; canary++) {
-        if (fuzz_regex_match(compiled, *canary, strlen(*canary))) {
-            mine = *canary;
+    /* The model's own canary check: the set's must agree, and every
+     * canary is an origin a browser could send, or null. */
+    canaries = cors_regex_canaries(p, re);
+    for (i = 0; i < canaries->nelts; i++) {
+        const char *canary = APR_ARRAY_IDX(canaries, i, const char *);
+        cors_origin co;
+        FUZZ_CHECK(cors_origin_parse_request(p, canary, &co) == NULL);
+        if (!mine && fuzz_regex_match(compiled, canary, strlen(canary))) {
+            mine = canary;
         }
     }
     FUZZ_CHECK((entry->canary != NULL) == (mine != NULL));
@@ -349,39 +374,56 @@ static int pattern_matches(const cors_origin *pat, const cors_origin *o)
     return strcmp(pat->host, o->host) == 0;
 }
 
+/* How specifically an entry covers a request origin, most specific 0; -1
+ * when it does not cover it: the origin itself, its host on port '*', then
+ * wildcards from the longest suffix, each with a port before port '*'. */
+static int model_rank(const cors_origin *e, const cors_origin *o)
+{
+    if (e->kind == CORS_ORIGIN_EXACT || e->kind == CORS_ORIGIN_OPAQUE) {
+        return strcmp(e->key, o->key) == 0 ? 0 : -1;
+    }
+    if (e->kind != CORS_ORIGIN_PATTERN || o->kind != CORS_ORIGIN_EXACT
+        || !pattern_matches(e, o)) {
+        return -1;
+    }
+    if (!e->wildcard) {
+        return 1;
+    }
+    return 2 + 2 * (CORS_ORIGIN_MAX - (int)strlen(e->host)) + e->any_port;
+}
+
 /* What the model says about a parsed request origin: 1 must allow, 0 must
- * refuse, and for allowed: whether any witness exists. */
+ * refuse.  Of the entries covering it, the one of the latest section
+ * decides, the most specific of that section first; then '*', then the
+ * regexes. */
 static void model_origin(apr_pool_t *p, const morigins *m,
                          const cors_origin *o, int credentials,
                          int *must_allow, int *must_refuse)
 {
-    const char *exact = apr_hash_get(m->state, o->key, APR_HASH_KEY_STRING);
-    int pat_in = 0, pat_out = 0, re_in = 0, i;
+    const mentry *best = NULL;
+    int best_rank = 0, re_in = 0, i;
     apr_hash_index_t *hi;
 
     *must_allow = *must_refuse = 0;
-    if (exact) {
-        *must_allow = *exact == '+';
-        *must_refuse = *exact == '-';
+    for (hi = apr_hash_first(p, m->state); hi; hi = apr_hash_next(hi)) {
+        const mentry *e = apr_hash_this_val(hi);
+        int rank = model_rank(e->o, o);
+        if (rank >= 0
+            && (!best || e->gen > best->gen
+                || (e->gen == best->gen && rank < best_rank))) {
+            best = e;
+            best_rank = rank;
+        }
+    }
+    if (best) {
+        *must_allow = best->op == '+';
+        *must_refuse = best->op == '-';
         return;
     }
     if (o->kind == CORS_ORIGIN_OPAQUE) {
         *must_allow = m->star && !credentials;
         *must_refuse = !*must_allow;
         return;
-    }
-    for (hi = apr_hash_first(p, m->parsed); hi; hi = apr_hash_next(hi)) {
-        const cors_origin *pat = apr_hash_this_val(hi);
-        const char *st =
-            apr_hash_get(m->state, pat->key, APR_HASH_KEY_STRING);
-        if (pat->kind == CORS_ORIGIN_PATTERN && pattern_matches(pat, o)) {
-            if (*st == '+') {
-                pat_in = 1;
-            }
-            else {
-                pat_out = 1;
-            }
-        }
     }
     for (i = 0; i < m->regexes->nelts; i++) {
         const cors_origin_regex *re =
@@ -390,8 +432,8 @@ static void model_origin(apr_pool_t *p, const morigins *m,
             re_in = 1;
         }
     }
-    *must_refuse = !pat_in && !m->star && !re_in;
-    *must_allow = !pat_out && (pat_in || m->star || re_in);
+    *must_refuse = !m->star && !re_in;
+    *must_allow = m->star || re_in;
 }
 
 static int safelisted_header(const char *n)
@@ -474,6 +516,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         case '|':
             conf = conf ? merge(p, conf, sec) : sec;
             sec = new_section(p);
+            m.origins.gen++;
             in_request = line[0] == '=';
             break;
         case 'O':

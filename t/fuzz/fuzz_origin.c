@@ -13,7 +13,11 @@
  *   no comma, space or '*', and its normalised key is lowercase, parses
  *   again to itself (normalising twice changes nothing);
  * - an accepted configured exact origin is one a browser can send: the
- *   request parser accepts the same text and agrees on the key.
+ *   request parser accepts its key as it is, and agrees with the
+ *   configuration parser wherever both accept the configured text (an IP
+ *   host in another spelling than the browsers' is normalised by the one
+ *   and refused by the other);
+ * - normalising a configured origin or pattern twice changes nothing.
  */
 
 #include "cors_origin.h"
@@ -60,12 +64,29 @@ static void check_config(apr_pool_t *p, const char *s)
     const char *err = cors_origin_parse_config(p, s, &o);
 
     cors_regex_unescaped_dot(s);
+    cors_regex_unbalanced(s);
+    {
+        /* The canaries of any regex are origins a browser could send. */
+        apr_array_header_t *canaries = cors_regex_canaries(p, s);
+        int i;
+        for (i = 0; i < canaries->nelts; i++) {
+            cors_origin co;
+            FUZZ_CHECK(cors_origin_parse_request(
+                           p, APR_ARRAY_IDX(canaries, i, const char *), &co)
+                       == NULL);
+        }
+    }
     if (err) {
         FUZZ_CHECK(*err != '\0');
         return;
     }
     FUZZ_CHECK(o.key != NULL);
     cors_origin_credential_risk(&o);
+    if (o.kind == CORS_ORIGIN_EXACT || o.kind == CORS_ORIGIN_PATTERN) {
+        cors_origin again;
+        FUZZ_CHECK(cors_origin_parse_config(p, o.key, &again) == NULL);
+        FUZZ_CHECK(strcmp(again.key, o.key) == 0);
+    }
     switch (o.kind) {
     case CORS_ORIGIN_ANY:
         FUZZ_CHECK(strcmp(s, "*") == 0);
@@ -77,8 +98,11 @@ static void check_config(apr_pool_t *p, const char *s)
         FUZZ_CHECK(!o.wildcard && !o.any_port);
         FUZZ_CHECK(strcmp(o.scheme, "http") == 0
                    || strcmp(o.scheme, "https") == 0);
-        FUZZ_CHECK(cors_origin_parse_request(p, s, &req) == NULL);
+        FUZZ_CHECK(cors_origin_parse_request(p, o.key, &req) == NULL);
         FUZZ_CHECK(strcmp(req.key, o.key) == 0);
+        if (cors_origin_parse_request(p, s, &req) == NULL) {
+            FUZZ_CHECK(strcmp(req.key, o.key) == 0);
+        }
         break;
     case CORS_ORIGIN_PATTERN:
         FUZZ_CHECK(o.wildcard || o.any_port);

@@ -19,7 +19,7 @@ use Test::More ();
 use Exporter 'import';
 
 our @EXPORT = qw(
-    req preflight hdrs hdr acx_names vary_tokens uid
+    req preflight hdrs hdr acx_names vary_tokens uid parse_response
     calls_for error_log_mark error_log_since cors_result cors_outcome
     main_port vhost_port t_logs docroot same_origin
     APP EVIL PF_VARY config
@@ -233,32 +233,54 @@ sub req {
     alarm 0;
     close $sock;
 
-    my ($head, $body) = split /\r\n\r\n/, $raw, 2;
-    $body = '' unless defined $body;
+    my ($res) = parse_response($raw, close_delimited => 1)
+        or die "no response to $method $path";
+    $res->{raw} = $raw;
+    return $res;
+}
+
+# parse_response(BYTES, %opts): the first HTTP/1.x response in BYTES, and
+# the bytes after it: (RESPONSE, REST), or () when BYTES holds no complete
+# header block.  RESPONSE is { status, reason, headers => [[name, value],
+# ...], body, raw }; a chunked body is decoded.  opts: close_delimited => 1
+# (a body without Content-Length or chunking runs to the end of BYTES, as
+# on a closed connection; otherwise such a response has no body).
+sub parse_response {
+    my ($raw, %opt) = @_;
+    my $end = index $raw, "\r\n\r\n";
+    return () if $end < 0;
+    my $head = substr $raw, 0, $end;
+    my $rest = substr $raw, $end + 4;
     my @lines = split /\r\n/, $head;
     my $status_line = shift @lines // '';
     my ($status, $reason) = $status_line =~ m{^HTTP/\d\.\d (\d{3})(?: (.*))?$}
-        or die "bad status line '$status_line' for $method $path";
+        or die "bad status line '$status_line'";
     my @hdrs;
     for (@lines) {
         if (/^[ \t]/ && @hdrs) { $hdrs[-1][1] .= $_; next }
         my ($n, $v) = /^([^:]+):[ \t]*(.*?)[ \t]*$/ or die "bad header line '$_'";
         push @hdrs, [$n, $v];
     }
-    my $res = { status => $status + 0, reason => $reason, headers => \@hdrs,
-                raw => $raw };
+    my $res = { status => $status + 0, reason => $reason, headers => \@hdrs };
+    my ($cl) = map { $_->[1] } grep { lc $_->[0] eq 'content-length' } @hdrs;
+    my $body = '';
     if (grep { lc $_->[0] eq 'transfer-encoding' && $_->[1] =~ /chunked/i } @hdrs) {
-        my $decoded = '';
-        while ($body =~ s/^([0-9a-fA-F]+)[^\r\n]*\r\n//) {
+        while ($rest =~ s/^([0-9a-fA-F]+)[^\r\n]*\r\n//) {
             my $len = hex $1;
-            last if $len == 0;
-            $decoded .= substr $body, 0, $len, '';
-            $body =~ s/^\r\n//;
+            if ($len == 0) { $rest =~ s/^\r\n//; last }
+            $body .= substr $rest, 0, $len, '';
+            $rest =~ s/^\r\n//;
         }
-        $body = $decoded;
+    }
+    elsif (defined $cl) {
+        $body = substr $rest, 0, $cl, '';
+    }
+    elsif ($opt{close_delimited} && $status >= 200 && $status != 204 && $status != 304) {
+        ($body, $rest) = ($rest, '');
     }
     $res->{body} = $body;
-    return $res;
+    $res->{raw} = substr $raw, 0, length($raw) - length($rest);
+    return ($res, $rest);
 }
 
 # preflight(PATH, ORIGIN, METHOD, [REQUEST_HEADERS], [extra header pairs...])

@@ -19,7 +19,8 @@
 #include <regex.h>
 #include <stdlib.h>
 
-static int have_libpsl;
+static int have_libpsl; /* built with libpsl */
+static int have_psl;    /* libpsl or the data file */
 
 /* ------------------------------------------------------------------ */
 /* Regexes: POSIX ERE, case-insensitive, anchored like the module does. */
@@ -43,6 +44,11 @@ struct parse_case {
 #define R_COMMA "it has a comma (more than one Origin header?)"
 #define R_CTRL "it has a control character"
 #define R_SPACE "it has a space or a non-ASCII byte"
+#define R_V4 "the host ends in a number but is not an IPv4 address"
+#define R_V4_FORM(c)                                                           \
+    "the IPv4 address is not written as browsers write it (" c ")"
+#define R_V6_FORM(c)                                                           \
+    "the IPv6 address is not written as browsers write it (" c ")"
 
 static const struct parse_case request_cases[] = {
     /* normalised keys */
@@ -129,6 +135,39 @@ static const struct parse_case request_cases[] = {
     {"https://a\"b.example", R_REQ_HOST, NULL, 0},
     {"https://a..b.example", R_REQ_HOST, NULL, 0},
     {"https://.a.example", R_REQ_HOST, NULL, 0},
+    /* IP hosts: only as browsers serialize them (URL Standard) */
+    {"http://0.0.0.0", NULL, "http://0.0.0.0", CORS_ORIGIN_EXACT},
+    {"http://255.255.255.255:8080", NULL, "http://255.255.255.255:8080",
+     CORS_ORIGIN_EXACT},
+    {"http://[::FFFF:7F00:1]", NULL, "http://[::ffff:7f00:1]",
+     CORS_ORIGIN_EXACT},
+    {"http://[1:0:0:2::]", NULL, "http://[1:0:0:2::]", CORS_ORIGIN_EXACT},
+    {"https://1a.example", NULL, "https://1a.example", CORS_ORIGIN_EXACT},
+    {"https://a.0x1g", NULL, "https://a.0x1g", CORS_ORIGIN_EXACT},
+    {"http://127.1", R_V4_FORM("127.0.0.1"), NULL, 0},
+    {"http://0x7f.0.0.1", R_V4_FORM("127.0.0.1"), NULL, 0},
+    {"http://0177.0.0.1", R_V4_FORM("127.0.0.1"), NULL, 0},
+    {"http://127.000.000.001", R_V4_FORM("127.0.0.1"), NULL, 0},
+    {"http://2130706433:8080", R_V4_FORM("127.0.0.1"), NULL, 0},
+    {"http://127.0.0.1.", R_V4_FORM("127.0.0.1"), NULL, 0},
+    {"http://0", R_V4_FORM("0.0.0.0"), NULL, 0},
+    {"http://999.1.1.1", R_V4, NULL, 0},
+    {"http://1.2.3.4.5", R_V4, NULL, 0},
+    {"https://a.1", R_V4, NULL, 0},
+    {"https://example.0x10", R_V4, NULL, 0},
+    {"http://1.2.3.09", R_V4, NULL, 0},
+    {"http://[0:0:0:0:0:0:0:1]", R_V6_FORM("[::1]"), NULL, 0},
+    {"http://[::0:1]", R_V6_FORM("[::1]"), NULL, 0},
+    {"http://[0::1]", R_V6_FORM("[::1]"), NULL, 0},
+    {"http://[::ffff:127.0.0.1]", R_V6_FORM("[::ffff:7f00:1]"), NULL, 0},
+    {"http://[2001:0db8::1]", R_V6_FORM("[2001:db8::1]"), NULL, 0},
+    {"http://[1:0:0:2:0:0:0:3]", R_V6_FORM("[1:0:0:2::3]"), NULL, 0},
+    {"http://[:::::]", R_IPV6, NULL, 0},
+    {"http://[::1::]", R_IPV6, NULL, 0},
+    {"http://[1:2:3:4:5:6:7]", R_IPV6, NULL, 0},
+    {"http://[1:2:3:4:5:6:7:8:9]", R_IPV6, NULL, 0},
+    {"http://[::1%25eth0]", R_IPV6, NULL, 0},
+    {"http://[::1]", NULL, "http://[::1]", CORS_ORIGIN_EXACT},
     {"http://[::1", R_IPV6, NULL, 0},
     {"http://[::1]x", R_IPV6, NULL, 0},
     {"http://[xyz::1]", R_IPV6, NULL, 0},
@@ -199,6 +238,8 @@ static void test_parse_request(apr_pool_t *p)
 #define C_NO_SCHEME "it has no scheme (write https://host)"
 #define C_SCHEME "the scheme must be http or https"
 #define C_HOST "the host is not a valid host name or IP address"
+#define C_IPV4 "the host ends in a number but is not a valid IPv4 address"
+#define C_IPV6 "the host is not a valid IPv6 address"
 #define C_STAR                                                                 \
     "'*' must be the whole leftmost label, as in "                             \
     "https://*.example.com"
@@ -233,6 +274,51 @@ static const struct parse_case config_cases[] = {
     {label63, NULL, label63, CORS_ORIGIN_EXACT},
     {"null", NULL, "null", CORS_ORIGIN_OPAQUE},
     {"*", NULL, "*", CORS_ORIGIN_ANY},
+    /* IP hosts in the form browsers send them (URL Standard host parser) */
+    {"http://127.1", NULL, "http://127.0.0.1", CORS_ORIGIN_EXACT},
+    {"http://0x7f.1", NULL, "http://127.0.0.1", CORS_ORIGIN_EXACT},
+    {"http://0X7F.0.0.1:8080", NULL, "http://127.0.0.1:8080",
+     CORS_ORIGIN_EXACT},
+    {"http://0177.0.0.1", NULL, "http://127.0.0.1", CORS_ORIGIN_EXACT},
+    {"http://2130706433", NULL, "http://127.0.0.1", CORS_ORIGIN_EXACT},
+    {"http://10.1.65535", NULL, "http://10.1.255.255", CORS_ORIGIN_EXACT},
+    {"http://0", NULL, "http://0.0.0.0", CORS_ORIGIN_EXACT},
+    {"http://0x", NULL, "http://0.0.0.0", CORS_ORIGIN_EXACT},
+    {"https://4294967295", NULL, "https://255.255.255.255", CORS_ORIGIN_EXACT},
+    {"http://[0:0:0:0:0:0:0:1]", NULL, "http://[::1]", CORS_ORIGIN_EXACT},
+    {"http://[0:0:0:0:0:0:0:1]:80", NULL, "http://[::1]", CORS_ORIGIN_EXACT},
+    {"http://[::FFFF:127.0.0.1]", NULL, "http://[::ffff:7f00:1]",
+     CORS_ORIGIN_EXACT},
+    {"http://[2001:0DB8:0000:0000:0001:0000:0000:0001]", NULL,
+     "http://[2001:db8::1:0:0:1]", CORS_ORIGIN_EXACT},
+    {"http://[1:0:0:0:0:0:0:0]", NULL, "http://[1::]", CORS_ORIGIN_EXACT},
+    {"http://[1:0:3:4:5:6:7:8]", NULL, "http://[1:0:3:4:5:6:7:8]",
+     CORS_ORIGIN_EXACT},
+    {"http://[::]", NULL, "http://[::]", CORS_ORIGIN_EXACT},
+    {"http://[::1.2.3.4]:*", NULL, "http://[::102:304]:*", CORS_ORIGIN_PATTERN},
+    {"https://a.0x1g", NULL, "https://a.0x1g", CORS_ORIGIN_EXACT},
+    {"http://999.1.1.1", C_IPV4, NULL, 0},
+    {"http://256.0.0.1", C_IPV4, NULL, 0},
+    {"http://1.2.3.4.5", C_IPV4, NULL, 0},
+    {"http://1.16777216", C_IPV4, NULL, 0},
+    {"http://4294967296", C_IPV4, NULL, 0},
+    {"http://1.2.3.09", C_IPV4, NULL, 0},
+    {"https://a.1", C_IPV4, NULL, 0},
+    {"https://example.123:8443", C_IPV4, NULL, 0},
+    {"https://www.example.0x10", C_IPV4, NULL, 0},
+    {"http://[:::::]", C_IPV6, NULL, 0},
+    {"http://[::1::]", C_IPV6, NULL, 0},
+    {"http://[]", C_IPV6, NULL, 0},
+    {"http://[1:2:3:4:5:6:7]", C_IPV6, NULL, 0},
+    {"http://[1:2:3:4:5:6:7:8:9]", C_IPV6, NULL, 0},
+    {"http://[12345::]", C_IPV6, NULL, 0},
+    {"http://[::1.2.3]", C_IPV6, NULL, 0},
+    {"http://[::1.2.3.04]", C_IPV6, NULL, 0},
+    {"http://[::256.1.1.1]", C_IPV6, NULL, 0},
+    {"http://[1:2:3:4:5:6:7:1.2.3.4]", C_IPV6, NULL, 0},
+    {"http://[::1%25eth0]", C_IPV6, NULL, 0},
+    {"http://[1:]", C_IPV6, NULL, 0},
+    {"http://[:1]", C_IPV6, NULL, 0},
     /* patterns (SPEC 3) */
     {"https://*.example.com", NULL, "https://*.example.com",
      CORS_ORIGIN_PATTERN},
@@ -282,7 +368,7 @@ static const struct parse_case config_cases[] = {
     {"https://caf\xc3\xa9.example", C_HOST, NULL, 0},
     {label64, C_HOST, NULL, 0},
     {"http://[::1", C_HOST, NULL, 0},
-    {"http://[zz::1]", C_HOST, NULL, 0},
+    {"http://[zz::1]", C_IPV6, NULL, 0},
     {"http://[::1]x", C_HOST, NULL, 0},
     {"https://*example.com", C_STAR, NULL, 0},
     {"https://a.*.example.com", C_STAR, NULL, 0},
@@ -330,7 +416,7 @@ static void test_parse_config(apr_pool_t *p)
     cors_origin o;
 
     run_config_cases(p, config_cases, UNIT_COUNT(config_cases));
-    if (have_libpsl) {
+    if (have_psl) {
         run_config_cases(p, config_psl_cases, UNIT_COUNT(config_psl_cases));
     }
 
@@ -359,6 +445,9 @@ static void test_parse_config(apr_pool_t *p)
             {"http://a.example:80", "http://a.example"},
             {"http://a.example:8080", "http://A.example:8080"},
             {"http://[::1]:8080", "http://[::1]:8080"},
+            {"http://127.1", "http://127.0.0.1"},
+            {"http://[0:0:0:0:0:0:0:1]:8080", "http://[::1]:8080"},
+            {"http://[::FFFF:127.0.0.1]", "http://[::ffff:7f00:1]"},
             {"null", "null"},
         };
         apr_size_t i;
@@ -426,6 +515,15 @@ static const struct set_case set_cases[] = {
      "http://app.example.com https://app.example.com:8443 "
      "https://example.com https://a.app.example.com https://app.example.co "
      "https://pp.example.com null",
+     0,
+     0,
+     0},
+    /* IP hosts: configured in any spelling, matched in the browsers' */
+    {{"P:http://127.1 http://[0:0:0:0:0:0:0:1]:8080 http://[::ffff:10.0.0.1]"},
+     1,
+     "http://127.0.0.1 http://[::1]:8080 http://[::ffff:a00:1]",
+     "http://127.1 http://0x7f.0.0.1 http://[0:0:0:0:0:0:0:1]:8080 "
+     "http://[::ffff:10.0.0.1] http://127.0.0.2 http://[::1]",
      0,
      0,
      0},
@@ -590,6 +688,89 @@ static const struct set_case set_cases[] = {
      0,
      0,
      0},
+    /* a carve-out without a port takes out every port of that host or
+     * pattern; with a port, that port only */
+    {{"P:https://x.example https://x.example:8443 https://y.example",
+      "E:-https://x.example"},
+     1,
+     "https://y.example",
+     "https://x.example https://x.example:443 https://x.example:8443",
+     0,
+     0,
+     0},
+    {{"P:https://x.example:8443 https://x.example:9443",
+      "E:-https://x.example:8443"},
+     1,
+     "https://x.example:9443",
+     "https://x.example:8443 https://x.example",
+     0,
+     0,
+     0},
+    {{"P:https://x.example https://x.example:8443", "E:-https://x.example:443"},
+     1,
+     "https://x.example:8443",
+     "https://x.example",
+     0,
+     0,
+     0},
+    {{"P:*", "E:-https://x.example"},
+     1,
+     "https://y.example https://x.example.net http://x.example",
+     "https://x.example https://x.example:8443",
+     1,
+     0,
+     0},
+    {{"P:http://localhost:*", "E:-http://localhost"},
+     1,
+     "",
+     "http://localhost http://localhost:3000",
+     0,
+     0,
+     0},
+    {{"P:https://*.example.com:*", "E:-https://*.internal.example.com"},
+     1,
+     "https://a.example.com:8443 https://internal.example.com:8443",
+     "https://a.internal.example.com https://a.internal.example.com:8443 "
+     "https://b.a.internal.example.com:9443",
+     0,
+     0,
+     0},
+    /* ... even where a more specific inherited entry allows it */
+    {{"P:https://a.internal.example.com:8443 https://a.example.com:*",
+      "E:-https://*.example.com"},
+     1,
+     "",
+     "https://a.internal.example.com:8443 https://a.example.com "
+     "https://a.example.com:8443",
+     0,
+     0,
+     0},
+    {{"P:https://a.internal.example.com https://*.example.com",
+      "E:-https://*.internal.example.com:443"},
+     1,
+     "https://b.example.com",
+     "https://a.internal.example.com",
+     0,
+     0,
+     0},
+    /* the nearest section decides; within one, the most specific entry */
+    {{"P:https://*.example.com", "E:-https://*.internal.example.com",
+      "E:+https://a.internal.example.com"},
+     1,
+     "https://a.internal.example.com https://b.example.com",
+     "https://b.internal.example.com",
+     0,
+     0,
+     0},
+    {{"P:https://a.example",
+      "E:-https://x.example +https://x.example:8443 -https://*.w.example "
+      "+https://a.w.example"},
+     1,
+     "https://a.example https://x.example:8443 https://a.w.example",
+     "https://x.example https://x.example:9443 https://b.w.example",
+     0,
+     0,
+     0},
     /* regexes and edits: an editing section keeps the inherited regexes */
     {{"P:re:https://[a-z]+\\.trusted\\.example", "E:+https://b.example"},
      1,
@@ -742,6 +923,12 @@ static const struct set_assoc_case set_assoc_cases[] = {
      "https://d.example https://y.w.example", "https://x.w.example"},
     {"P:https://d.example", "-", "E:+https://l2.example",
      "https://d.example https://l2.example", "https://x.example"},
+    {"P:https://x.example:8443 https://d.example", "E:-https://x.example",
+     "E:+https://l2.example", "https://d.example https://l2.example",
+     "https://x.example:8443 https://x.example"},
+    {"P:https://a.w.example:8443 https://*.w.example", "E:-https://*.w.example",
+     "E:+https://b.w.example", "https://b.w.example",
+     "https://a.w.example:8443 https://c.w.example"},
 };
 
 static void test_set_merge_order(apr_pool_t *p)
@@ -770,6 +957,34 @@ static void test_set_merge_order(apr_pool_t *p)
         check_allow(p, left, t->allow, 1, 1);
         check_allow(p, left, t->deny, 1, 0);
     }
+}
+
+/* A match function whose bounds cut every match short. */
+static int bounded_match(const void *compiled, const char *s, apr_size_t len)
+{
+    (void)compiled;
+    (void)s;
+    (void)len;
+    return -1;
+}
+
+/* Cut short: no match for a request, "may match" for a canary. */
+static void test_regex_bounded(apr_pool_t *p)
+{
+    cors_origins *o = cors_origins_make(p, 0, NULL, bounded_match);
+    cors_origin_regex *re = cors_origins_add_regex(p, o, "x", "https://(a+)+");
+    cors_origin origin;
+
+    UNIT_ROW("a regex cut short by the bounds");
+    CHECK_STR(re->canary, "https://evil.invalid");
+    CHECK_INT(re->canary_bounded, 1);
+    CHECK_INT(cors_origins_canary(o), 1);
+    CHECK_NULL(cors_origin_parse_request(p, "https://aaaa", &origin));
+    CHECK_INT(cors_origins_allow(o, &origin, 1), 0);
+    o = origin_section(p, "P:re:.*");
+    re = &APR_ARRAY_IDX(o->regexes, 0, cors_origin_regex);
+    CHECK_STR(re->canary, "https://evil.invalid");
+    CHECK_INT(re->canary_bounded, 0);
 }
 
 /* Regexes never see null, nor anything the request parser refused. */
@@ -803,6 +1018,312 @@ static void test_regex_gate(apr_pool_t *p)
     CHECK_INT(cors_origins_canary(origin_section(p, "P:re:https?://.*")), 1);
 }
 
+/* The registrable domains a regex names literally, and its canaries. */
+static void test_regex_canaries(apr_pool_t *p)
+{
+    static const struct {
+        const char *re, *domains; /* space-separated, in order */
+    } cases[] = {
+        {"https://app\\.example\\.com", "example.com"},
+        {"https://(www|api)\\.example\\.co\\.uk", "example.co.uk"},
+        {"https://.*example\\.com", "example.com"},
+        {"https://[a-z]*EXAMPLE\\.COM", "example.com"},
+        {"https://app.example.com", "example.com"},
+        {"https://.*\\.com", ""},
+        {"https?://(.+\\.)?github\\.io", ""},
+        {"https://me\\.github\\.io", "me.github.io"},
+        {"https://[a-z]+\\.example\\.org|https://b\\.other\\.net",
+         "example.org other.net"},
+        {"https://a\\.example\\.org|https://b\\.example\\.org", "example.org"},
+        {"https://example\\.com\\.?", "example.com"},
+        {"https://x\\.example\\.com:8443", "example.com"},
+        {"https://app\\.example\\.com(:[0-9]+)?", "example.com"},
+        {"https://a\\Q.example.com\\E", "example.com"},
+        {"https://[.]?x[.]example[.]net", "example.net"},
+        {"http://192\\.168\\.1\\.[0-9]+", ""},
+        {"https://(www\\.)?example\\.(com|org)", ""},
+        {"https://examples?\\.com", ""},
+        {"https://\\w+\\.example\\.com", "example.com"},
+        {"https://[^.]+\\.example\\.com", "example.com"},
+        {".*", ""},
+    };
+    apr_size_t i;
+
+    for (i = 0; i < UNIT_COUNT(cases); i++) {
+        apr_array_header_t *d = cors_regex_domains(p, cases[i].re);
+        UNIT_ROW("domains named by %s", cases[i].re);
+        CHECK_STR(apr_array_pstrcat(p, d, ' '), cases[i].domains);
+    }
+
+    UNIT_ROW("the canaries of https://app\\.example\\.com");
+    {
+        const char *l = cors_origin_canary_label();
+        apr_array_header_t *c =
+            cors_regex_canaries(p, "https://app\\.example\\.com");
+        const char *all = apr_array_pstrcat(p, c, ' ');
+        const char *want[] = {"https://evil.invalid",
+                              "http://evil.invalid",
+                              "null",
+                              "https://%s.com",
+                              "https://%s.net",
+                              "https://%s.org",
+                              "https://%s.io",
+                              "https://%s.dev",
+                              "https://%s.app",
+                              "https://%s.co.uk",
+                              "https://%s.github.io",
+                              "https://%sexample.com",
+                              "https://example.com.%s.invalid",
+                              "https://app.example.com.%s.invalid",
+                              "http://%s.com",
+                              "http://%s.github.io",
+                              "http://%sexample.com",
+                              "http://example.com.%s.invalid",
+                              "http://app.example.com.%s.invalid"};
+        apr_size_t k;
+        CHECK_INT(strlen(l), 10);
+        CHECK_INT(strspn(l, "abcdefghijklmnopqrstuvwxyz"), 10);
+        CHECK_INT(c->nelts, 3 + 2 * (8 + 3));
+        for (k = 0; k < UNIT_COUNT(want); k++) {
+            const char *o = apr_psprintf(p, want[k], l);
+            UNIT_ROW("canary %s among %s", o, all);
+            CHECK(strstr(apr_pstrcat(p, " ", all, " ", NULL),
+                         apr_pstrcat(p, " ", o, " ", NULL))
+                  != NULL);
+        }
+    }
+
+    /* Regexes that trust sites nobody vetted, and some that do not. */
+    {
+        static const struct {
+            const char *re;
+            int canary;
+        } sets[] = {
+            {"https://.*\\.com", 1},
+            {"https://.*example\\.com", 1},
+            {"https?://[a-z0-9-]+\\.(com|net)", 1},
+            {"https://[^.]+\\.co\\.uk", 1},
+            {"https://[a-z]+\\.github\\.io", 1},
+            {"http://.+\\.dev", 1},
+            {"https://.+\\.app", 1},
+            {"https://[a-z]+\\.io", 1},
+            {"https://[a-z]+\\.org", 1},
+            {"https://example\\.com.*", 1},
+            {"https://app\\.example\\.com.*", 1},
+            {"https://app\\.example\\.com(\\.[a-z]+)*", 1},
+            {"https://(.*\\.)?example\\.com(\\..*)?", 1},
+            {"http://[a-z]*example\\.net", 1},
+            {"https?://evil\\.invalid", 1},
+            {"https://.*\\.example\\.com", 0},
+            {"https://([a-z0-9-]+\\.)*example\\.com", 0},
+            {"https://[a-z]+\\.example\\.com", 0},
+            {"https://(www\\.)?example\\.(com|org)", 0},
+            {"https://pr-[0-9]+\\.preview\\.example\\.net", 0},
+            {"http://localhost:[0-9]+", 0},
+        };
+        for (i = 0; i < UNIT_COUNT(sets); i++) {
+            cors_origins *o =
+                origin_section(p, apr_pstrcat(p, "P:re:", sets[i].re, NULL));
+            UNIT_ROW("canary of %s", sets[i].re);
+            CHECK_INT(cors_origins_canary(o), sets[i].canary);
+        }
+    }
+}
+
+/* Start-up warnings for origins trusted with credentials. */
+static void test_credential_risk(apr_pool_t *p)
+{
+#define RISK_LOCAL                                                             \
+    "it is a loopback or private-network host, which any program or device "   \
+    "there can serve"
+#define RISK_HTTP                                                              \
+    "an http:// origin can be impersonated by anyone on the network path"
+    static const struct {
+        const char *origin, *risk;
+    } cases[] = {
+        {"https://a.example", NULL},
+        {"https://*.example.com", NULL},
+        {"http://a.example", RISK_HTTP},
+        {"https://a.example:*", "port '*' trusts every service on that host"},
+        {"https://localhost", RISK_LOCAL},
+        {"https://app.localhost", RISK_LOCAL},
+        {"https://printer.local", RISK_LOCAL},
+        {"https://127.0.0.1", RISK_LOCAL},
+        {"https://127.1", RISK_LOCAL},
+        {"https://0x7f.1", RISK_LOCAL},
+        {"https://10.0.0.1", RISK_LOCAL},
+        {"https://172.16.0.1", RISK_LOCAL},
+        {"https://172.32.0.1", NULL},
+        {"https://192.168.1.10", RISK_LOCAL},
+        {"https://169.254.1.1", RISK_LOCAL},
+        {"https://8.8.8.8", NULL},
+        {"https://[::1]", RISK_LOCAL},
+        {"https://[0:0:0:0:0:0:0:1]", RISK_LOCAL},
+        {"https://[::ffff:127.0.0.1]", RISK_LOCAL},
+        {"https://[::ffff:192.168.0.1]", RISK_LOCAL},
+        {"https://[::ffff:8.8.8.8]", NULL},
+        {"https://[fd00::1]", RISK_LOCAL},
+        {"https://[fc00::1]", RISK_LOCAL},
+        {"https://[fe80::1]", RISK_LOCAL},
+        {"https://[fc::1]", NULL},
+        {"https://[2001:db8::1]", NULL},
+        {"*", NULL},
+        {"null", "any page can send it, from a sandboxed iframe, a data: URL "
+                 "or a local file"},
+    };
+    apr_size_t i;
+    cors_origin o;
+
+    for (i = 0; i < UNIT_COUNT(cases); i++) {
+        UNIT_ROW("credential risk of %s", cases[i].origin);
+        if (CHECK_NULL(cors_origin_parse_config(p, cases[i].origin, &o))) {
+            CHECK_STR(cors_origin_credential_risk(&o), cases[i].risk);
+        }
+    }
+}
+
+/* Why a regex does not stand on its own (CORSAllowOriginMatch's message). */
+static void test_regex_unbalanced(void)
+{
+    static const struct {
+        const char *re, *why;
+    } cases[] = {
+        {"https://a\\.example\\.com", NULL},
+        {"https://(a|b)\\.example", NULL},
+        /* the anchoring escape: ')' closes the module's group */
+        {"https://a\\.example\\.com)|(https://b\\.example\\.com",
+         "it has a ')' that closes no group"},
+        {")", "it has a ')' that closes no group"},
+        {"a)(b", "it has a ')' that closes no group"},
+        {"(a", "a '(' is never closed"},
+        {"((a)", "a '(' is never closed"},
+        {"[a-", "a '[' is never closed"},
+        {"[]", "a '[' is never closed"},
+        {"a\\", "it ends with a single '\\'"},
+        /* parentheses that are not groups */
+        {"a\\)b", NULL},
+        {"[)(]", NULL},
+        {"[])]", NULL},
+        {"[^])]", NULL},
+        {"[[:alpha:])]", NULL},
+        {"[\\]]", NULL},
+        {"\\Q)(\\E", NULL},
+        {"\\Q)(", NULL},
+        {"(?#(x)a", NULL},
+        {"(?#x", "a '(' is never closed"},
+        {"(?:a)(?i)(?=b)", NULL},
+    };
+    apr_size_t i;
+
+    for (i = 0; i < UNIT_COUNT(cases); i++) {
+        UNIT_ROW("regex %s", cases[i].re);
+        CHECK_STR(cors_regex_unbalanced(cases[i].re), cases[i].why);
+    }
+}
+
+/*
+ * The Public Suffix List's data file, read by the module itself: the small
+ * t/unit/psl_test.dat, no file at all, then the system's (Debian's
+ * publicsuffix package), which main() leaves loaded for the other tests.
+ */
+static void test_psl_file(apr_pool_t *p)
+{
+    apr_pool_t *sp;
+    const char *mode;
+
+    apr_pool_create(&sp, p);
+    mode = cors_origin_init_file(sp, "t/unit/psl_test.dat");
+    UNIT_ROW("t/unit/psl_test.dat");
+    CHECK_STR(cors_origin_psl_file(), "t/unit/psl_test.dat");
+    CHECK_STR(mode, have_libpsl ? "libpsl" : "file");
+    /* entries below: the parents of every rule but exceptions */
+    CHECK_STR(cors_origin_suffix_below("cloud.test"), "s3.cloud.test");
+    CHECK_STR(cors_origin_suffix_below("compute.cloud.test"),
+              "*.compute.cloud.test");
+    CHECK_STR(cors_origin_suffix_below("s3.cloud.test"),
+              "dualstack.s3.cloud.test");
+    CHECK_STR(cors_origin_suffix_below("test"), "s3.cloud.test");
+    CHECK_STR(cors_origin_suffix_below("uk"), "co.uk");
+    CHECK_STR(cors_origin_suffix_below("xn--stfold-9xa.no"),
+              "xn--vler-qoa.xn--stfold-9xa.no");
+    CHECK_STR(cors_origin_suffix_below("no"), "xn--stfold-9xa.no");
+    CHECK_STR(cors_origin_suffix_below("cn"), "xn--55qx5d.cn");
+    CHECK_STR(cors_origin_suffix_below("ck"), "*.ck");
+    CHECK_NULL(cors_origin_suffix_below("example.com"));
+    CHECK_NULL(cors_origin_suffix_below("dualstack.s3.cloud.test"));
+    CHECK_NULL(cors_origin_suffix_below("www.ck"));
+    CHECK_NULL(cors_origin_suffix_below("co.uk"));
+    if (!have_libpsl) {
+        /* the rules themselves decide what is a public suffix */
+        static const struct {
+            const char *domain;
+            int suffix;
+            const char *registrable;
+        } cases[] = {
+            {"com", 1, NULL},
+            {"example.com", 0, "example.com"},
+            {"a.b.example.com", 0, "example.com"},
+            {"co.uk", 1, NULL},
+            {"a.example.co.uk", 0, "example.co.uk"},
+            {"cloud.test", 0, "cloud.test"},
+            {"s3.cloud.test", 1, NULL},
+            {"bucket.s3.cloud.test", 0, "bucket.s3.cloud.test"},
+            {"x.compute.cloud.test", 1, NULL},
+            {"a.x.compute.cloud.test", 0, "a.x.compute.cloud.test"},
+            {"compute.cloud.test", 0, "cloud.test"},
+            {"a.ck", 1, NULL},
+            {"www.ck", 0, "www.ck"},
+            {"xn--55qx5d.cn", 1, NULL},
+            {"xn--vler-qoa.xn--stfold-9xa.no", 1, NULL},
+            {"unlisted", 1, NULL},
+            {"a.unlisted", 0, "a.unlisted"},
+        };
+        apr_size_t i;
+        for (i = 0; i < UNIT_COUNT(cases); i++) {
+            UNIT_ROW("t/unit/psl_test.dat: %s", cases[i].domain);
+            CHECK_INT(cors_origin_public_suffix(cases[i].domain),
+                      cases[i].suffix);
+            CHECK_STR(cors_origin_registrable(cases[i].domain),
+                      cases[i].registrable);
+        }
+    }
+    apr_pool_destroy(sp);
+
+    apr_pool_create(&sp, p);
+    mode = cors_origin_init_file(sp, NULL);
+    UNIT_ROW("no data file");
+    CHECK_NULL(cors_origin_psl_file());
+    CHECK_STR(mode, have_libpsl ? "libpsl" : "single-label");
+    CHECK_NULL(cors_origin_suffix_below("cloud.test"));
+    CHECK_INT(cors_origin_public_suffix("com"), 1);
+    apr_pool_destroy(sp);
+
+    apr_pool_create(&sp, p);
+    cors_origin_init_file(sp, "t/unit/no-such-file.dat");
+    UNIT_ROW("a data file that cannot be read");
+    CHECK_NULL(cors_origin_psl_file());
+    CHECK_NULL(cors_origin_suffix_below("cloud.test"));
+    apr_pool_destroy(sp);
+}
+
+/* The system's data file, where there is one. */
+static void test_psl_system(void)
+{
+    if (!cors_origin_psl_file()) {
+        printf("# no Public Suffix List data file: checks skipped\n");
+        return;
+    }
+    UNIT_ROW("system data file %s", cors_origin_psl_file());
+    CHECK_NOT_NULL(cors_origin_suffix_below("amazonaws.com"));
+    CHECK_NOT_NULL(cors_origin_suffix_below("compute.amazonaws.com"));
+    CHECK_NULL(cors_origin_suffix_below("example.com"));
+    CHECK_INT(cors_origin_public_suffix("s3.amazonaws.com"), 1);
+    CHECK_INT(cors_origin_public_suffix("amazonaws.com"), 0);
+    CHECK_STR(cors_origin_registrable("a.b.example.co.uk"), "example.co.uk");
+    CHECK_STR(cors_origin_registrable("me.github.io"), "me.github.io");
+    CHECK_NULL(cors_origin_registrable("github.io"));
+}
+
 int main(void)
 {
     apr_pool_t *p;
@@ -813,16 +1334,30 @@ int main(void)
         fprintf(stderr, "apr init failed\n");
         return 2;
     }
+#ifdef CORS_HAVE_LIBPSL
+    have_libpsl = 1;
+#endif
+    test_psl_file(p);
     psl = cors_origin_init(p);
-    have_libpsl = psl && strcmp(psl, "libpsl") == 0;
-    printf("# public suffixes: %s\n", psl ? psl : "(null)");
+    have_psl = strcmp(psl, "single-label") != 0;
+    printf("# public suffixes: %s, data file: %s\n", psl,
+           cors_origin_psl_file() ? cors_origin_psl_file() : "none");
+    test_psl_system();
 
     test_parse_request(p);
     test_parse_config(p);
     test_sets(p);
     test_set_merge_order(p);
     test_regex_gate(p);
+    test_regex_bounded(p);
+    test_regex_unbalanced();
+    test_regex_canaries(p);
+    test_credential_risk(p);
     apr_pool_destroy(p);
     apr_terminate();
+#ifdef CORS_HAVE_LIBPSL
     return unit_done("test_origin");
+#else
+    return unit_done("test_origin_nopsl");
+#endif
 }
