@@ -72,7 +72,8 @@ for my $d (@spec) {
     is($shown{$d}, $source_help{$d}, "$d: it is the one mod_cors.c registers");
 }
 
-# The directives' help names what the SPEC says the value is.
+# The directives' help names what the value is (docs/mod_cors.md, each
+# directive's Syntax).
 like($shown{CORSEngine}, qr/\bOn\b.*\bOff\b/, 'CORSEngine help: On/Off');
 like($shown{CORSMaxAge}, qr/2147483647/, 'CORSMaxAge help: the range');
 like($shown{CORSPreflightStatus}, qr/204.*200|200.*204/, 'CORSPreflightStatus help: 200/204');
