@@ -300,7 +300,7 @@ static void *cors_merge_dir_conf(apr_pool_t *p, void *basev, void *addv)
 }
 
 /* -------------------------------------------------------------------- */
-/* Directive handlers, in SPEC order                                     */
+/* Directive handlers                                                    */
 
 /*
  * The items of a list directive: words as Apache splits them, each unquoted
@@ -1315,8 +1315,9 @@ static void cors_policy_of(const cors_dir_conf *conf, cors_policy *pol)
  * Origin and the Access-Control-Request-* headers of an OPTIONS request, in
  * one pass over the request headers (four apr_table_get() would make four).
  * httpd (HTTP/1.x and mod_http2 alike) merges repeated request headers into
- * one with ", ", so two Origin headers fail the syntax check as the SPEC
- * wants; the first entry of each name is the whole value.
+ * one with ", ", so two Origin headers fail the syntax check, as
+ * docs/mod_cors.md ("Checking the request's Origin") says they must; the
+ * first entry of each name is the whole value.
  */
 #define CORS_ACR "Access-Control-Request-"
 #define CORS_ACR_LEN (sizeof(CORS_ACR) - 1)

@@ -1,7 +1,7 @@
-# Hardening (issue 6): fuzz targets of the policy layer, sanitizer and
-# valgrind runs of the Apache::Test suite, coverage, the configuration
-# fuzzer, the protocol fuzzer and the soak.  docs/hardening.md explains each and records the
-# numbers.  Included by Makefile; uses its variables.
+# Hardening: fuzz targets of the policy layer, sanitizer and valgrind runs
+# of the Apache::Test suite, coverage, the configuration fuzzer, the
+# protocol fuzzer and the soak.  docs/hardening.md explains each and
+# records the numbers.  Included by Makefile; uses its variables.
 
 FUZZ_TARGETS  = origin token list decide
 FUZZ_SECONDS ?= 60

@@ -1,14 +1,14 @@
 # interop: mod_cors with the rest of httpd (auth, proxy, cache, deflate,
-# HTTP/2, .htaccess, error documents...).  Its t/interop_*.t files run in
-# the main Apache::Test suite (t/run globs t/*.t); this fragment adds the
+# HTTP/2, .htaccess, error documents...).  Its test files run in the main
+# Apache::Test suite (t/run globs t/*.t); this fragment adds the
 # MPM runs: the same module under the MPMs the main run does not use
 # (Debian enables event, so: worker and prefork), each over a
 # representative subset that takes a few seconds.
 
-# (interop_mpm.t runs concurrent clients over preflights, actual requests,
-# the cache and the proxy; the rest cover auth, errors, cache and h2c.)
-INTEROP_MPM_TESTS = t/auth.t t/interop_errors.t t/interop_cache.t \
-                    t/interop_http2.t t/interop_mpm.t
+# (mpm.t runs concurrent clients over preflights, actual requests, the
+# cache and the proxy; the rest cover auth, errors, cache and h2c.)
+INTEROP_MPM_TESTS = t/auth.t t/errors.t t/cache.t \
+                    t/http2.t t/mpm.t
 
 # The MPM the main run inherits from /etc/apache2 (empty if none found).
 INTEROP_DEFAULT_MPM = $(patsubst mpm_%.load,%,$(notdir $(wildcard /etc/apache2/mods-enabled/mpm_*.load)))

@@ -6,10 +6,10 @@
 /*
  * cors_origin: parsing, normalising and matching origins.
  *
- * The request parser is the gate of SPEC section 3: a request Origin that is
- * not a serialized origin never reaches the set, so no pattern or regex ever
- * sees a path, userinfo, a comma (two joined Origin headers) or a control
- * byte.  The configuration parser is stricter about hosts (a DNS name, an
+ * The request parser is the gate of docs/mod_cors.md, "Checking the
+ * request's Origin": a request Origin that is not a serialized origin never
+ * reaches the set, so no pattern or regex ever sees a path, userinfo, a
+ * comma (two joined Origin headers) or a control byte.  The configuration parser is stricter about hosts (a DNS name, an
  * IPv4 address or a bracketed IPv6 literal) and says precisely what is wrong.
  */
 
@@ -452,8 +452,8 @@ static int cors_is_scheme(const char *s, apr_size_t len)
 }
 
 /*
- * Public suffixes (SPEC section 3): a wildcard over one would trust every
- * site registered under it.  The Public Suffix List decides (ICANN and
+ * Public suffixes (docs/mod_cors.md, "Wildcard subdomains and any port"): a
+ * wildcard over one would trust every site registered under it.  The Public Suffix List decides (ICANN and
  * private sections: co.uk, github.io), through libpsl where the module was
  * built with it, and through the list's data file, which the module reads
  * itself; a single label (com, localhost) is refused with or without them.

@@ -20,7 +20,8 @@
 
 #include "cors_list.h"
 
-/* Longest request Origin the module considers (SPEC section 3). */
+/* Longest request Origin the module considers (docs/mod_cors.md,
+ * "Checking the request's Origin"). */
 #define CORS_ORIGIN_MAX 512
 
 /* The normalised key of the opaque origin. */

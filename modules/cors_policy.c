@@ -4,7 +4,8 @@
  */
 
 /*
- * cors_policy: the verdict of SPEC section 4 (see cors_policy.h).
+ * cors_policy: the verdict (docs/mod_cors.md, "What a request gets"; see
+ * cors_policy.h).
  *
  * Order of checks for a preflight: the Origin (syntax, then the set), the
  * requested method, then each requested header name.  The first failure is
@@ -79,8 +80,8 @@ int cors_method_safelisted(const char *method)
 
 /*
  * Request headers a browser may list in Access-Control-Request-Headers that
- * SPEC section 4.3 always allows, so a JSON API works without listing
- * Content-Type.
+ * the module always allows (docs/mod_cors.md, "Preflights"), so a JSON API
+ * works without listing Content-Type.
  */
 static int cors_header_safelisted(const char *name)
 {
@@ -159,7 +160,7 @@ void cors_decide(apr_pool_t *p, const cors_policy *pol, const cors_request *req,
 
     /* '*' (or a regex that trusts everyone) and credentials met through
      * merging: the configuration check could not see it, so credentials go
-     * (SPEC section 3). */
+     * (docs/mod_cors.md, "Wildcards and credentials"). */
     if (credentials
         && (cors_origins_any(pol->origins)
             || cors_origins_canary(pol->origins))) {
@@ -258,7 +259,8 @@ void cors_decide(apr_pool_t *p, const cors_policy *pol, const cors_request *req,
     /* An actual request. */
     if (any_plain && !credentials) {
         /* The response does not depend on the Origin: '*' on every response
-         * in scope, and no Vary: Origin (SPEC section 4.2). */
+         * in scope, and no Vary: Origin (docs/mod_cors.md, "Actual
+         * requests"). */
         v->allow_origin = "*";
         cors_decide_expose(p, pol, 0, v);
     }

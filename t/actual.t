@@ -1,5 +1,5 @@
-# SPEC §4 (the module is the only source of Access-Control-*) and §4.2
-# (actual requests); §2 rows CORSExposeHeaders and CORSAllowCredentials.
+# docs/mod_cors.md, "The module owns Access-Control-*" and "Actual
+# requests"; the directives CORSExposeHeaders and CORSAllowCredentials.
 # Scopes: /h/act... in conf/extra.conf.in.
 use strict;
 use warnings;

@@ -1,5 +1,6 @@
 # The read-only public tree and the full-CRUD admin tree behind Basic auth
-# (SPEC §1: per-directory policies), each with a mod_rewrite front
+# (per-directory policies: docs/mod_cors.md, "Example: a read-only
+# public tree and an admin CRUD tree"), each with a mod_rewrite front
 # controller; mod_dir's trailing-slash redirect.  Scopes: <Directory
 # htdocs/api...> in conf/extra.conf.in.
 use strict;

@@ -1,7 +1,8 @@
-# SPEC §2 CORSPreflightBypassAuth: preflights skip authentication and the
-# authorization that needs a user; userless Require rules still apply.
+# CORSPreflightBypassAuth (docs/mod_cors.md, "Authentication and
+# preflights"): preflights skip authentication and the authorization that
+# needs a user; userless Require rules still apply.
 # Scopes: /h/auth... in conf/extra.conf.in, /interop/h/auth... and
-# /interop/h/digest in conf/interop.conf.in.
+# /interop/h/digest in conf/handler.conf.in.
 use strict;
 use warnings;
 use FindBin;
@@ -79,7 +80,7 @@ $r = preflight('/h/auth/x', 'https://app.example.com/path', 'PUT');
 isnt($r->{status}, 204, 'malformed Origin preflight is not answered 204');
 no_acx($r, 'malformed Origin preflight under auth');
 
-# --- Require containers, named users, Digest (conf/interop.conf.in) ------
+# --- Require containers, named users, Digest (conf/handler.conf.in) ------
 # RequireAll: the userless half grants, the other needs a user: passes
 $id = uid();
 $r = preflight("/interop/h/auth/all/x?id=$id", APP, 'PUT');

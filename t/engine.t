@@ -1,4 +1,4 @@
-# SPEC §2 CORSEngine: Off (the default) changes nothing.
+# CORSEngine (docs/mod_cors.md, "CORSEngine Directive"): Off (the default) changes nothing.
 # Scopes: /h/noeng, /h/eng, /h/eng/off, /h/plain in conf/extra.conf.in.
 use strict;
 use warnings;

@@ -1,4 +1,4 @@
-# Issue 7.3: every configuration in docs/examples/ works as published.
+# Every configuration in docs/examples/ works as published.
 #
 # For each example this file builds a small private httpd around it -- the
 # MPM, mod_cors from .libs, the stock modules the example names, a

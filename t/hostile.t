@@ -140,7 +140,7 @@ my $log = error_log_since($mark);
 unlike($log, qr/exit signal|Segmentation fault|AddressSanitizer|runtime error/,
        'no child crashed');
 
-# --- A broken .htaccess costs its own directory only (item 4) ---------------
+# --- A broken .htaccess costs its own directory only -----------------------
 sub htaccess {
     my ($dir, $bytes) = @_;
     return write_htaccess('hostile', 'ht', $dir, $bytes);

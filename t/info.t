@@ -1,7 +1,7 @@
 # mod_info (/server-info?mod_cors.c) shows every directive of the manual's
 # directive list with its help string, and the manual has a box for each.
 # Scopes: /ecosystem/server-info, /ecosystem/info-policy/ in
-# conf/ecosystem.conf.in.
+# conf/info.conf.in.
 use strict;
 use warnings;
 use FindBin;
@@ -72,14 +72,15 @@ for my $d (@spec) {
     is($shown{$d}, $source_help{$d}, "$d: it is the one mod_cors.c registers");
 }
 
-# The directives' help names what the SPEC says the value is.
+# The directives' help names what the value is (docs/mod_cors.md, each
+# directive's Syntax).
 like($shown{CORSEngine}, qr/\bOn\b.*\bOff\b/, 'CORSEngine help: On/Off');
 like($shown{CORSMaxAge}, qr/2147483647/, 'CORSMaxAge help: the range');
 like($shown{CORSPreflightStatus}, qr/204.*200|200.*204/, 'CORSPreflightStatus help: 200/204');
 like($shown{CORSAllowOriginMatch}, qr/whole|in full|entire/i,
     'CORSAllowOriginMatch help: the whole origin must match');
 
-# "Current Configuration" shows the policy of conf/ecosystem.conf.in.
+# "Current Configuration" shows the policy of conf/info.conf.in.
 like($current, qr{CORSAllowOrigin <i>https://info\.example\.com</i>},
     'current configuration: the CORSAllowOrigin line');
 like($current, qr{CORSMaxAge <i>120</i>}, 'current configuration: the CORSMaxAge line');

@@ -1,4 +1,4 @@
-# SPEC §4.4: CORS_RESULT for mod_log_config (logs/cors_log, format
+# docs/mod_cors.md, "Logging": CORS_RESULT for mod_log_config (logs/cors_log, format
 # "%{CORS_RESULT}e %r") and denial reasons at LogLevel cors:debug.
 # Scopes: /h/pf, /h/act, /h/pt, /h/rej, /h/dbg, /h/plain.
 use strict;

@@ -1,4 +1,4 @@
-# SPEC §2 "Lists and merging": replace, +X/-X edits, edits against the
+# docs/mod_cors.md, "Lists and merging": replace, +X/-X edits, edits against the
 # default and against *, origins as one list, scalar inheritance; across
 # <Location>, <LocationMatch>, <Directory>, nested <Files>, <FilesMatch>,
 # <DirectoryMatch>, <If>.  Scopes: /h/m..., /h/lm, htdocs/d in

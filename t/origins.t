@@ -1,4 +1,4 @@
-# SPEC §3: exact origins, default ports, wildcard subdomains, port *,
+# docs/mod_cors.md, "Origins": exact origins, default ports, wildcard subdomains, port *,
 # IPv6, null, regexes (anchored), *, malformed Origin headers.
 # Scopes: /h/o..., /h/ip, /h/null, /h/star..., /h/canary... in
 # conf/extra.conf.in.

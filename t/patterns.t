@@ -1,4 +1,5 @@
-# SPEC section 3 patterns against a real httpd: https://*.example.com (label
+# Origin patterns (docs/mod_cors.md, "Wildcard subdomains and any port")
+# against a real httpd: https://*.example.com (label
 # boundary, at least one extra label, default port only), port *, and
 # CORSAllowOriginMatch (anchored), each in server (virtual host), directory
 # and .htaccess context; '-pattern' carving (every port unless a port is

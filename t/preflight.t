@@ -1,5 +1,5 @@
-# SPEC §4.1 (preflights), §4.3 (request headers), and the §2 rows
-# CORSAllowMethods, CORSAllowHeaders, CORSAllowCredentials, CORSMaxAge,
+# Preflights and their request headers (docs/mod_cors.md, "Preflights"),
+# and the directives CORSAllowMethods, CORSAllowHeaders, CORSAllowCredentials, CORSMaxAge,
 # CORSAllowPrivateNetwork, CORSPreflightStatus, CORSPreflightPassthrough.
 # Scopes: /h/pf..., /h/pfdef, /h/pt in conf/extra.conf.in.
 use strict;
@@ -62,7 +62,7 @@ $r = preflight('/h/pf/x', APP, '');
 refused_ok($r, qr/Access-Control-Request-Method '' is not a method token/,
            'empty ACRM is still a preflight, and refused');
 
-# --- Access-Control-Request-Headers (§4.3) ----------------------------------
+# --- Access-Control-Request-Headers -----------------------------------------
 $r = preflight('/h/pf/x', APP, 'PUT', 'X-Custom, content-type,X-OTHER');
 preflight_ok($r, APP, 'listed and safelisted headers');
 is(hdr($r, 'Access-Control-Allow-Headers'), 'x-custom, content-type, x-other',

@@ -1,6 +1,7 @@
 # Server/vhost-level configuration: a <VirtualHost> with CORSEngine On and
-# a credential-less * policy in its server config (SPEC §1 contexts, §4.2
-# "*", §4.2 OPTIONS * untouched).  Vhost cors_server in conf/extra.conf.in.
+# a credential-less * policy in its server config (docs/mod_cors.md,
+# "Any origin: *" and "Plain OPTIONS and OPTIONS *": OPTIONS * untouched).
+# Vhost cors_server in conf/extra.conf.in.
 use strict;
 use warnings;
 use FindBin;

@@ -1,4 +1,4 @@
-# DESIGN "Internal redirects and subrequests": the response that goes to
+# docs/mod_cors.md, "Internal redirects and subrequests": the response that goes to
 # the client is decorated once, whatever its subrequests (mod_include
 # virtual includes into other CORS scopes) did.  Scope: /ssi, /static,
 # /h/act in conf/extra.conf.in.

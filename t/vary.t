@@ -1,4 +1,4 @@
-# SPEC §4.1/§4.2 Vary: merged with the handler's and other modules' Vary,
+# Vary (docs/mod_cors.md, "Vary"): merged with the handler's and other modules' Vary,
 # every token once.  Scopes: /h/act, /h/act/deflate, /h/pf, /h/pf/pna.
 use strict;
 use warnings;

@@ -1,5 +1,5 @@
 #!/bin/bash
-# README command (a): install what is needed, build mod_cors, and start a
+# The README's first command: install what is needed, build mod_cors, and start a
 # demo Apache on localhost with an embedded configuration:
 #   /api/public/  read-only (GET, HEAD) for https://app.example.com
 #   /api/admin/   full CRUD (GET POST PUT PATCH DELETE) behind Basic auth

@@ -1,5 +1,5 @@
 #!/bin/bash
-# README commands (a) and (b) on a brand-new Debian 12 machine: a
+# The README's two commands (demo.sh, test.sh) on a brand-new Debian 12 machine: a
 # `debootstrap --variant=minbase bookworm` root (apt, dpkg, bash, coreutils,
 # perl-base and little else: no compiler, no Apache, no curl, no git),
 # entered with chroot as root.  Run this on a Debian host, as root.

@@ -1,5 +1,5 @@
 #!/bin/bash
-# README command (b): install what is needed, build mod_cors, and run the
+# The README's second command: install what is needed, build mod_cors, and run the
 # whole test suite, `make test`: the C unit tests of the policy layer, the
 # Apache::Test suite against a real httpd, and every layer of mk/*.mk
 # (browser, package build and install, fuzz corpora, directive fuzzer,

@@ -1,5 +1,5 @@
 #!/bin/bash
-# mod_cors soak (issue 6, item 5): a dedicated httpd (event MPM, loopback
+# mod_cors soak (docs/hardening.md, "Soak"): a dedicated httpd (event MPM, loopback
 # only) loading .libs/mod_cors.so, loaded with wrk.
 #
 #   bench/soak/run.sh [REQUESTS]       # default 1,000,000

@@ -100,7 +100,7 @@ sub vary_lacks {
             . join(' | ', map { "'$_'" } hdrs($res, 'Vary')));
 }
 
-# A refused preflight (§4.1): 403, one text/plain line naming the check
+# A refused preflight (docs/mod_cors.md, "Preflights"): 403, one text/plain line naming the check
 # (REASON_RE matched after "CORS preflight refused: "), no
 # Access-Control-*, the preflight Vary.
 sub refused_ok {

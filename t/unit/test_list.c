@@ -5,7 +5,8 @@
 
 /*
  * Unit tests for cors_list: plain lists, '*', '+X' / '-X' edits, the
- * per-directory merge (rebase) and item order (SPEC 2, "Lists and merging").
+ * per-directory merge (rebase) and item order (docs/mod_cors.md,
+ * "Lists and merging").
  *
  * A section is written as a string:
  *   "P:GET PUT *"   a plain list (CORSAllowMethods GET PUT *)

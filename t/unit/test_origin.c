@@ -6,7 +6,8 @@
 /*
  * Unit tests for cors_origin: the request and configuration parsers, and
  * origin sets with exact entries, null, '*', wildcard patterns, regexes,
- * edits and the merge (SPEC 2 "Lists and merging", 3).
+ * edits and the merge (docs/mod_cors.md,
+ * "Lists and merging" and "Origins").
  */
 
 #include "cors_origin.h"
@@ -319,7 +320,7 @@ static const struct parse_case config_cases[] = {
     {"http://[::1%25eth0]", C_IPV6, NULL, 0},
     {"http://[1:]", C_IPV6, NULL, 0},
     {"http://[:1]", C_IPV6, NULL, 0},
-    /* patterns (SPEC 3) */
+    /* patterns (docs/mod_cors.md, "Wildcard subdomains and any port") */
     {"https://*.example.com", NULL, "https://*.example.com",
      CORS_ORIGIN_PATTERN},
     {"https://*.Example.COM:443", NULL, "https://*.example.com",

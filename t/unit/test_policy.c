@@ -4,8 +4,9 @@
  */
 
 /*
- * Unit tests for cors_policy: the verdict of SPEC section 4 for preflights
- * and actual requests, every header value, reasons and CORS_RESULT names.
+ * Unit tests for cors_policy: the verdict (docs/mod_cors.md, "What a request
+ * gets") for preflights and actual requests, every header value, reasons
+ * and CORS_RESULT names.
  *
  * Policies are written as strings.  A list or an origin set is one or more
  * sections joined by " | ", parent first, merged as the module merges:
@@ -1019,8 +1020,9 @@ static void test_verdicts(apr_pool_t *p)
         CHECK_INT(v.expose_response_names, t->expose_names);
         CHECK_STR(v.vary, t->vary);
 
-        /* SPEC 4.1/4.2: a denial carries no Access-Control-* header
-         * (except the credential-less '*' of 4.2 on actual requests). */
+        /* A denial carries no Access-Control-* header (except the
+         * credential-less '*' on actual requests: docs/mod_cors.md,
+         * "Preflights" and "Actual requests"). */
         if (v.result == CORS_RESULT_PREFLIGHT_DENIED) {
             CHECK(!v.allow_origin && !v.allow_credentials && !v.allow_methods
                   && !v.allow_headers && !v.max_age && !v.allow_private_network

@@ -5,7 +5,8 @@
 
 /*
  * Unit tests for cors_token: tchar / token, lowercase, quote, the
- * Access-Control-Request-Headers splitter and join (SPEC 2, 4.1, 4.3).
+ * Access-Control-Request-Headers splitter and join (docs/mod_cors.md,
+ * "Tokens" and "Preflights").
  */
 
 #include "cors_token.h"

@@ -1,5 +1,5 @@
 #!/usr/bin/perl
-# A backend that takes longer than the proxy's timeout (interop.conf:
+# A backend that takes longer than the proxy's timeout (conf/proxy.conf.in:
 # timeout=1), so mod_proxy answers 504 itself.  Logs its call like echo.pl.
 use strict;
 use warnings;

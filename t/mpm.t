@@ -1,5 +1,5 @@
 # The module under whichever MPM this server runs (t/run with
-# CORS_TEST_MPM=event|worker|prefork; DESIGN "Threads"): bounded bursts of
+# CORS_TEST_MPM=event|worker|prefork; docs/mod_cors.md, "MPMs"): bounded bursts of
 # concurrent clients, each mixing origins and scopes, and every answer
 # must be the one for its own request — no decision, header or Vary may
 # leak from one request to another running beside it in the next thread or

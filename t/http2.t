@@ -2,7 +2,7 @@
 # response is the same as over HTTP/1.1 — status, every Access-Control-*
 # header and the Vary tokens (and Allow, Content-Encoding where they
 # matter).  curl (built with nghttp2) sends each request both ways to the
-# virtual host cors_h2 of conf/interop.conf.in, which has
+# virtual host cors_h2 of conf/http2.conf.in, which has
 # "Protocols h2c http/1.1" and every server-wide scope of the suite.
 # (Under prefork mod_http2 warns that it is not supported; httpd 2.4.71
 # still speaks h2c there, and mk/interop.mk runs this file under each MPM.)

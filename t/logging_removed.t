@@ -1,6 +1,6 @@
 # The debug line an administrator gets when the module removes an
-# Access-Control-* header that someone else set (SPEC §4: the module is the
-# only source of them in scope): "removed 'NAME: VALUE' set by the handler,
+# Access-Control-* header that someone else set (docs/mod_cors.md, "The
+# module owns Access-Control-*"): "removed 'NAME: VALUE' set by the handler,
 # a backend or another module", at LogLevel cors:debug.  Sources:
 # mod_headers (Header always set, /interop/h/hdrlog) and a proxied backend
 # (/interop/px/, backend vhost cors_backend), both with LogLevel cors:debug;

@@ -1,8 +1,9 @@
-# mod_deflate (SPEC §4.1/§4.2 Vary): mod_deflate adds Vary: Accept-Encoding
+# mod_deflate (docs/mod_cors.md, "mod_deflate" and "Vary"): mod_deflate adds Vary: Accept-Encoding
 # whether or not it compresses, the handler and mod_headers may add their
 # own Vary as well; every token appears once, Origin included, in any
 # order.  Scopes: /interop/defl (static, SetOutputFilter DEFLATE, ?hv adds
-# mod_headers' Vary), /interop/h/defl (the CGI) in conf/interop.conf.in.
+# mod_headers' Vary), /interop/h/defl (the CGI) in
+# conf/deflate.conf.in and conf/handler.conf.in.
 use strict;
 use warnings;
 use FindBin;
