@@ -53,7 +53,10 @@
 
 #include "cors_list.h"
 #include "cors_origin.h"
+#include "cors_origin_check.h"
+#include "cors_origin_set.h"
 #include "cors_policy.h"
+#include "cors_string.h"
 #include "cors_token.h"
 
 module AP_MODULE_DECLARE_DATA cors_module;

@@ -20,6 +20,7 @@
  */
 
 #include "cors_origin.h"
+#include "cors_origin_check.h"
 #include "cors_policy.h"
 
 #include "apr_general.h"

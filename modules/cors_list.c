@@ -8,7 +8,7 @@
  */
 
 #include "cors_list.h"
-#include "cors_token.h"
+#include "cors_string.h"
 
 #include "apr_strings.h"
 

@@ -30,7 +30,9 @@
  * says when an origin must be allowed, and what the other headers may be.
  */
 
+#include "cors_origin_check.h"
 #include "cors_policy.h"
+#include "cors_string.h"
 #include "cors_token.h"
 #include "fuzz.h"
 

@@ -25,7 +25,7 @@
  */
 
 #include "cors_list.h"
-#include "cors_token.h"
+#include "cors_string.h"
 #include "fuzz.h"
 
 #define NNAMES 8

@@ -18,6 +18,7 @@
  * - a split that fails says why.
  */
 
+#include "cors_string.h"
 #include "cors_token.h"
 #include "fuzz.h"
 

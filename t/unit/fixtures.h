@@ -15,7 +15,7 @@
 #define CORS_UNIT_FIXTURES_H
 
 #include "cors_list.h"
-#include "cors_origin.h"
+#include "cors_origin_set.h"
 
 #include "apr_strings.h"
 

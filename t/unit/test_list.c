@@ -18,7 +18,7 @@
  */
 
 #include "cors_list.h"
-#include "cors_token.h"
+#include "cors_string.h"
 #include "unit.h"
 #include "fixtures.h"
 

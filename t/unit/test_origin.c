@@ -11,7 +11,8 @@
  */
 
 #include "cors_origin.h"
-#include "cors_token.h"
+#include "cors_origin_check.h"
+#include "cors_origin_set.h"
 #include "unit.h"
 
 #include "apr_general.h"

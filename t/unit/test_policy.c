@@ -14,8 +14,9 @@
  * and origin sections may hold "re:REGEX" items (CORSAllowOriginMatch).
  */
 
+#include "cors_origin_check.h"
 #include "cors_policy.h"
-#include "cors_token.h"
+#include "cors_string.h"
 #include "unit.h"
 
 #include "apr_general.h"

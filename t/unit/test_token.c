@@ -9,6 +9,7 @@
  * "Tokens" and "Preflights").
  */
 
+#include "cors_string.h"
 #include "cors_token.h"
 #include "unit.h"
 
