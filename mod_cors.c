@@ -58,6 +58,7 @@
 #include "cors_policy.h"
 #include "cors_string.h"
 #include "cors_token.h"
+#include "cors_vary.h"
 
 module AP_MODULE_DECLARE_DATA cors_module;
 
@@ -1519,35 +1520,6 @@ static void cors_vary_lines_of(request_rec *r, cors_vary_lines *lines)
     apr_table_do(cors_vary_collect, lines, r->err_headers_out, "Vary", NULL);
 }
 
-/* Whether token (case-insensitive) is among the Vary lines ("*" covers
- * every token). */
-static int cors_vary_has(const cors_vary_lines *lines, const char *token,
-                         apr_size_t len)
-{
-    int i;
-
-    for (i = 0; i < lines->n; i++) {
-        const char *s = lines->vals[i];
-        while (s && *s) {
-            const char *end;
-            while (*s == ' ' || *s == '\t' || *s == ',') {
-                s++;
-            }
-            end = s;
-            while (*end && *end != ',' && *end != ' ' && *end != '\t') {
-                end++;
-            }
-            if (((apr_size_t)(end - s) == len
-                 && strncasecmp(s, token, len) == 0)
-                || ((apr_size_t)(end - s) == 1 && *s == '*')) {
-                return 1;
-            }
-            s = end;
-        }
-    }
-    return 0;
-}
-
 /*
  * Merge the tokens of a ", "-separated list into Vary, each once: set it
  * as it is when the response has no Vary yet (the common case), else add
@@ -1559,7 +1531,8 @@ static int cors_vary_has(const cors_vary_lines *lines, const char *token,
 static const char *cors_vary_merge(request_rec *r, const char *tokens)
 {
     cors_vary_lines lines;
-    const char *s = tokens;
+    apr_array_header_t *missing;
+    int i;
 
     if (!apr_table_get(r->headers_out, "Vary")
         && !apr_table_get(r->err_headers_out, "Vary")) {
@@ -1567,20 +1540,11 @@ static const char *cors_vary_merge(request_rec *r, const char *tokens)
         return tokens;
     }
     cors_vary_lines_of(r, &lines);
-    while (*s) {
-        const char *end = strchr(s, ',');
-        apr_size_t len = end ? (apr_size_t)(end - s) : strlen(s);
-        if (lines.overflow || !cors_vary_has(&lines, s, len)) {
-            apr_table_mergen(r->headers_out, "Vary",
-                             apr_pstrmemdup(r->pool, s, len));
-        }
-        if (!end) {
-            break;
-        }
-        s = end + 1;
-        while (*s == ' ') {
-            s++;
-        }
+    missing = cors_vary_missing(r->pool, lines.vals,
+                                lines.overflow ? 0 : lines.n, tokens);
+    for (i = 0; i < missing->nelts; i++) {
+        apr_table_mergen(r->headers_out, "Vary",
+                         APR_ARRAY_IDX(missing, i, const char *));
     }
     return apr_table_get(r->headers_out, "Vary");
 }
