@@ -702,8 +702,7 @@ static cors_origins *cors_section_origins(cmd_parms *cmd, cors_dir_conf *conf,
                                           int edit)
 {
     if (!conf->origins) {
-        conf->origins =
-            cors_origins_make(cmd->pool, edit, NULL, cors_regex_match);
+        conf->origins = cors_origins_make(cmd->pool, edit, cors_regex_match);
     }
     else if (edit && !conf->origins->edit) {
         /* Only regexes so far: the section turns out to edit. */
@@ -2116,7 +2115,7 @@ static void cors_register_hooks(apr_pool_t *p)
     cors_list_add(p, cors_default_methods, "POST");
     cors_default_methods->is_default = 1;
     cors_list_seal(p, cors_default_methods);
-    cors_default_origins = cors_origins_make(p, 0, NULL, cors_regex_match);
+    cors_default_origins = cors_origins_make(p, 0, cors_regex_match);
 
     ap_hook_pre_config(cors_pre_config, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_check_config(cors_check_config, NULL, NULL, APR_HOOK_MIDDLE);

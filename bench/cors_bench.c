@@ -81,7 +81,7 @@ int main(int argc, char **argv)
     apr_pool_create(&req_pool, p);
     cors_origin_init(p);
 
-    set = cors_origins_make(p, 0, NULL, bench_regex_match);
+    set = cors_origins_make(p, 0, bench_regex_match);
     memset(&req, 0, sizeof(req));
     req.method = "GET";
 

@@ -17,15 +17,12 @@
 #include <string.h>
 
 cors_origins *cors_origins_make(apr_pool_t *p, int edit,
-                                const cors_origins *base,
                                 cors_regex_match_fn match)
 {
     cors_origins *o = apr_pcalloc(p, sizeof(*o));
 
     o->edit = edit;
-    o->base = edit ? base : NULL;
-    o->list = cors_list_make(p, edit, (edit && base) ? base->list : NULL);
-    o->base = NULL; /* the merge attaches what the edits apply to */
+    o->list = cors_list_make(p, edit, NULL);
     o->regexes = apr_array_make(p, 1, sizeof(cors_origin_regex));
     o->match = match;
     return o;

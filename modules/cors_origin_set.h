@@ -47,9 +47,9 @@ struct cors_origins {
     cors_regex_match_fn match;   /* how to run regexes */
 };
 
-/* An empty set; edit sets start over base (which may be NULL). */
+/* An empty set; the merge (cors_origins_rebase) attaches what an edit set
+ * applies to. */
 cors_origins *cors_origins_make(apr_pool_t *p, int edit,
-                                const cors_origins *base,
                                 cors_regex_match_fn match);
 
 /* The merge: an edit set moved onto the inherited set. */

@@ -36,11 +36,6 @@ static const unsigned char cors_tchar_table[256] = {
     ['v'] = 1, ['w'] = 1, ['x'] = 1, ['y'] = 1, ['z'] = 1,
 };
 
-int cors_is_tchar(unsigned char c)
-{
-    return cors_tchar_table[c];
-}
-
 int cors_is_token(const char *s, apr_size_t len)
 {
     apr_size_t i;

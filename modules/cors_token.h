@@ -14,9 +14,6 @@
 #include "apr_pools.h"
 #include "apr_tables.h"
 
-/* Non-zero when c is an RFC 9110 tchar. */
-int cors_is_tchar(unsigned char c);
-
 /* Non-zero when s[0..len) is a non-empty RFC 9110 token. */
 int cors_is_token(const char *s, apr_size_t len);
 

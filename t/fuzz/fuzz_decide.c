@@ -204,7 +204,7 @@ static cors_origins *section_origins(apr_pool_t *p, section *s, int edit,
                                      morigins *m)
 {
     if (!s->origins) {
-        s->origins = cors_origins_make(p, edit, NULL, fuzz_regex_match);
+        s->origins = cors_origins_make(p, edit, fuzz_regex_match);
         if (!edit) {
             morigins_reset(p, m);
         }
@@ -562,8 +562,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
     /* cors_policy_of() */
     pol.origins = conf->origins ? conf->origins
-                                : cors_origins_make(p, 0, NULL,
-                                                    fuzz_regex_match);
+                                : cors_origins_make(p, 0, fuzz_regex_match);
     pol.methods = conf->methods ? conf->methods : default_methods;
     pol.allow_headers =
         conf->allow_headers ? conf->allow_headers : &cors_list_none;

@@ -147,7 +147,7 @@ static APR_INLINE cors_origins *origin_section(apr_pool_t *p, const char *spec)
         return NULL;
     }
     edit = spec[0] == 'E';
-    o = cors_origins_make(p, edit, NULL, posix_match);
+    o = cors_origins_make(p, edit, posix_match);
     copy = apr_pstrdup(p, spec + 2);
     for (tok = apr_strtok(copy, " ", &state); tok;
          tok = apr_strtok(NULL, " ", &state)) {

@@ -19,7 +19,7 @@
 #include <stdlib.h>
 
 /* ------------------------------------------------------------------ */
-/* cors_is_token / cors_is_tchar                                        */
+/* cors_is_token                                                        */
 
 struct token_case {
     const char *in;
@@ -101,15 +101,17 @@ static void test_is_token(void)
         CHECK_INT(cors_is_token(t->in, len) != 0, t->want);
     }
 
-    /* cors_is_tchar over all 256 bytes agrees with RFC 9110. */
-    UNIT_ROW("cors_is_tchar 0..255");
+    /* Each of the 256 bytes alone is a token exactly when RFC 9110 calls
+     * it a tchar. */
+    UNIT_ROW("cors_is_token 0..255");
     for (c = 0; c < 256; c++) {
         int want = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z')
                    || (c >= 'A' && c <= 'Z')
                    || (c && strchr("!#$%&'*+-.^_`|~", c) != NULL);
-        if ((cors_is_tchar((unsigned char)c) != 0) != want) {
-            UNIT_ROW("cors_is_tchar(0x%02x)", c);
-            CHECK_INT(cors_is_tchar((unsigned char)c) != 0, want);
+        char b = (char)c;
+        if ((cors_is_token(&b, 1) != 0) != want) {
+            UNIT_ROW("cors_is_token(0x%02x)", c);
+            CHECK_INT(cors_is_token(&b, 1) != 0, want);
         }
         n_tchar += want;
     }
