@@ -106,7 +106,7 @@ static int mlist_has(const mlist *m, const char *name)
     return s ? *s == '+' : m->star;
 }
 
-/* The items of a list directive, split as cors_list_words() does for
+/* The items of a list directive, split as cors_directive_items() does for
  * unquoted words: on whitespace and commas. */
 static apr_array_header_t *words(apr_pool_t *p, const char *s)
 {
