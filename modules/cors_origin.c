@@ -21,8 +21,6 @@
 #include "apr_lib.h"
 #include "apr_strings.h"
 
-#include <limits.h>
-#include <stdio.h>
 #include <string.h>
 
 /*

@@ -42,6 +42,7 @@ typedef struct cors_origin {
     int any_port;       /* pattern: port '*' */
     int port_written;   /* the text named a port (even the default one) */
 } cors_origin;
+
 /*
  * A request's Origin header.  NULL when it is a syntactically valid
  * serialized origin or exactly "null"; otherwise why not (for the reason

@@ -48,6 +48,7 @@ const char *cors_origin_suffix_below(const char *domain);
  * "example.co.uk" for "a.b.example.co.uk"), a pointer into host, or NULL
  * when host is itself a public suffix. */
 const char *cors_origin_registrable(const char *host);
+
 /* The fixed origins nobody owns: https://evil.invalid, http://evil.invalid
  * and null. */
 extern const char *const cors_origin_canaries[];
@@ -72,6 +73,7 @@ apr_array_header_t *cors_regex_canaries(apr_pool_t *p, const char *regex);
  * digits, '-' and escaped dots that no quantifier makes optional
  * ("https://(www|api)\.example\.co\.uk" names example.co.uk). */
 apr_array_header_t *cors_regex_domains(apr_pool_t *p, const char *regex);
+
 /*
  * Why trusting a configured origin with credentials is risky though legal
  * (null, http://, loopback and private-network hosts, port '*'), or NULL.

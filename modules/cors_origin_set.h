@@ -36,6 +36,7 @@ typedef struct cors_origin_regex {
     int canary_bounded;   /* ... or could not be checked against, within the
                            * caller's bounds */
 } cors_origin_regex;
+
 typedef struct cors_origins cors_origins;
 struct cors_origins {
     cors_list *list;             /* exact keys and "null", with '*' */
@@ -55,6 +56,7 @@ cors_origins *cors_origins_make(apr_pool_t *p, int edit,
 /* The merge: an edit set moved onto the inherited set. */
 cors_origins *cors_origins_rebase(apr_pool_t *p, cors_origins *add,
                                   const cors_origins *base);
+
 /*
  * Add (or, with remove, take out) one parsed CORSAllowOrigin item.  A
  * removal written without a port takes out every port of that host or
