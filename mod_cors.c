@@ -888,7 +888,7 @@ static const char *cors_set_list(cmd_parms *cmd, void *dconf, const char *args)
                       cmd->cmd->name, item);
         }
         if (op == '+') {
-            cors_list_add(cmd->pool, *slot, item);
+            cors_list_add(*slot, item);
         }
         else {
             cors_list_remove(*slot, item);
@@ -2115,9 +2115,9 @@ static void cors_register_hooks(apr_pool_t *p)
     static const char *const after_authz[] = {"mod_authz_core.c", NULL};
 
     cors_default_methods = cors_list_make(p, 0, NULL);
-    cors_list_add(p, cors_default_methods, "GET");
-    cors_list_add(p, cors_default_methods, "HEAD");
-    cors_list_add(p, cors_default_methods, "POST");
+    cors_list_add(cors_default_methods, "GET");
+    cors_list_add(cors_default_methods, "HEAD");
+    cors_list_add(cors_default_methods, "POST");
     cors_default_methods->is_default = 1;
     cors_list_seal(p, cors_default_methods);
     cors_default_origins = cors_origins_make(p, 0, cors_regex_match);

@@ -125,13 +125,13 @@ int main(int argc, char **argv)
     pol.allow_headers = &cors_list_none;
     if (preflight) {
         methods = cors_list_make(p, 0, NULL);
-        cors_list_add(p, methods, "GET");
-        cors_list_add(p, methods, "POST");
-        cors_list_add(p, methods, "PUT");
-        cors_list_add(p, methods, "DELETE");
+        cors_list_add(methods, "GET");
+        cors_list_add(methods, "POST");
+        cors_list_add(methods, "PUT");
+        cors_list_add(methods, "DELETE");
         cors_list_seal(p, methods);
         headers = cors_list_make(p, 0, NULL);
-        cors_list_add(p, headers, "x-token");
+        cors_list_add(headers, "x-token");
         cors_list_seal(p, headers);
         pol.methods = methods;
         pol.allow_headers = headers;

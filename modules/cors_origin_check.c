@@ -239,15 +239,13 @@ static unsigned int cors_psl_flags(const char *d)
 
 /* Note that rule (a domain) lies below parent; the shortest rule is kept
  * as the example messages give. */
-static void cors_psl_note_below(apr_pool_t *p, const char *parent,
-                                const char *rule)
+static void cors_psl_note_below(const char *parent, const char *rule)
 {
     const char *old = apr_hash_get(cors_psl_below, parent, APR_HASH_KEY_STRING);
 
     if (!old || strlen(rule) < strlen(old)) {
         apr_hash_set(cors_psl_below, parent, APR_HASH_KEY_STRING, rule);
     }
-    (void)p;
 }
 
 /* Read and index the data file: one rule a line, "//" comments, the rule
@@ -293,10 +291,10 @@ static void cors_psl_load(apr_pool_t *p, const char *path)
         }
         rule = flag == CORS_PSL_WILD ? apr_pstrcat(p, "*.", d, NULL) : d;
         if (flag == CORS_PSL_WILD) {
-            cors_psl_note_below(p, d, rule);
+            cors_psl_note_below(d, rule);
         }
         for (dot = strchr(d, '.'); dot; dot = strchr(dot + 1, '.')) {
-            cors_psl_note_below(p, dot + 1, rule);
+            cors_psl_note_below(dot + 1, rule);
         }
     }
     apr_file_close(f);

@@ -91,7 +91,7 @@ void cors_origins_add(apr_pool_t *p, cors_origins *o, const cors_origin *origin,
         cors_list_remove(o->list, origin->key);
     }
     else {
-        cors_list_add(p, o->list, origin->key);
+        cors_list_add(o->list, origin->key);
     }
     if (origin->kind == CORS_ORIGIN_PATTERN) {
         o->patterns++;

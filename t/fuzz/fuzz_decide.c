@@ -179,7 +179,7 @@ static int set_list(apr_pool_t *p, cors_list **slot, const cors_list *deflt,
             item = cors_lowercase(p, item, strlen(item));
         }
         if (op == '+') {
-            cors_list_add(p, *slot, item);
+            cors_list_add(*slot, item);
         }
         else {
             cors_list_remove(*slot, item);
@@ -466,9 +466,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
     if (!default_methods) {
         default_methods = cors_list_make(fuzz_pool_root, 0, NULL);
-        cors_list_add(fuzz_pool_root, default_methods, "GET");
-        cors_list_add(fuzz_pool_root, default_methods, "HEAD");
-        cors_list_add(fuzz_pool_root, default_methods, "POST");
+        cors_list_add(default_methods, "GET");
+        cors_list_add(default_methods, "HEAD");
+        cors_list_add(default_methods, "POST");
         cors_list_seal(fuzz_pool_root, default_methods);
         default_methods->is_default = 1;
     }

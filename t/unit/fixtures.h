@@ -111,14 +111,14 @@ static APR_INLINE cors_list *list_section_over(apr_pool_t *p, const char *spec,
                 cors_list_set_star(l, 1);
             }
             else {
-                cors_list_add(p, l, tok);
+                cors_list_add(l, tok);
             }
         }
         else if (strcmp(tok, "+*") == 0 || strcmp(tok, "-*") == 0) {
             cors_list_set_star(l, tok[0] == '+');
         }
         else if (tok[0] == '+') {
-            cors_list_add(p, l, tok + 1);
+            cors_list_add(l, tok + 1);
         }
         else if (tok[0] == '-') {
             cors_list_remove(l, tok + 1);
