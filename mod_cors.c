@@ -53,8 +53,12 @@
 
 #include "cors_list.h"
 #include "cors_origin.h"
+#include "cors_origin_check.h"
+#include "cors_origin_set.h"
 #include "cors_policy.h"
+#include "cors_string.h"
 #include "cors_token.h"
+#include "cors_vary.h"
 
 module AP_MODULE_DECLARE_DATA cors_module;
 
@@ -82,7 +86,7 @@ typedef struct cors_dir_conf {
     int passthrough;           /* CORSPreflightPassthrough; default Off */
     int bypass_auth;           /* CORSPreflightBypassAuth; default On */
     int reject;                /* CORSRejectDisallowed; default Off */
-    int any;                   /* some CORS directive appears in the section */
+    int has_directives;        /* some CORS directive appears in the section */
     int section;               /* the section is a <Directory>, <Location>,
                                 * <Files>, <If> or .htaccess (not server
                                 * config or <VirtualHost>) */
@@ -201,7 +205,7 @@ static void *cors_create_dir_conf(apr_pool_t *p, char *path)
  */
 static int cors_scoped(const cors_dir_conf *conf)
 {
-    return conf->scoped || (conf->section && conf->any);
+    return conf->scoped || (conf->section && conf->has_directives);
 }
 
 /* A list from the child section: unset inherits, a plain list replaces, and
@@ -219,14 +223,14 @@ static cors_dir_conf *cors_merge_confs(apr_pool_t *p, cors_dir_conf *base,
 
     /* Merges run on every request, once per matching section: a section
      * without CORS directives (or merged onto nothing) costs no copy. */
-    if (!add->any) {
+    if (!add->has_directives) {
         return base;
     }
-    if (!base->any) {
+    if (!base->has_directives) {
         return add;
     }
     conf = apr_palloc(p, sizeof(*conf));
-    conf->any = 1;
+    conf->has_directives = 1;
     conf->section = 0;
     conf->scoped = cors_scoped(base) || cors_scoped(add);
     conf->use = NULL;
@@ -307,7 +311,8 @@ static void *cors_merge_dir_conf(apr_pool_t *p, void *basev, void *addv)
  * word split again on commas ("GET, PUT" is "GET PUT"); a quoted word is one
  * item, so '"x bad"' reaches the token check whole.
  */
-static apr_array_header_t *cors_list_words(cmd_parms *cmd, const char *args)
+static apr_array_header_t *cors_directive_items(cmd_parms *cmd,
+                                                const char *args)
 {
     apr_array_header_t *items =
         apr_array_make(cmd->pool, 4, sizeof(const char *));
@@ -349,9 +354,10 @@ static apr_array_header_t *cors_list_words(cmd_parms *cmd, const char *args)
  * Whether a line is made of edits ('+X'/'-X') or plain items; mixing the two
  * on one line, or across the lines of one section, is an error.
  */
-static const char *cors_list_form(cmd_parms *cmd, apr_array_header_t *items,
-                                  int section_edit, const char *plural,
-                                  int *edit)
+static const char *cors_directive_form(cmd_parms *cmd,
+                                       apr_array_header_t *items,
+                                       int section_edit, const char *plural,
+                                       int *edit)
 {
     int i;
 
@@ -451,7 +457,7 @@ static const char *cors_suffixes_below(cmd_parms *cmd,
 static const char *cors_set_engine(cmd_parms *cmd, void *dconf, int on)
 {
     ((cors_dir_conf *)dconf)->engine = on;
-    ((cors_dir_conf *)dconf)->any = 1;
+    ((cors_dir_conf *)dconf)->has_directives = 1;
     return NULL;
 }
 
@@ -698,8 +704,7 @@ static cors_origins *cors_section_origins(cmd_parms *cmd, cors_dir_conf *conf,
                                           int edit)
 {
     if (!conf->origins) {
-        conf->origins =
-            cors_origins_make(cmd->pool, edit, NULL, cors_regex_match);
+        conf->origins = cors_origins_make(cmd->pool, edit, cors_regex_match);
     }
     else if (edit && !conf->origins->edit) {
         /* Only regexes so far: the section turns out to edit. */
@@ -713,14 +718,14 @@ static const char *cors_set_allow_origin(cmd_parms *cmd, void *dconf,
                                          const char *args)
 {
     cors_dir_conf *conf = dconf;
-    apr_array_header_t *items = cors_list_words(cmd, args);
+    apr_array_header_t *items = cors_directive_items(cmd, args);
     cors_origins *set;
     const char *err, *risk;
     int edit, i;
 
-    conf->any = 1;
+    conf->has_directives = 1;
 
-    err = cors_list_form(cmd, items, conf->origin_edit, "origin", &edit);
+    err = cors_directive_form(cmd, items, conf->origin_edit, "origin", &edit);
     if (err) {
         return err;
     }
@@ -774,7 +779,7 @@ static const char *cors_set_allow_origin_match(cmd_parms *cmd, void *dconf,
     cors_origins *set;
     const char *err;
 
-    conf->any = 1;
+    conf->has_directives = 1;
 
     if (!*regex) {
         return apr_psprintf(cmd->pool, "%s needs a regular expression",
@@ -836,14 +841,14 @@ static const char *cors_set_list(cmd_parms *cmd, void *dconf, const char *args)
                            ? &conf->allow_headers
                            : &conf->expose_headers;
     const cors_list *deflt = methods ? cors_default_methods : NULL;
-    apr_array_header_t *items = cors_list_words(cmd, args);
+    apr_array_header_t *items = cors_directive_items(cmd, args);
     const char *err;
     int edit, i;
 
-    conf->any = 1;
+    conf->has_directives = 1;
 
-    err = cors_list_form(cmd, items, *slot ? (*slot)->edit : CORS_UNSET, noun,
-                         &edit);
+    err = cors_directive_form(cmd, items, *slot ? (*slot)->edit : CORS_UNSET,
+                              noun, &edit);
     if (err) {
         return err;
     }
@@ -883,7 +888,7 @@ static const char *cors_set_list(cmd_parms *cmd, void *dconf, const char *args)
                       cmd->cmd->name, item);
         }
         if (op == '+') {
-            cors_list_add(cmd->pool, *slot, item);
+            cors_list_add(*slot, item);
         }
         else {
             cors_list_remove(*slot, item);
@@ -898,7 +903,7 @@ static const char *cors_set_credentials(cmd_parms *cmd, void *dconf, int on)
     cors_dir_conf *conf = dconf;
     const cors_origin_regex *re;
 
-    conf->any = 1;
+    conf->has_directives = 1;
 
     if (on && cors_section_any(conf)) {
         return apr_psprintf(cmd->pool,
@@ -947,7 +952,7 @@ static const char *cors_set_max_age(cmd_parms *cmd, void *dconf,
     apr_int64_t seconds = 0;
     const char *s;
 
-    conf->any = 1;
+    conf->has_directives = 1;
 
     if (strcasecmp(arg, "Off") == 0) {
         conf->max_age = cors_max_age_off;
@@ -980,7 +985,7 @@ static const char *cors_set_max_age(cmd_parms *cmd, void *dconf,
 static const char *cors_set_flag(cmd_parms *cmd, void *dconf, int on)
 {
     *(int *)((char *)dconf + (apr_size_t)(apr_uintptr_t)cmd->info) = on;
-    ((cors_dir_conf *)dconf)->any = 1;
+    ((cors_dir_conf *)dconf)->has_directives = 1;
     return NULL;
 }
 
@@ -989,7 +994,7 @@ static const char *cors_set_preflight_status(cmd_parms *cmd, void *dconf,
 {
     cors_dir_conf *conf = dconf;
 
-    conf->any = 1;
+    conf->has_directives = 1;
 
     if (strcmp(arg, "200") == 0) {
         conf->preflight_status = HTTP_OK;
@@ -1151,7 +1156,7 @@ static const char *cors_set_policy(cmd_parms *cmd, void *dconf,
     cors_policy_use *use;
     const char *err;
 
-    conf->any = 1;
+    conf->has_directives = 1;
 
     if ((err = cors_check_policy_name(cmd, cmd->cmd->name, name)) != NULL) {
         return err;
@@ -1319,8 +1324,8 @@ static void cors_policy_of(const cors_dir_conf *conf, cors_policy *pol)
  * docs/mod_cors.md ("Checking the request's Origin") says they must; the
  * first entry of each name is the whole value.
  */
-#define CORS_ACR "Access-Control-Request-"
-#define CORS_ACR_LEN (sizeof(CORS_ACR) - 1)
+#define CORS_REQUEST_HEADER_PREFIX "Access-Control-Request-"
+#define CORS_REQUEST_HEADER_PREFIX_LEN (sizeof(CORS_REQUEST_HEADER_PREFIX) - 1)
 
 static void cors_read_preflight_headers(const apr_table_t *in,
                                         cors_request *req)
@@ -1340,8 +1345,10 @@ static void cors_read_preflight_headers(const apr_table_t *in,
             }
         }
         else if ((k[0] == 'A' || k[0] == 'a')
-                 && strncasecmp(k, CORS_ACR, CORS_ACR_LEN) == 0) {
-            const char *rest = k + CORS_ACR_LEN;
+                 && strncasecmp(k, CORS_REQUEST_HEADER_PREFIX,
+                                CORS_REQUEST_HEADER_PREFIX_LEN)
+                        == 0) {
+            const char *rest = k + CORS_REQUEST_HEADER_PREFIX_LEN;
             const char **slot =
                 strcasecmp(rest, "Method") == 0    ? &req->request_method
                 : strcasecmp(rest, "Headers") == 0 ? &req->request_headers
@@ -1450,7 +1457,7 @@ static const char *cors_our_value(const cors_state *st, const char *name)
 }
 
 /* An Access-Control-* header name (the first byte rules out most names). */
-static APR_INLINE int cors_is_acx(const char *key)
+static APR_INLINE int cors_is_access_control_header(const char *key)
 {
     return key && (key[0] == 'A' || key[0] == 'a')
            && strncasecmp(key, CORS_HEADER_PREFIX, CORS_HEADER_PREFIX_LEN) == 0;
@@ -1467,7 +1474,7 @@ static void cors_strip(request_rec *r, apr_table_t *t, const cors_state *st)
 
     for (i = 0; i < arr->nelts; i++) {
         const char *ours;
-        if (!cors_is_acx(e[i].key)) {
+        if (!cors_is_access_control_header(e[i].key)) {
             continue;
         }
         if (!names) {
@@ -1516,35 +1523,6 @@ static void cors_vary_lines_of(request_rec *r, cors_vary_lines *lines)
     apr_table_do(cors_vary_collect, lines, r->err_headers_out, "Vary", NULL);
 }
 
-/* Whether token (case-insensitive) is among the Vary lines ("*" covers
- * every token). */
-static int cors_vary_has(const cors_vary_lines *lines, const char *token,
-                         apr_size_t len)
-{
-    int i;
-
-    for (i = 0; i < lines->n; i++) {
-        const char *s = lines->vals[i];
-        while (s && *s) {
-            const char *end;
-            while (*s == ' ' || *s == '\t' || *s == ',') {
-                s++;
-            }
-            end = s;
-            while (*end && *end != ',' && *end != ' ' && *end != '\t') {
-                end++;
-            }
-            if (((apr_size_t)(end - s) == len
-                 && strncasecmp(s, token, len) == 0)
-                || ((apr_size_t)(end - s) == 1 && *s == '*')) {
-                return 1;
-            }
-            s = end;
-        }
-    }
-    return 0;
-}
-
 /*
  * Merge the tokens of a ", "-separated list into Vary, each once: set it
  * as it is when the response has no Vary yet (the common case), else add
@@ -1556,7 +1534,8 @@ static int cors_vary_has(const cors_vary_lines *lines, const char *token,
 static const char *cors_vary_merge(request_rec *r, const char *tokens)
 {
     cors_vary_lines lines;
-    const char *s = tokens;
+    apr_array_header_t *missing;
+    int i;
 
     if (!apr_table_get(r->headers_out, "Vary")
         && !apr_table_get(r->err_headers_out, "Vary")) {
@@ -1564,20 +1543,11 @@ static const char *cors_vary_merge(request_rec *r, const char *tokens)
         return tokens;
     }
     cors_vary_lines_of(r, &lines);
-    while (*s) {
-        const char *end = strchr(s, ',');
-        apr_size_t len = end ? (apr_size_t)(end - s) : strlen(s);
-        if (lines.overflow || !cors_vary_has(&lines, s, len)) {
-            apr_table_mergen(r->headers_out, "Vary",
-                             apr_pstrmemdup(r->pool, s, len));
-        }
-        if (!end) {
-            break;
-        }
-        s = end + 1;
-        while (*s == ' ') {
-            s++;
-        }
+    missing = cors_vary_missing(r->pool, lines.vals,
+                                lines.overflow ? 0 : lines.n, tokens);
+    for (i = 0; i < missing->nelts; i++) {
+        apr_table_mergen(r->headers_out, "Vary",
+                         APR_ARRAY_IDX(missing, i, const char *));
     }
     return apr_table_get(r->headers_out, "Vary");
 }
@@ -1613,7 +1583,7 @@ static const char *cors_expose_response_names(request_rec *r,
         for (i = 0; i < arr->nelts; i++) {
             apr_size_t len;
             char *name;
-            if (!e[i].key || cors_is_acx(e[i].key)) {
+            if (!e[i].key || cors_is_access_control_header(e[i].key)) {
                 continue;
             }
             len = strlen(e[i].key);
@@ -1632,8 +1602,8 @@ static const char *cors_expose_response_names(request_rec *r,
 /* One of our headers, when it has a value.  cors_strip() has just removed
  * every Access-Control-* line, so adding cannot make a duplicate (and is
  * cheaper than setn's search). */
-static APR_INLINE void cors_set(request_rec *r, cors_state *st,
-                                const char *name, const char *value)
+static APR_INLINE void cors_add_header(request_rec *r, cors_state *st,
+                                       const char *name, const char *value)
 {
     if (value) {
         apr_table_addn(r->headers_out, name, value);
@@ -1662,14 +1632,15 @@ static void cors_write(request_rec *r, cors_state *st)
     cors_strip(r, r->err_headers_out, st);
 
     st->written = 0;
-    cors_set(r, st, "Access-Control-Allow-Origin", v->allow_origin);
-    cors_set(r, st, "Access-Control-Allow-Credentials", v->allow_credentials);
-    cors_set(r, st, "Access-Control-Allow-Methods", v->allow_methods);
-    cors_set(r, st, "Access-Control-Allow-Headers", v->allow_headers);
-    cors_set(r, st, "Access-Control-Max-Age", v->max_age);
-    cors_set(r, st, "Access-Control-Allow-Private-Network",
-             v->allow_private_network);
-    cors_set(r, st, "Access-Control-Expose-Headers", st->expose);
+    cors_add_header(r, st, "Access-Control-Allow-Origin", v->allow_origin);
+    cors_add_header(r, st, "Access-Control-Allow-Credentials",
+                    v->allow_credentials);
+    cors_add_header(r, st, "Access-Control-Allow-Methods", v->allow_methods);
+    cors_add_header(r, st, "Access-Control-Allow-Headers", v->allow_headers);
+    cors_add_header(r, st, "Access-Control-Max-Age", v->max_age);
+    cors_add_header(r, st, "Access-Control-Allow-Private-Network",
+                    v->allow_private_network);
+    cors_add_header(r, st, "Access-Control-Expose-Headers", st->expose);
     if (v->vary) {
         st->vary = cors_vary_merge(r, v->vary);
     }
@@ -1735,7 +1706,7 @@ static int cors_intact(request_rec *r, const cors_state *st)
     e = (const apr_table_entry_t *)arr->elts;
     for (i = 0; i < arr->nelts; i++) {
         const char *val = e[i].val;
-        if (!cors_is_acx(e[i].key)) {
+        if (!cors_is_access_control_header(e[i].key)) {
             continue;
         }
         if (!val
@@ -1750,7 +1721,7 @@ static int cors_intact(request_rec *r, const cors_state *st)
     arr = apr_table_elts(r->err_headers_out);
     e = (const apr_table_entry_t *)arr->elts;
     for (i = 0; i < arr->nelts; i++) {
-        if (cors_is_acx(e[i].key)) {
+        if (cors_is_access_control_header(e[i].key)) {
             return 0;
         }
     }
@@ -2144,12 +2115,12 @@ static void cors_register_hooks(apr_pool_t *p)
     static const char *const after_authz[] = {"mod_authz_core.c", NULL};
 
     cors_default_methods = cors_list_make(p, 0, NULL);
-    cors_list_add(p, cors_default_methods, "GET");
-    cors_list_add(p, cors_default_methods, "HEAD");
-    cors_list_add(p, cors_default_methods, "POST");
+    cors_list_add(cors_default_methods, "GET");
+    cors_list_add(cors_default_methods, "HEAD");
+    cors_list_add(cors_default_methods, "POST");
     cors_default_methods->is_default = 1;
     cors_list_seal(p, cors_default_methods);
-    cors_default_origins = cors_origins_make(p, 0, NULL, cors_regex_match);
+    cors_default_origins = cors_origins_make(p, 0, cors_regex_match);
 
     ap_hook_pre_config(cors_pre_config, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_check_config(cors_check_config, NULL, NULL, APR_HOOK_MIDDLE);

@@ -20,6 +20,7 @@
  */
 
 #include "cors_origin.h"
+#include "cors_origin_check.h"
 #include "cors_policy.h"
 
 #include "apr_general.h"
@@ -80,7 +81,7 @@ int main(int argc, char **argv)
     apr_pool_create(&req_pool, p);
     cors_origin_init(p);
 
-    set = cors_origins_make(p, 0, NULL, bench_regex_match);
+    set = cors_origins_make(p, 0, bench_regex_match);
     memset(&req, 0, sizeof(req));
     req.method = "GET";
 
@@ -124,13 +125,13 @@ int main(int argc, char **argv)
     pol.allow_headers = &cors_list_none;
     if (preflight) {
         methods = cors_list_make(p, 0, NULL);
-        cors_list_add(p, methods, "GET");
-        cors_list_add(p, methods, "POST");
-        cors_list_add(p, methods, "PUT");
-        cors_list_add(p, methods, "DELETE");
+        cors_list_add(methods, "GET");
+        cors_list_add(methods, "POST");
+        cors_list_add(methods, "PUT");
+        cors_list_add(methods, "DELETE");
         cors_list_seal(p, methods);
         headers = cors_list_make(p, 0, NULL);
-        cors_list_add(p, headers, "x-token");
+        cors_list_add(headers, "x-token");
         cors_list_seal(p, headers);
         pol.methods = methods;
         pol.allow_headers = headers;

@@ -8,7 +8,7 @@
  */
 
 #include "cors_list.h"
-#include "cors_token.h"
+#include "cors_string.h"
 
 #include "apr_strings.h"
 
@@ -62,7 +62,7 @@ cors_list *cors_list_make(apr_pool_t *p, int edit, const cors_list *base)
     return l;
 }
 
-void cors_list_add(apr_pool_t *p, cors_list *l, const char *name)
+void cors_list_add(cors_list *l, const char *name)
 {
     const int *prev = apr_hash_get(l->ops, name, APR_HASH_KEY_STRING);
 
@@ -72,7 +72,6 @@ void cors_list_add(apr_pool_t *p, cors_list *l, const char *name)
     l->joined = NULL;
     apr_hash_set(l->ops, name, APR_HASH_KEY_STRING, &cors_op_in);
     APR_ARRAY_PUSH(l->order, const char *) = name;
-    (void)p;
 }
 
 void cors_list_remove(cors_list *l, const char *name)

@@ -59,7 +59,7 @@ extern const cors_list cors_list_none;
 
 /* Record '+name' (or a plain name), '-name', '+*'/'*' and '-*'.  The name
  * must live as long as the list. */
-void cors_list_add(apr_pool_t *p, cors_list *l, const char *name);
+void cors_list_add(cors_list *l, const char *name);
 void cors_list_remove(cors_list *l, const char *name);
 void cors_list_set_star(cors_list *l, int on);
 

@@ -14,6 +14,7 @@
  */
 
 #include "cors_policy.h"
+#include "cors_string.h"
 #include "cors_token.h"
 
 #include "apr_strings.h"

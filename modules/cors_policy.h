@@ -17,7 +17,7 @@
 #include "apr_pools.h"
 
 #include "cors_list.h"
-#include "cors_origin.h"
+#include "cors_origin_set.h"
 
 /* The verdict as logged in CORS_RESULT (docs/mod_cors.md, "Logging"). */
 typedef enum {

@@ -8,6 +8,7 @@
  */
 
 #include "cors_token.h"
+#include "cors_string.h"
 
 #include "apr_lib.h"
 #include "apr_strings.h"
@@ -35,11 +36,6 @@ static const unsigned char cors_tchar_table[256] = {
     ['v'] = 1, ['w'] = 1, ['x'] = 1, ['y'] = 1, ['z'] = 1,
 };
 
-int cors_is_tchar(unsigned char c)
-{
-    return cors_tchar_table[c];
-}
-
 int cors_is_token(const char *s, apr_size_t len)
 {
     apr_size_t i;
@@ -53,48 +49,6 @@ int cors_is_token(const char *s, apr_size_t len)
         }
     }
     return 1;
-}
-
-char *cors_lowercase(apr_pool_t *p, const char *s, apr_size_t len)
-{
-    char *out = apr_palloc(p, len + 1);
-    apr_size_t i;
-
-    for (i = 0; i < len; i++) {
-        out[i] = (char)apr_tolower((unsigned char)s[i]);
-    }
-    out[len] = '\0';
-    return out;
-}
-
-const char *cors_quote(apr_pool_t *p, const char *s)
-{
-    static const char hex[] = "0123456789abcdef";
-    apr_size_t len = strlen(s);
-    apr_size_t n = len > CORS_QUOTE_MAX ? CORS_QUOTE_MAX : len;
-    /* Worst case every byte becomes four, plus "..." and NUL. */
-    char *out = apr_palloc(p, n * 4 + 4);
-    char *o = out;
-    apr_size_t i;
-
-    for (i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)s[i];
-        if (c < 0x20 || c > 0x7e || c == '\\') {
-            *o++ = '\\';
-            *o++ = 'x';
-            *o++ = hex[c >> 4];
-            *o++ = hex[c & 0xf];
-        }
-        else {
-            *o++ = (char)c;
-        }
-    }
-    if (n < len) {
-        memcpy(o, "...", 3);
-        o += 3;
-    }
-    *o = '\0';
-    return out;
 }
 
 const char *cors_split_header_names(apr_pool_t *p, const char *value,
@@ -137,8 +91,7 @@ const char *cors_split_header_names(apr_pool_t *p, const char *value,
         /* One pass: check, lowercase and copy to both results. */
         start = s;
         while (cors_tchar_table[(unsigned char)*s]) {
-            char c = *s++;
-            c = (c >= 'A' && c <= 'Z') ? (char)(c + ('a' - 'A')) : c;
+            char c = cors_ascii_lower(*s++);
             *n++ = c;
             *j++ = c;
         }
@@ -170,31 +123,4 @@ const char *cors_split_header_names(apr_pool_t *p, const char *value,
         }
         s++; /* the comma */
     }
-}
-
-const char *cors_join(apr_pool_t *p, const apr_array_header_t *items)
-{
-    apr_size_t total = 0, len;
-    char *out, *o;
-    int i;
-
-    if (items->nelts == 0) {
-        return "";
-    }
-    for (i = 0; i < items->nelts; i++) {
-        total += strlen(APR_ARRAY_IDX(items, i, const char *)) + 2;
-    }
-    out = o = apr_palloc(p, total + 1);
-    for (i = 0; i < items->nelts; i++) {
-        const char *item = APR_ARRAY_IDX(items, i, const char *);
-        if (i > 0) {
-            *o++ = ',';
-            *o++ = ' ';
-        }
-        len = strlen(item);
-        memcpy(o, item, len);
-        o += len;
-    }
-    *o = '\0';
-    return out;
 }

@@ -4,8 +4,8 @@
  */
 
 /*
- * cors_token: RFC 9110 tokens, header-name lists and the small string
- * helpers the policy layer shares.  APR only: no httpd headers.
+ * cors_token: RFC 9110 tokens and header-name lists.  APR only: no httpd
+ * headers.
  */
 
 #ifndef CORS_TOKEN_H
@@ -14,22 +14,8 @@
 #include "apr_pools.h"
 #include "apr_tables.h"
 
-/* Non-zero when c is an RFC 9110 tchar. */
-int cors_is_tchar(unsigned char c);
-
 /* Non-zero when s[0..len) is a non-empty RFC 9110 token. */
 int cors_is_token(const char *s, apr_size_t len);
-
-/* A lowercase copy of s[0..len) from p. */
-char *cors_lowercase(apr_pool_t *p, const char *s, apr_size_t len);
-
-/*
- * A printable, bounded rendering of an untrusted request value for a reason
- * string or a log line: bytes outside printable ASCII become \xHH and the
- * result is cut after CORS_QUOTE_MAX input bytes with "...".
- */
-#define CORS_QUOTE_MAX 128
-const char *cors_quote(apr_pool_t *p, const char *s);
 
 /*
  * Split an Access-Control-Request-Headers value into lowercase names.  The
@@ -43,8 +29,5 @@ const char *cors_quote(apr_pool_t *p, const char *s);
 const char *cors_split_header_names(apr_pool_t *p, const char *value,
                                     apr_array_header_t **names,
                                     const char **joined);
-
-/* Join an array of strings with ", ". */
-const char *cors_join(apr_pool_t *p, const apr_array_header_t *items);
 
 #endif /* CORS_TOKEN_H */

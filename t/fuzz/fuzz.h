@@ -16,7 +16,7 @@
 #ifndef CORS_FUZZ_H
 #define CORS_FUZZ_H
 
-#include "cors_origin.h"
+#include "cors_origin_check.h"
 
 #include "apr_general.h"
 #include "apr_pools.h"

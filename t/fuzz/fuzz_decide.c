@@ -30,7 +30,9 @@
  * says when an origin must be allowed, and what the other headers may be.
  */
 
+#include "cors_origin_check.h"
 #include "cors_policy.h"
+#include "cors_string.h"
 #include "cors_token.h"
 #include "fuzz.h"
 
@@ -104,7 +106,7 @@ static int mlist_has(const mlist *m, const char *name)
     return s ? *s == '+' : m->star;
 }
 
-/* The items of a list directive, split as cors_list_words() does for
+/* The items of a list directive, split as cors_directive_items() does for
  * unquoted words: on whitespace and commas. */
 static apr_array_header_t *words(apr_pool_t *p, const char *s)
 {
@@ -177,7 +179,7 @@ static int set_list(apr_pool_t *p, cors_list **slot, const cors_list *deflt,
             item = cors_lowercase(p, item, strlen(item));
         }
         if (op == '+') {
-            cors_list_add(p, *slot, item);
+            cors_list_add(*slot, item);
         }
         else {
             cors_list_remove(*slot, item);
@@ -202,7 +204,7 @@ static cors_origins *section_origins(apr_pool_t *p, section *s, int edit,
                                      morigins *m)
 {
     if (!s->origins) {
-        s->origins = cors_origins_make(p, edit, NULL, fuzz_regex_match);
+        s->origins = cors_origins_make(p, edit, fuzz_regex_match);
         if (!edit) {
             morigins_reset(p, m);
         }
@@ -464,9 +466,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
     if (!default_methods) {
         default_methods = cors_list_make(fuzz_pool_root, 0, NULL);
-        cors_list_add(fuzz_pool_root, default_methods, "GET");
-        cors_list_add(fuzz_pool_root, default_methods, "HEAD");
-        cors_list_add(fuzz_pool_root, default_methods, "POST");
+        cors_list_add(default_methods, "GET");
+        cors_list_add(default_methods, "HEAD");
+        cors_list_add(default_methods, "POST");
         cors_list_seal(fuzz_pool_root, default_methods);
         default_methods->is_default = 1;
     }
@@ -560,8 +562,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
     /* cors_policy_of() */
     pol.origins = conf->origins ? conf->origins
-                                : cors_origins_make(p, 0, NULL,
-                                                    fuzz_regex_match);
+                                : cors_origins_make(p, 0, fuzz_regex_match);
     pol.methods = conf->methods ? conf->methods : default_methods;
     pol.allow_headers =
         conf->allow_headers ? conf->allow_headers : &cors_list_none;

@@ -25,7 +25,7 @@
  */
 
 #include "cors_list.h"
-#include "cors_token.h"
+#include "cors_string.h"
 #include "fuzz.h"
 
 #define NNAMES 8
@@ -78,7 +78,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
          * default, so that edits move off it when merged. */
         deflt = cors_list_make(p, 0, NULL);
         for (i = 0; i < 3; i++) {
-            cors_list_add(p, deflt, names[i]);
+            cors_list_add(deflt, names[i]);
             m.state[i] = CORS_LIST_IN;
         }
         deflt->is_default = 1;
@@ -112,7 +112,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         }
         switch (op) {
         case 0:
-            cors_list_add(p, l, names[name]);
+            cors_list_add(l, names[name]);
             m.state[name] = CORS_LIST_IN;
             break;
         case 1:

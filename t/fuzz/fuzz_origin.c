@@ -21,7 +21,8 @@
  */
 
 #include "cors_origin.h"
-#include "cors_token.h"
+#include "cors_origin_check.h"
+#include "cors_string.h"
 #include "fuzz.h"
 
 #include "apr_lib.h"

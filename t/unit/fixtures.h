@@ -15,7 +15,7 @@
 #define CORS_UNIT_FIXTURES_H
 
 #include "cors_list.h"
-#include "cors_origin.h"
+#include "cors_origin_set.h"
 
 #include "apr_strings.h"
 
@@ -111,14 +111,14 @@ static APR_INLINE cors_list *list_section_over(apr_pool_t *p, const char *spec,
                 cors_list_set_star(l, 1);
             }
             else {
-                cors_list_add(p, l, tok);
+                cors_list_add(l, tok);
             }
         }
         else if (strcmp(tok, "+*") == 0 || strcmp(tok, "-*") == 0) {
             cors_list_set_star(l, tok[0] == '+');
         }
         else if (tok[0] == '+') {
-            cors_list_add(p, l, tok + 1);
+            cors_list_add(l, tok + 1);
         }
         else if (tok[0] == '-') {
             cors_list_remove(l, tok + 1);
@@ -147,7 +147,7 @@ static APR_INLINE cors_origins *origin_section(apr_pool_t *p, const char *spec)
         return NULL;
     }
     edit = spec[0] == 'E';
-    o = cors_origins_make(p, edit, NULL, posix_match);
+    o = cors_origins_make(p, edit, posix_match);
     copy = apr_pstrdup(p, spec + 2);
     for (tok = apr_strtok(copy, " ", &state); tok;
          tok = apr_strtok(NULL, " ", &state)) {

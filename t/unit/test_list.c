@@ -18,7 +18,7 @@
  */
 
 #include "cors_list.h"
-#include "cors_token.h"
+#include "cors_string.h"
 #include "unit.h"
 #include "fixtures.h"
 
@@ -420,7 +420,7 @@ static void test_api(apr_pool_t *p)
     UNIT_ROW("10,000 names");
     l = cors_list_make(p, 0, NULL);
     for (k = 0; k < 10000; k++) {
-        cors_list_add(p, l, apr_psprintf(p, "x-h%d", k));
+        cors_list_add(l, apr_psprintf(p, "x-h%d", k));
     }
     e = cors_list_rebase(p, section(p, "E:-x-h5 +x-new"), l);
     items = cors_list_items(p, e);
@@ -443,9 +443,9 @@ int main(void)
         return 2;
     }
     default_methods = cors_list_make(p, 0, NULL);
-    cors_list_add(p, default_methods, "GET");
-    cors_list_add(p, default_methods, "HEAD");
-    cors_list_add(p, default_methods, "POST");
+    cors_list_add(default_methods, "GET");
+    cors_list_add(default_methods, "HEAD");
+    cors_list_add(default_methods, "POST");
     default_methods->is_default = 1;
 
     test_chains(p);

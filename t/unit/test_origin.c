@@ -11,7 +11,8 @@
  */
 
 #include "cors_origin.h"
-#include "cors_token.h"
+#include "cors_origin_check.h"
+#include "cors_origin_set.h"
 #include "unit.h"
 
 #include "apr_general.h"
@@ -972,7 +973,7 @@ static int bounded_match(const void *compiled, const char *s, apr_size_t len)
 /* Cut short: no match for a request, "may match" for a canary. */
 static void test_regex_bounded(apr_pool_t *p)
 {
-    cors_origins *o = cors_origins_make(p, 0, NULL, bounded_match);
+    cors_origins *o = cors_origins_make(p, 0, bounded_match);
     cors_origin_regex *re = cors_origins_add_regex(p, o, "x", "https://(a+)+");
     cors_origin origin;
 

@@ -14,8 +14,9 @@
  * and origin sections may hold "re:REGEX" items (CORSAllowOriginMatch).
  */
 
+#include "cors_origin_check.h"
 #include "cors_policy.h"
-#include "cors_token.h"
+#include "cors_string.h"
 #include "unit.h"
 
 #include "apr_general.h"
@@ -982,7 +983,7 @@ static void test_verdicts(apr_pool_t *p)
 
         memset(&pol, 0, sizeof(pol));
         pol.origins = t->origins ? make_origins(p, t->origins)
-                                 : cors_origins_make(p, 0, NULL, posix_match);
+                                 : cors_origins_make(p, 0, posix_match);
         pol.methods = make_list(p, t->methods ? t->methods : "P:GET HEAD POST");
         pol.allow_headers =
             make_list(p, t->allow_headers ? t->allow_headers : "P:");
