@@ -33,8 +33,11 @@
  *    that may still write headers follow it (mod_headers), CORS adds
  *    CORS_LATE after them, so a left-over "Header set Access-Control-..."
  *    line cannot add a second Access-Control-Allow-Origin.
- *  - log_transaction, REALLY_FIRST: CORS_RESULT for mod_log_config on the
- *    request it logs, whatever path the response took.
+ *  - log_transaction, REALLY_FIRST: CORS_RESULT and CORS_REASON for
+ *    mod_log_config on the last request of an internal-redirect chain,
+ *    whatever path the response took.
+ *  - check_config: every CORSPolicy line of the main configuration names a
+ *    <CORSPolicy>, and each section using one is combined with it once.
  */
 
 #include "httpd.h"
