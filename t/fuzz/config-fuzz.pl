@@ -1,5 +1,5 @@
 #!/usr/bin/perl
-# Directive fuzzer (issue 6, item 4): random values for every mod_cors
+# Directive fuzzer (docs/hardening.md, "Hostile configuration"): random values for every mod_cors
 # directive, in every kind of section, checked with `httpd -t`.
 #
 #   t/fuzz/config-fuzz.pl [-n RUNS] [-s SEED] [-k]

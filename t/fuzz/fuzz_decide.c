@@ -6,7 +6,7 @@
 /*
  * fuzz_decide: configuration sections merged as the module merges them,
  * then one request, then cors_decide(); the verdict is checked against a
- * model that knows only what the SPEC says.
+ * model that knows only what the manual (docs/mod_cors.md) says.
  *
  * The input is lines.  Until a line "=", each line is a directive of the
  * current section; a line "|" starts a child section:
@@ -358,7 +358,7 @@ static section *new_section(apr_pool_t *p)
     return s;
 }
 
-/* A pattern entry P matches request origin O (SPEC section 3). */
+/* A pattern entry P matches request origin O (docs/mod_cors.md, "Origins"). */
 static int pattern_matches(const cors_origin *pat, const cors_origin *o)
 {
     if (strcmp(pat->scheme, o->scheme) != 0) {
