@@ -1984,17 +1984,15 @@ static int cors_fixups_first(request_rec *r)
  */
 static int cors_bypass_auth(request_rec *r)
 {
-    const cors_dir_conf *conf;
     cors_chain *ch;
+    cors_state *st;
 
+    /* The decision made here is the one the fixups answer from: whether
+     * the request is a preflight is decided in one place, cors_decide(). */
     if (!(ch = cors_chain_of(r)) || ch->method_number != M_OPTIONS
-        || cors_error_redirect(r)) {
-        return DECLINED;
-    }
-    conf = cors_conf(cors_governor(r));
-    if (conf->engine != 1 || conf->bypass_auth == 0 || conf->passthrough == 1
-        || !apr_table_get(r->headers_in, "Origin")
-        || !apr_table_get(r->headers_in, "Access-Control-Request-Method")) {
+        || cors_error_redirect(r) || !(st = cors_state_of(r, ch))
+        || !st->v.preflight || st->conf->bypass_auth == 0
+        || st->conf->passthrough == 1) {
         return DECLINED;
     }
     ap_log_rerror(APLOG_MARK, APLOG_TRACE1, 0, r,
