@@ -62,6 +62,7 @@
 #include "cors_string.h"
 #include "cors_token.h"
 #include "cors_vary.h"
+#include "mod_cors_map.h"
 
 module AP_MODULE_DECLARE_DATA cors_module;
 
@@ -101,6 +102,10 @@ typedef struct cors_dir_conf {
                                 * the section stands for in a merge */
     const char *policy_name;   /* the <CORSPolicy NAME> this conf is the body
                                 * of, or NULL */
+
+    /* Origin maps (docs/mod_cors.md, "Maps"): CORSAllowOriginMap lines are
+     * items of origins; the TTL of their dbd: answers is a field. */
+    int map_ttl;               /* CORSAllowOriginMapTTL; default 60 */
 } cors_dir_conf;
 
 /*
@@ -165,8 +170,11 @@ typedef struct cors_chain {
 typedef struct cors_state {
     struct cors_state *next;      /* the chain's other decisions */
     const request_rec *gov;       /* the request whose policy governs */
-    const cors_dir_conf *conf;    /* that policy (per_dir_config changes
+    const cors_dir_conf *key;     /* that policy (per_dir_config changes
                                    * when mod_dir picks an index file) */
+    const cors_dir_conf *conf;    /* the settings that apply: key, or key
+                                   * with the policy a map names for the
+                                   * origin (docs/mod_cors.md, "Maps") */
     cors_verdict v;               /* what cors_decide() said (or the refusal) */
     const char *allow;            /* Allow of CORSRejectDisallowed's 405 */
     const char *expose;           /* Access-Control-Expose-Headers as first
@@ -197,6 +205,7 @@ static void *cors_create_dir_conf(apr_pool_t *p, char *path)
     conf->passthrough = CORS_UNSET;
     conf->bypass_auth = CORS_UNSET;
     conf->reject = CORS_UNSET;
+    conf->map_ttl = CORS_UNSET;
     return conf;
 }
 
@@ -264,6 +273,7 @@ static cors_dir_conf *cors_merge_confs(apr_pool_t *p, cors_dir_conf *base,
     conf->bypass_auth =
         add->bypass_auth != CORS_UNSET ? add->bypass_auth : base->bypass_auth;
     conf->reject = add->reject != CORS_UNSET ? add->reject : base->reject;
+    conf->map_ttl = add->map_ttl != CORS_UNSET ? add->map_ttl : base->map_ttl;
     return conf;
 }
 
@@ -748,6 +758,14 @@ static const char *cors_set_allow_origin(cmd_parms *cmd, void *dconf,
             return apr_psprintf(cmd->pool, "%s: '%s' is not an origin: %s",
                                 cmd->cmd->name, item, err);
         }
+        if (origin.kind == CORS_ORIGIN_ANY && op == '+' && conf->origins
+            && conf->origins->maps) {
+            return apr_psprintf(cmd->pool,
+                                "%s: '*' cannot be used with "
+                                "CORSAllowOriginMap in the same section: '*' "
+                                "already allows every origin",
+                                cmd->cmd->name);
+        }
         if (origin.kind == CORS_ORIGIN_ANY && op == '+'
             && conf->credentials == 1) {
             return apr_psprintf(cmd->pool,
@@ -1012,6 +1030,83 @@ static const char *cors_set_preflight_status(cmd_parms *cmd, void *dconf,
     return NULL;
 }
 
+/*
+ * CORSAllowOriginMap: a map is a plain item of the section's origin list
+ * (docs/mod_cors.md, "Maps").  Maps read files and run queries with the
+ * server's rights, so .htaccess (where cmd->pool is the request's
+ * temp_pool, as server/config.c's NOT_IN_HTACCESS check relies on) may
+ * only select a <CORSPolicy> that holds one.
+ */
+static const char *cors_set_allow_origin_map(cmd_parms *cmd, void *dconf,
+                                             const char *arg)
+{
+    cors_dir_conf *conf = dconf;
+    cors_origins *set;
+    cors_map *map;
+    const char *err;
+
+    conf->has_directives = 1;
+
+    if (cmd->pool == cmd->temp_pool) {
+        return apr_psprintf(cmd->pool,
+                            "%s cannot be used in .htaccess: maps read "
+                            "files and run queries with the server's "
+                            "rights.  Put the map in a <CORSPolicy> in the "
+                            "server config and select it here with "
+                            "CORSPolicy NAME",
+                            cmd->cmd->name);
+    }
+    if (conf->origin_edit == 1) {
+        return apr_psprintf(cmd->pool,
+                            "%s cannot be used with CORSAllowOrigin +/- "
+                            "edits in one section: a map is a plain item of "
+                            "the origin list, which it replaces",
+                            cmd->cmd->name);
+    }
+    if (cors_section_any(conf)) {
+        return apr_psprintf(cmd->pool,
+                            "%s cannot be used with CORSAllowOrigin '*' in "
+                            "the same section: '*' already allows every "
+                            "origin",
+                            cmd->cmd->name);
+    }
+    if ((err = cors_map_directive(cmd, arg, &map)) != NULL) {
+        return err;
+    }
+    set = cors_section_origins(cmd, conf, 0);
+    conf->origin_edit = 0;
+    cors_origins_add_map(cmd->pool, set, map, cors_map_find);
+    return NULL;
+}
+
+static const char *cors_set_map_ttl(cmd_parms *cmd, void *dconf,
+                                    const char *arg)
+{
+    cors_dir_conf *conf = dconf;
+    apr_int64_t seconds = 0;
+    const char *s;
+
+    conf->has_directives = 1;
+
+    if (cmd->pool == cmd->temp_pool) {
+        return apr_psprintf(cmd->pool,
+                            "%s cannot be used in .htaccess: put it beside "
+                            "the map, in a <CORSPolicy> in the server config",
+                            cmd->cmd->name);
+    }
+    for (s = arg; *s && apr_isdigit(*s) && seconds <= CORS_MAX_AGE_MAX; s++) {
+        seconds = seconds * 10 + (*s - '0');
+    }
+    if (!*arg || *s || seconds > CORS_MAX_AGE_MAX) {
+        return apr_psprintf(cmd->pool,
+                            "%s: '%s' is not a number of seconds from 0 to "
+                            "2147483647",
+                            cmd->cmd->name, arg);
+    }
+    conf->map_ttl = (int)seconds;
+    return NULL;
+}
+
 /* Per-server configuration: the table of named policies. */
 static void *cors_create_server_conf(apr_pool_t *p, server_rec *s)
 {
@@ -1061,6 +1156,11 @@ static const char *cors_check_policy_name(cmd_parms *cmd, const char *what,
 }
 
 static const command_rec cors_cmds[];
+
+const void *cors_map_policy_named(server_rec *s, const char *name)
+{
+    return cors_find_policy(s, name);
+}
 
 /* Whether a directive may stand in a <CORSPolicy>: ours, but CORSEngine
  * (a policy says what is allowed, the scope says whether CORS is on) and
@@ -1236,6 +1336,14 @@ static const command_rec cors_cmds[] = {
         (void *)APR_OFFSETOF(cors_dir_conf, reject), OR_FILEINFO,
         "On to answer cross-origin requests from disallowed origins with 403 "
         "and disallowed methods with 405"),
+    AP_INIT_TAKE1("CORSAllowOriginMap", cors_set_allow_origin_map, NULL,
+        OR_FILEINFO,
+        "Origins, and optionally a policy for each, from txt:PATH, "
+        "dbm[=TYPE]:PATH or dbd:QUERY (not in .htaccess)"),
+    AP_INIT_TAKE1("CORSAllowOriginMapTTL", cors_set_map_ttl, NULL,
+        OR_FILEINFO,
+        "Seconds a dbd: map's answer is reused (default 60; not in "
+        ".htaccess)"),
     AP_INIT_TAKE1("CORSPolicy", cors_set_policy, NULL, OR_FILEINFO,
         "A <CORSPolicy> to start this scope from; the scope's own CORS lines "
         "apply on top of it"),
@@ -1366,6 +1474,39 @@ static void cors_read_preflight_headers(const apr_table_t *in,
 }
 
 /*
+ * Whether the request's Origin is allowed through a map of the policy's
+ * origin list (docs/mod_cors.md, "Maps"), and with which settings: those
+ * of conf, or, where the entry names a <CORSPolicy>, conf with that policy
+ * merged on top, conf's origin list kept.
+ */
+static const cors_dir_conf *cors_map_origin(request_rec *r,
+                                            const cors_dir_conf *conf,
+                                            cors_request *req)
+{
+    cors_map_ctx ctx;
+    const void *named = NULL;
+    cors_dir_conf *eff;
+
+    ctx.r = r;
+    ctx.ttl = conf->map_ttl == CORS_UNSET ? CORS_MAP_TTL_DEFAULT
+                                          : conf->map_ttl;
+    if (!cors_origins_map_find(r->pool, conf->origins, req->origin, &ctx,
+                               &named)) {
+        return conf;
+    }
+    req->origin_mapped = 1;
+    if (!named) {
+        return conf;
+    }
+    eff = apr_pmemdup(r->pool,
+                      cors_merge_confs(r->pool, (cors_dir_conf *)conf,
+                                       (cors_dir_conf *)named),
+                      sizeof(*eff));
+    eff->origins = conf->origins;
+    return eff;
+}
+
+/*
  * The decision for r: made once per governing request and policy, and kept
  * on the chain, so that every request of an internal-redirect chain that
  * one policy governs shares it (a refusal included).  NULL where
@@ -1383,7 +1524,7 @@ static cors_state *cors_state_of(request_rec *r, cors_chain *ch)
         return NULL;
     }
     for (st = ch->states; st; st = st->next) {
-        if (st->gov == gov && st->conf == conf) {
+        if (st->gov == gov && st->key == conf) {
             return st;
         }
     }
@@ -1391,7 +1532,7 @@ static cors_state *cors_state_of(request_rec *r, cors_chain *ch)
     /* cors_decide() fills st->v whole; the rest is set here. */
     st = apr_palloc(r->pool, sizeof(*st));
     st->gov = gov;
-    st->conf = conf;
+    st->key = st->conf = conf;
     st->allow = st->expose = st->vary = NULL;
     st->expose_done = st->written = st->answered = st->refused = 0;
     st->acted = 0;
@@ -1411,6 +1552,12 @@ static cors_state *cors_state_of(request_rec *r, cors_chain *ch)
     }
     else {
         req.origin = apr_table_get(r->headers_in, "Origin");
+    }
+    if (req.origin && cors_origins_maps(pol.origins)) {
+        st->conf = cors_map_origin(r, conf, &req);
+        if (st->conf != conf) {
+            cors_policy_of(st->conf, &pol);
+        }
     }
     cors_decide(r->pool, &pol, &req, &st->v);
 
@@ -2074,6 +2221,7 @@ static int cors_pre_config(apr_pool_t *pconf, apr_pool_t *plog,
     cors_regex_init(pconf);
     cors_policy_uses = apr_array_make(pconf, 8, sizeof(cors_dir_conf *));
     cors_config_read = 0;
+    cors_map_pre_config(pconf);
     return OK;
 }
 
@@ -2108,7 +2256,16 @@ static int cors_check_config(apr_pool_t *pconf, apr_pool_t *plog,
         cors_with_policy(pconf, conf);
     }
     cors_config_read = 1;
+    /* Maps last: their entries may name any <CORSPolicy>. */
+    if (!failed && cors_map_check_config(pconf, ptemp, s) != OK) {
+        failed = 1;
+    }
     return failed ? !OK : OK;
+}
+
+static void cors_child_init(apr_pool_t *pchild, server_rec *s)
+{
+    cors_map_child_init(pchild, s);
 }
 
 static void cors_register_hooks(apr_pool_t *p)
@@ -2125,6 +2282,7 @@ static void cors_register_hooks(apr_pool_t *p)
 
     ap_hook_pre_config(cors_pre_config, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_check_config(cors_check_config, NULL, NULL, APR_HOOK_MIDDLE);
+    ap_hook_child_init(cors_child_init, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_check_access_ex(cors_bypass_auth, after_authz, NULL, APR_HOOK_LAST,
                             AP_AUTH_INTERNAL_PER_CONF);
     ap_hook_post_read_request(cors_post_read_request, NULL, NULL,

@@ -49,6 +49,27 @@ cors_origins *cors_origins_rebase(apr_pool_t *p, cors_origins *add,
     return copy;
 }
 
+void cors_origins_add_map(apr_pool_t *p, cors_origins *o, const void *map,
+                          cors_map_find_fn find)
+{
+    cors_origin_map *m;
+
+    if (!o->maps) {
+        o->maps = apr_array_make(p, 1, sizeof(cors_origin_map));
+    }
+    m = apr_array_push(o->maps);
+    m->map = map;
+    m->find = find;
+}
+
+const apr_array_header_t *cors_origins_maps(const cors_origins *o)
+{
+    while (o->edit && o->base) {
+        o = o->base;
+    }
+    return o->edit ? NULL : o->maps;
+}
+
 int cors_origins_any(const cors_origins *o)
 {
     return cors_list_star(o->list);
@@ -234,6 +255,55 @@ static cors_list_answer cors_origins_vote(const cors_origins *o,
         }
     }
     return v.answer;
+}
+
+/* Ask each map in turn: the raw bytes (origin NULL) or the parsed origin. */
+static int cors_origins_ask_maps(const apr_array_header_t *maps, void *ctx,
+                                 const char *value, apr_size_t len,
+                                 const cors_origin *origin,
+                                 const void **policy)
+{
+    int i;
+
+    for (i = 0; i < maps->nelts; i++) {
+        const cors_origin_map *m = &APR_ARRAY_IDX(maps, i, cors_origin_map);
+        if (m->find(ctx, m->map, value, len, origin, policy)) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+int cors_origins_map_find(apr_pool_t *p, const cors_origins *o,
+                          const char *value, void *ctx, const void **policy)
+{
+    const apr_array_header_t *maps = cors_origins_maps(o);
+    apr_size_t len = strlen(value);
+    int patterns = cors_origins_has_patterns(o);
+    cors_origin origin;
+
+    *policy = NULL;
+    if (!maps || !maps->nelts) {
+        return 0;
+    }
+    /* As in cors_origins_allow_request: a value equal to a map's key is a
+     * valid, normalised origin, so without patterns the list's answer on
+     * the bytes is the vote on the origin. */
+    if (len <= CORS_ORIGIN_MAX && !memchr(value, '*', len) && !patterns) {
+        if (cors_list_lookup(o->list, value, len) != CORS_LIST_UNKNOWN) {
+            return 0;
+        }
+        if (cors_origins_ask_maps(maps, ctx, value, len, NULL, policy)) {
+            return 1;
+        }
+    }
+    if (cors_origin_parse_request(p, value, &origin) != NULL
+        || origin.kind != CORS_ORIGIN_EXACT
+        || cors_origins_vote(o, &origin, patterns) != CORS_LIST_UNKNOWN) {
+        return 0;
+    }
+    return cors_origins_ask_maps(maps, ctx, origin.key, strlen(origin.key),
+                                 &origin, policy);
 }
 
 int cors_origins_allow_request(apr_pool_t *p, const cors_origins *o,

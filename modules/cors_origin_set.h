@@ -37,6 +37,24 @@ typedef struct cors_origin_regex {
                            * caller's bounds */
 } cors_origin_regex;
 
+/*
+ * An origin map in a section's list (CORSAllowOriginMap; docs/mod_cors.md,
+ * "Maps"), read by the caller.  The set asks it with the request's Origin
+ * bytes as sent (origin NULL: only the exact key value[0..len) may be
+ * looked up, and only a key the map holds can match, which makes the bytes
+ * a valid serialized origin) or with the parsed origin (every key of
+ * cors_map_keys).  Non-zero when found, with the entry's policy (NULL for
+ * none) in *policy.  ctx is the caller's, per request.
+ */
+typedef int (*cors_map_find_fn)(void *ctx, const void *map, const char *value,
+                                apr_size_t len, const cors_origin *origin,
+                                const void **policy);
+
+typedef struct cors_origin_map {
+    const void *map;
+    cors_map_find_fn find;
+} cors_origin_map;
+
 typedef struct cors_origins cors_origins;
 struct cors_origins {
     cors_list *list;             /* exact keys and "null", with '*' */
@@ -46,6 +64,8 @@ struct cors_origins {
     int patterns;                /* patterns this link added or removed */
     int any_ports;               /* of which with port '*' */
     cors_regex_match_fn match;   /* how to run regexes */
+    apr_array_header_t *maps;    /* cors_origin_map, in line order; only
+                                  * plain sets have maps, or NULL */
 };
 
 /* An empty set; the merge (cors_origins_rebase) attaches what an edit set
@@ -71,6 +91,24 @@ void cors_origins_add(apr_pool_t *p, cors_origins *o, const cors_origin *origin,
 cors_origin_regex *cors_origins_add_regex(apr_pool_t *p, cors_origins *o,
                                           const void *compiled,
                                           const char *source);
+
+/* Add a map to a plain set. */
+void cors_origins_add_map(apr_pool_t *p, cors_origins *o, const void *map,
+                          cors_map_find_fn find);
+
+/* The maps of the set's plain base, or NULL. */
+const apr_array_header_t *cors_origins_maps(const cors_origins *o);
+
+/*
+ * Whether a request's Origin is allowed through a map: no configured line
+ * mentions it (exactly or through a pattern: a configured exclusion always
+ * wins, and a configured origin is the section's own) and some map, in
+ * line order, finds it under one of its keys.  Non-zero then, with the
+ * entry's policy in *policy.  '*' and regexes are not consulted: a map is
+ * asked before them.
+ */
+int cors_origins_map_find(apr_pool_t *p, const cors_origins *o,
+                          const char *value, void *ctx, const void **policy);
 
 /* '*' configured and in effect. */
 int cors_origins_any(const cors_origins *o);

@@ -168,11 +168,15 @@ void cors_decide(apr_pool_t *p, const cors_policy *pol, const cors_request *req,
         credentials = 0;
         v->credentials_dropped = 1;
     }
-    any_plain = cors_origins_any_plain(pol->origins);
+    /* A mapped origin may have a policy of its own: its answer names it,
+     * whatever '*' would say to others (docs/mod_cors.md, "Maps"). */
+    any_plain = cors_origins_any_plain(pol->origins) && !req->origin_mapped;
 
     if (req->origin) {
-        v->origin_allowed = cors_origins_allow_request(
-            p, pol->origins, req->origin, !credentials, &bad);
+        v->origin_allowed =
+            req->origin_mapped
+            || cors_origins_allow_request(p, pol->origins, req->origin,
+                                          !credentials, &bad);
     }
     v->method_allowed =
         v->preflight || cors_method_safelisted(req->method)

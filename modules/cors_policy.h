@@ -63,6 +63,9 @@ typedef struct cors_request {
     const char *request_method;  /* Access-Control-Request-Method */
     const char *request_headers; /* Access-Control-Request-Headers */
     const char *request_private; /* Access-Control-Request-Private-Network */
+    int origin_mapped;           /* the Origin was found in a map of the
+                                  * policy's origins (cors_origins_map_find):
+                                  * allowed, and echoed, never '*' */
 } cors_request;
 
 typedef struct cors_verdict {
