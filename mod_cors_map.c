@@ -492,14 +492,7 @@ static const char *cors_map_read_txt(cors_map *m, cors_map_version *v,
                             "map (use a dbm: map)",
                             m->path);
     }
-    if (fi.size == 0) {
-        apr_file_close(f);
-        return apr_psprintf(ptemp,
-                            "%s: is empty: a file being written?  (For a "
-                            "map without entries, write a comment line.)",
-                            m->path);
-    }
-    if (!(text = malloc((apr_size_t)fi.size))) {
+    if (!(text = malloc(fi.size ? (apr_size_t)fi.size : 1))) {
         apr_file_close(f);
         return apr_psprintf(ptemp, "%s: out of memory", m->path);
     }
@@ -522,13 +515,9 @@ static const char *cors_map_read_txt(cors_map *m, cors_map_version *v,
                                 m->path);
         }
     }
-    if (text[got - 1] != '\n') {
+    if ((why = cors_map_text_complete(text, got)) != NULL) {
         free(text);
-        return apr_psprintf(ptemp,
-                            "%s: the last line does not end with a line "
-                            "break: the file is cut short, or still being "
-                            "written",
-                            m->path);
+        return apr_psprintf(ptemp, "%s: %s", m->path, why);
     }
     why = cors_map_index_build(v->pool, text, got, cors_map_resolve, m,
                                &v->index, &err);

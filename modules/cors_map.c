@@ -201,6 +201,19 @@ const char *cors_map_parse_pair(apr_pool_t *p, const char *key,
     return NULL;
 }
 
+const char *cors_map_text_complete(const char *text, apr_size_t len)
+{
+    if (len == 0) {
+        return "the file is empty: is it being written?  (For a map "
+               "without entries, write a comment line.)";
+    }
+    if (text[len - 1] != '\n') {
+        return "the last line does not end with a line break: the file is "
+               "cut short, or still being written";
+    }
+    return NULL;
+}
+
 void cors_map_keys_start(cors_map_keys *k, const cors_origin *origin)
 {
     k->origin = origin;

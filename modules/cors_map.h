@@ -72,6 +72,14 @@ const char *cors_map_parse_pair(apr_pool_t *p, const char *key,
                                 apr_size_t vlen, cors_map_entry *out);
 
 /*
+ * Whether a whole text map looks complete: not empty (a file being
+ * written starts empty; a map without entries can say so with a comment
+ * line), and its last line ends with a line break (a file cut short, or
+ * still being written, does not).  NULL when it does, else why not.
+ */
+const char *cors_map_text_complete(const char *text, apr_size_t len);
+
+/*
  * The keys a request origin (as cors_origin_parse_request parsed it) is
  * looked up under, most specific first: the origin itself, then its
  * wildcard keys from the longest suffix; for https://a.b.example.com:8443
