@@ -411,7 +411,8 @@ static apr_status_t cors_map_version_cleanup(void *data)
 {
     cors_map_version *v = data;
 
-    if (v->db) {
+    /* Only this process's own handle (see cors_map_dbm_fetch). */
+    if (v->db && v->db_pid == getpid()) {
         apr_dbm_close(v->db);
         v->db = NULL;
     }
@@ -610,11 +611,15 @@ static const char *cors_map_read_dbm(cors_map *m, cors_map_version *v,
                            m->path, m->dbm_type,
                            apr_dbm_geterror(db, NULL, buf, sizeof(buf)));
     }
-    apr_dbm_close(db);
     apr_pool_destroy(scratch);
     if (why) {
+        apr_dbm_close(db);
         return why;
     }
+    /* The file checked is the one looked up: the handle stays open for
+     * this process (the file may be replaced by the time of a lookup). */
+    v->db = db;
+    v->db_pid = getpid();
     cors_map_stamp_of(ptemp, m->files[0], &after[0]);
     cors_map_stamp_of(ptemp, m->files[1], &after[1]);
     if (!cors_map_stamp_same(&after[0], &v->stamp[0])
@@ -884,8 +889,10 @@ void cors_map_child_init(apr_pool_t *pchild, server_rec *s)
                          "start-up");
         }
         else {
-            apr_pool_cleanup_register(pchild, NULL, cors_map_reload_stop,
-                                      apr_pool_cleanup_null);
+            /* A pre-cleanup: apr_pool_destroy() destroys the subpools
+             * (the thread's own among them) before it runs the ordinary
+             * cleanups, and the thread must be gone by then. */
+            apr_pool_pre_cleanup_register(pchild, NULL, cors_map_reload_stop);
         }
     }
 #endif
@@ -917,13 +924,26 @@ static int cors_map_dbm_fetch(cors_map *m, cors_map_version *v,
     apr_datum_t k, val;
     pid_t pid = getpid();
 
-    /* Opened in the process that looks up: a handle opened before fork
-     * would share its file offset with the other children. */
-    if (!v->db || v->db_pid != pid) {
-        if (cors_map_dbm_open(m, v, &v->db) != APR_SUCCESS) {
-            v->db = NULL;
+    /* A version read before the children were forked has the parent's
+     * handle, which a child must not share (its file offset and buffers
+     * are the parent's): the child opens the file again, and uses it only
+     * if it is still the file that was checked.  If it was replaced in
+     * between, the origin is refused until the reload thread has read the
+     * new file (within a second). */
+    if (v->db_pid != pid) {
+        cors_map_stamp now[2];
+        apr_dbm_t *db;
+        if (cors_map_dbm_open(m, v, &db) != APR_SUCCESS) {
             return -1;
         }
+        cors_map_stamp_of(v->pool, m->files[0], &now[0]);
+        cors_map_stamp_of(v->pool, m->files[1], &now[1]);
+        if (!cors_map_stamp_same(&now[0], &v->stamp[0])
+            || !cors_map_stamp_same(&now[1], &v->stamp[1])) {
+            apr_dbm_close(db);
+            return -1;
+        }
+        v->db = db;
         v->db_pid = pid;
     }
     k.dptr = (char *)key;
