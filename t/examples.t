@@ -350,7 +350,7 @@ for my $name (sort keys %cases) {
     my $h = CorsHttpd->new(name => 'docs-snippets',
         modules => [qw(authz_host authz_user authn_core authn_file auth_basic
                        mime dir alias headers setenvif rewrite proxy
-                       proxy_http)]);
+                       proxy_http dbd)]);
     my $dir = $h->dir;
     for my $doc (qw(mod_cors.md migrating.md troubleshooting.md)) {
         my $md = slurp("$FindBin::Bin/../docs/$doc");
@@ -360,7 +360,22 @@ for my $name (sort keys %cases) {
             my $line = 1 + (() = substr($md, 0, $-[0]) =~ /\n/g);
             $n++;
             # the module is already loaded; its LoadModule line is for readers
-            $block =~ s/^\s*LoadModule cors_module .*$//mg;
+            $block =~ s/^\s*LoadModule (?:cors|dbd)_module .*$//mg;
+            # a map names a file of the reader's: an empty one stands in
+            $block =~ s{(CORSAllowOriginMap\s+"?)(txt|dbm(?:=\w+)?):(\S+?)("?\s*$)}{
+                my ($pre, $kind, $path, $post) = ($1, $2, $3, $4);
+                (my $base = $path) =~ s{.*/}{};
+                my $file = "$dir/maps/$base";
+                CorsHttpd::spew("$file.txt", "# none yet\n");
+                if ($kind =~ /^dbm(?:=(\w+))?/) {
+                    system("$FindBin::Bin/../cors-maptool", 'build', "$file.txt",
+                           $file, $1 // 'default') == 0 or diag("cors-maptool build $file");
+                }
+                else {
+                    CorsHttpd::spew($file, "# none yet\n");
+                }
+                "$pre$kind:$file$post"
+            }mge;
             $h->write_conf(qq{Define APACHE_LOG_DIR "$dir/logs"}, $block);
             my ($syntax_ok, $out) = $h->syntax;
             ok($syntax_ok, "docs/$doc line $line: the apache block passes httpd -t")

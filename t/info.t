@@ -16,7 +16,8 @@ my $top = "$FindBin::Bin/..";
 
 # The directives of docs/mod_cors.md ("Directives"); <CORSPolicy is the
 # section.
-my @spec = qw(CORSEngine CORSAllowOrigin CORSAllowOriginMatch CORSAllowMethods
+my @spec = qw(CORSEngine CORSAllowOrigin CORSAllowOriginMatch CORSAllowOriginMap
+    CORSAllowOriginMapTTL CORSAllowMethods
     CORSAllowHeaders CORSExposeHeaders CORSAllowCredentials CORSMaxAge
     CORSAllowPrivateNetwork CORSPreflightStatus CORSPreflightPassthrough
     CORSPreflightBypassAuth CORSRejectDisallowed CORSPolicy <CORSPolicy);
