@@ -126,7 +126,15 @@ grep -Ev '^[[:space:]]*(#|$)' /etc/apache2/mods-available/cors.conf \
     && fail "cors.conf is meant to be all comments, it has directives"
 [ ! -e /etc/apache2/mods-enabled/cors.load ] \
     || fail "installing the package enabled the module (it should wait for a2enmod)"
-step "installed: $modfile, mods-available/cors.load, cors.conf"
+maptool=$(apxs -q SBINDIR 2>/dev/null || echo /usr/sbin)/cors-maptool
+[ -x "$maptool" ] || fail "$maptool not installed"
+printf 'https://app.example.com\n' >"$work/map.txt"
+"$maptool" check "$work/map.txt" >"$work/maptool.log" 2>&1 \
+    || { cat "$work/maptool.log" >&2; fail "cors-maptool check fails on a good map"; }
+printf 'https://app.example.com/x\n' >"$work/bad-map.txt"
+"$maptool" check "$work/bad-map.txt" >/dev/null 2>&1 \
+    && fail "cors-maptool check accepts a bad map"
+step "installed: $modfile, $maptool, mods-available/cors.load, cors.conf"
 
 a2enmod cors >"$work/a2enmod.log" 2>&1 || { cat "$work/a2enmod.log" >&2; fail "a2enmod cors failed"; }
 apache2ctl -t >"$work/t.log" 2>&1 || { cat "$work/t.log" >&2; fail "apache2ctl -t fails with the module enabled"; }

@@ -60,10 +60,11 @@ rpmfile=$(find "$work/RPMS" -name "mod_cors-$version-*.rpm" ! -name '*debug*' | 
 [ -n "$rpmfile" ] || fail "no binary rpm"
 rpm -qlp "$rpmfile" >"$work/files" 2>/dev/null
 moddir=$(apxs -q LIBEXECDIR)
-for f in "$moddir/mod_cors.so" /etc/httpd/conf.modules.d/10-cors.conf /etc/httpd/conf.d/cors.conf; do
+sbindir=$(apxs -q SBINDIR)
+for f in "$moddir/mod_cors.so" "$sbindir/cors-maptool" /etc/httpd/conf.modules.d/10-cors.conf /etc/httpd/conf.d/cors.conf; do
     grep -qx "$f" "$work/files" || { cat "$work/files" >&2; fail "$f is not in $(basename "$rpmfile")"; }
 done
 rpm -qp --configfiles "$rpmfile" 2>/dev/null | grep -qx /etc/httpd/conf.modules.d/10-cors.conf \
     || fail "10-cors.conf is not marked %config"
-step "built $(basename "$rpmfile"): mod_cors.so, conf.modules.d/10-cors.conf, conf.d/cors.conf"
+step "built $(basename "$rpmfile"): mod_cors.so, cors-maptool, conf.modules.d/10-cors.conf, conf.d/cors.conf"
 echo "rpm-test: PASS"
