@@ -125,14 +125,16 @@ struct cors_map {
     cors_map_stamp refused[2]; /* the last version refused, not to log it
                                 * again until the file changes */
     cors_answers *answers;  /* dbd, per process */
-    volatile apr_uint32_t error_logged; /* dbd: second of the last error
-                                         * logged */
+    volatile apr_uint32_t error_logged; /* second of the last error of
+                                         * the file or database logged */
+    volatile apr_uint32_t bad_row_logged; /* dbd: and of a bad row */
 };
 
 /* The maps of this configuration, for start-up and the reload thread.
  * Made in pre_config from pconf; read-only once the children run. */
 static apr_array_header_t *cors_maps;      /* cors_map * */
 static apr_hash_t *cors_maps_by_arg;       /* "server|arg" -> cors_map */
+static apr_hash_t *cors_map_labels;        /* dbd: query -> mod_dbd label */
 
 /* mod_dbd, when loaded. */
 static APR_OPTIONAL_FN_TYPE(ap_dbd_prepare) *cors_dbd_prepare;
@@ -157,6 +159,7 @@ void cors_map_pre_config(apr_pool_t *pconf)
 {
     cors_maps = apr_array_make(pconf, 4, sizeof(cors_map *));
     cors_maps_by_arg = apr_hash_make(pconf);
+    cors_map_labels = apr_hash_make(pconf);
     cors_dbd_prepare = APR_RETRIEVE_OPTIONAL_FN(ap_dbd_prepare);
     cors_dbd_acquire = APR_RETRIEVE_OPTIONAL_FN(ap_dbd_acquire);
 }
@@ -250,7 +253,16 @@ const char *cors_map_directive(cmd_parms *cmd, const char *arg,
                                 arg);
         }
         m->query = apr_pstrdup(cmd->pool, rest);
-        m->label = apr_psprintf(cmd->pool, "mod_cors:%s", m->query);
+        /* mod_dbd's label is the statement's name in the database
+         * (PostgreSQL's PREPARE name AS ...): an identifier, one per
+         * distinct query across the configuration. */
+        if (!(m->label = apr_hash_get(cors_map_labels, m->query,
+                                      APR_HASH_KEY_STRING))) {
+            m->label = apr_psprintf(cmd->pool, "mod_cors_map_%u",
+                                    apr_hash_count(cors_map_labels) + 1);
+            apr_hash_set(cors_map_labels, m->query, APR_HASH_KEY_STRING,
+                         m->label);
+        }
         cors_dbd_prepare(cmd->server, m->query, m->label);
     }
     else {
@@ -1037,7 +1049,11 @@ static int cors_map_dbd_query(cors_map *m, request_rec *r,
         const char *name = NULL;
         int rv, rows = 0;
 
-        rv = apr_dbd_pvselect(db->driver, r->pool, db->handle, &res, stmt, 0,
+        /* Random access: the driver runs the query now, so a lost
+         * connection is an error here.  Sequential results are fetched
+         * later, and apr-util's pgsql driver reports a connection lost
+         * then as the end of the rows: "not in the map". */
+        rv = apr_dbd_pvselect(db->driver, r->pool, db->handle, &res, stmt, 1,
                               k.key, NULL);
         if (rv != 0) {
             *why = apr_pstrdup(r->pool,
@@ -1069,7 +1085,7 @@ static int cors_map_dbd_query(cors_map *m, request_rec *r,
             || !(*policy = cors_map_policy_named(m->server, name))) {
             /* A bad row is refused like a bad line: that origin is not
              * allowed. */
-            if (cors_map_may_log(&m->error_logged)) {
+            if (cors_map_may_log(&m->bad_row_logged)) {
                 ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,
                               "CORSAllowOriginMap %s: the row for '%s' names "
                               "'%s', no <CORSPolicy> of this virtual host or "
