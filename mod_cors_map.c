@@ -14,10 +14,12 @@
  *    per version.  dbm: the file is checked whole once per version and
  *    looked up per origin, each answer kept until the file changes.
  *  - A version is immutable and reference-counted.  Requests take the
- *    current one with atomic operations only; a thread of each process
- *    (started in child_init) looks at the files' modification times once a
- *    second, reads a changed file off the request path, and swaps the new
- *    version in only when every entry passed.  A refused version leaves
+ *    current one with atomic operations only.  A thread of each process
+ *    (started in child_init under threaded MPMs, under prefork by the
+ *    first request that sees a file changed) looks at the
+ *    files' modification times once a second, reads a changed file off the
+ *    request path, and swaps the new version in only when every entry
+ *    passed.  A refused version leaves
  *    the last good one in force.  The old version is freed by that thread
  *    once no request holds it.  Under prefork each process does the same
  *    for itself.
@@ -33,6 +35,7 @@
 #include "http_main.h"
 #include "http_request.h"
 #include "http_core.h"
+#include "ap_mpm.h"
 
 #include "apr_atomic.h"
 #include "apr_dbd.h"
@@ -42,6 +45,7 @@
 #include "apr_hash.h"
 #include "apr_optional.h"
 #include "apr_strings.h"
+#include "apr_thread_cond.h"
 #include "apr_thread_mutex.h"
 #include "apr_thread_proc.h"
 
@@ -128,6 +132,8 @@ struct cors_map {
     volatile apr_uint32_t error_logged; /* second of the last error of
                                          * the file or database logged */
     volatile apr_uint32_t bad_row_logged; /* dbd: and of a bad row */
+    volatile apr_uint32_t watched; /* txt, dbm: second of the last look
+                                    * from a request (cors_map_watch) */
 };
 
 /* The maps of this configuration, for start-up and the reload thread.
@@ -553,6 +559,40 @@ static apr_status_t cors_map_dbm_open(cors_map *m, cors_map_version *v,
 }
 
 /*
+ * The handle of a version read before the children were forked is the
+ * parent's, which a child must not share (its file offset and buffers are
+ * the parent's): the child opens the file again, and uses it only if it is
+ * still the file that was checked.  If it was replaced in between, the
+ * version has no handle in this process, and its origins are refused until
+ * the reload thread has read the new file.  APR_SUCCESS when v has a
+ * handle of this process.
+ */
+static apr_status_t cors_map_dbm_reopen(cors_map *m, cors_map_version *v)
+{
+    cors_map_stamp now[2];
+    apr_dbm_t *db;
+    pid_t pid = getpid();
+    apr_status_t rv;
+
+    if (v->db && v->db_pid == pid) {
+        return APR_SUCCESS;
+    }
+    if ((rv = cors_map_dbm_open(m, v, &db)) != APR_SUCCESS) {
+        return rv;
+    }
+    cors_map_stamp_of(v->pool, m->files[0], &now[0]);
+    cors_map_stamp_of(v->pool, m->files[1], &now[1]);
+    if (!cors_map_stamp_same(&now[0], &v->stamp[0])
+        || !cors_map_stamp_same(&now[1], &v->stamp[1])) {
+        apr_dbm_close(db);
+        return APR_EGENERAL;
+    }
+    v->db = db;
+    v->db_pid = pid;
+    return APR_SUCCESS;
+}
+
+/*
  * Check a DBM map whole: every key and value must be an entry, and every
  * policy known.  The entries stay in the file; v keeps the policies and
  * whether any key is a wildcard.
@@ -772,33 +812,64 @@ static void cors_map_look(cors_map *m, apr_pool_t *p)
 
 #if APR_HAS_THREADS
 static apr_thread_t *cors_reloader;
+static apr_thread_mutex_t *cors_reloader_lock;
+static apr_thread_cond_t *cors_reloader_wake;
 
+/* One look at every file map a second; woken at once to stop. */
 static void *APR_THREAD_FUNC cors_map_reload_loop(apr_thread_t *t, void *data)
 {
     apr_pool_t *p;
-    int tick = 0;
 
     apr_pool_create(&p, apr_thread_pool_get(t));
+    apr_thread_mutex_lock(cors_reloader_lock);
     while (!apr_atomic_read32(&cors_reloader_stop)) {
-        apr_sleep(apr_time_from_msec(100));
-        if (++tick < 10) {
-            continue;
-        }
-        tick = 0;
-        {
-            int i;
-            for (i = 0; i < cors_maps->nelts; i++) {
-                cors_map *m = APR_ARRAY_IDX(cors_maps, i, cors_map *);
-                if (m->type != CORS_MAP_DBD && m->current) {
-                    cors_map_look(m, p);
-                    apr_pool_clear(p);
-                }
+        int i;
+        for (i = 0; i < cors_maps->nelts; i++) {
+            cors_map *m = APR_ARRAY_IDX(cors_maps, i, cors_map *);
+            if (m->type != CORS_MAP_DBD && m->current) {
+                cors_map_look(m, p);
+                apr_pool_clear(p);
             }
         }
         cors_map_free_retired();
+        apr_thread_cond_timedwait(cors_reloader_wake, cors_reloader_lock,
+                                  apr_time_from_sec(1));
     }
+    apr_thread_mutex_unlock(cors_reloader_lock);
     apr_thread_exit(t, APR_SUCCESS);
     return NULL;
+}
+
+/*
+ * Under prefork the thread is started by the first request that sees a map
+ * file changed (cors_map_watch), not in child_init: glibc's system call
+ * wrappers take a slower path in a process that has ever had a second
+ * thread, which a prefork child whose maps never change need not pay.
+ * Threaded MPMs start it in child_init.  It is created from
+ * a pool of its own (with its own allocator), since a request thread may
+ * start it while others allocate from pchild.
+ */
+static apr_pool_t *cors_reloader_pool;
+static server_rec *cors_reloader_server;
+static volatile apr_uint32_t cors_reloader_started;
+
+static void cors_map_start_reloader(void)
+{
+    apr_status_t rv;
+
+    if (!cors_reloader_pool
+        || apr_atomic_cas32(&cors_reloader_started, 1, 0) != 0) {
+        return;
+    }
+    rv = apr_thread_create(&cors_reloader, NULL, cors_map_reload_loop, NULL,
+                           cors_reloader_pool);
+    if (rv != APR_SUCCESS) {
+        cors_reloader = NULL;
+        ap_log_error(APLOG_MARK, APLOG_ERR, rv, cors_reloader_server,
+                     "CORSAllowOriginMap: cannot start the thread that "
+                     "reloads changed maps; they stay as they are in this "
+                     "process");
+    }
 }
 
 static apr_status_t cors_map_reload_stop(void *data)
@@ -806,7 +877,10 @@ static apr_status_t cors_map_reload_stop(void *data)
     apr_status_t rv;
 
     if (cors_reloader) {
+        apr_thread_mutex_lock(cors_reloader_lock);
         apr_atomic_set32(&cors_reloader_stop, 1);
+        apr_thread_cond_signal(cors_reloader_wake);
+        apr_thread_mutex_unlock(cors_reloader_lock);
         apr_thread_join(&rv, cors_reloader);
         cors_reloader = NULL;
     }
@@ -885,26 +959,55 @@ void cors_map_child_init(apr_pool_t *pchild, server_rec *s)
         }
         else if (m->current) {
             files = 1;
+            /* Right after the fork, while the file is most likely still
+             * the one the parent checked. */
+            if (m->type == CORS_MAP_DBM) {
+                cors_map_dbm_reopen(m, m->current);
+            }
         }
     }
 #if APR_HAS_THREADS
     if (files) {
+        apr_allocator_t *alloc;
         apr_status_t rv;
+
+        cors_reloader_server = s;
         apr_atomic_set32(&cors_reloader_stop, 0);
-        rv = apr_thread_create(&cors_reloader, NULL, cors_map_reload_loop,
-                               NULL, pchild);
+        apr_atomic_set32(&cors_reloader_started, 0);
+        rv = apr_allocator_create(&alloc);
+        if (rv == APR_SUCCESS) {
+            rv = apr_pool_create_unmanaged_ex(&cors_reloader_pool, NULL, alloc);
+            if (rv == APR_SUCCESS) {
+                apr_allocator_owner_set(alloc, cors_reloader_pool);
+            }
+        }
+        if (rv == APR_SUCCESS) {
+            rv = apr_thread_mutex_create(&cors_reloader_lock,
+                                         APR_THREAD_MUTEX_DEFAULT,
+                                         cors_reloader_pool);
+        }
+        if (rv == APR_SUCCESS) {
+            rv = apr_thread_cond_create(&cors_reloader_wake,
+                                        cors_reloader_pool);
+        }
         if (rv != APR_SUCCESS) {
-            cors_reloader = NULL;
+            cors_reloader_pool = NULL;
             ap_log_error(APLOG_MARK, APLOG_ERR, rv, s,
-                         "CORSAllowOriginMap: cannot start the thread that "
+                         "CORSAllowOriginMap: cannot prepare the thread that "
                          "reloads changed maps; they stay as read at "
                          "start-up");
         }
         else {
-            /* A pre-cleanup: apr_pool_destroy() destroys the subpools
-             * (the thread's own among them) before it runs the ordinary
-             * cleanups, and the thread must be gone by then. */
+            int threaded = 0;
+            /* A pre-cleanup, so that the thread is gone before anything of
+             * the child is destroyed. */
             apr_pool_pre_cleanup_register(pchild, NULL, cors_map_reload_stop);
+            /* A threaded MPM's child has threads anyway: the thread starts
+             * now, and even an idle process stays up to date. */
+            if (ap_mpm_query(AP_MPMQ_IS_THREADED, &threaded) == APR_SUCCESS
+                && threaded != AP_MPMQ_NOT_SUPPORTED) {
+                cors_map_start_reloader();
+            }
         }
     }
 #endif
@@ -934,29 +1037,9 @@ static int cors_map_dbm_fetch(cors_map *m, cors_map_version *v,
                               const void **policy)
 {
     apr_datum_t k, val;
-    pid_t pid = getpid();
 
-    /* A version read before the children were forked has the parent's
-     * handle, which a child must not share (its file offset and buffers
-     * are the parent's): the child opens the file again, and uses it only
-     * if it is still the file that was checked.  If it was replaced in
-     * between, the origin is refused until the reload thread has read the
-     * new file (within a second). */
-    if (v->db_pid != pid) {
-        cors_map_stamp now[2];
-        apr_dbm_t *db;
-        if (cors_map_dbm_open(m, v, &db) != APR_SUCCESS) {
-            return -1;
-        }
-        cors_map_stamp_of(v->pool, m->files[0], &now[0]);
-        cors_map_stamp_of(v->pool, m->files[1], &now[1]);
-        if (!cors_map_stamp_same(&now[0], &v->stamp[0])
-            || !cors_map_stamp_same(&now[1], &v->stamp[1])) {
-            apr_dbm_close(db);
-            return -1;
-        }
-        v->db = db;
-        v->db_pid = pid;
+    if (cors_map_dbm_reopen(m, v) != APR_SUCCESS) {
+        return -1;
     }
     k.dptr = (char *)key;
     k.dsize = len;
@@ -1150,6 +1233,36 @@ static int cors_map_find_dbd(cors_map *m, cors_map_ctx *ctx, const char *value,
     return rc;
 }
 
+/*
+ * Until the reload thread runs, requests look at a file map's modification
+ * time, at most once a second per map and process (the second of the
+ * request's time, claimed by compare-and-swap), and start the thread when
+ * it changed.  The request goes on with the version it has.
+ */
+static void cors_map_watch(cors_map *m, cors_map_ctx *ctx)
+{
+    cors_map_version *v;
+    apr_uint32_t now, last;
+    int changed;
+
+#if APR_HAS_THREADS
+    if (apr_atomic_read32(&cors_reloader_started) || !ctx || !ctx->r) {
+        return;
+    }
+    now = (apr_uint32_t)apr_time_sec(ctx->r->request_time);
+    last = apr_atomic_read32(&m->watched);
+    if (now == last || apr_atomic_cas32(&m->watched, now, last) != last) {
+        return;
+    }
+    v = cors_map_acquire(m);
+    changed = cors_map_changed(m, ctx->r->pool, v->stamp);
+    cors_map_release(v);
+    if (changed) {
+        cors_map_start_reloader();
+    }
+#endif
+}
+
 int cors_map_find(void *ctx, const void *map, const char *value,
                   apr_size_t len, const cors_origin *origin,
                   const void **policy)
@@ -1163,14 +1276,18 @@ int cors_map_find(void *ctx, const void *map, const char *value,
         if (!m->current) {
             return 0;
         }
+        cors_map_watch(m, ctx);
         v = cors_map_acquire(m);
         found = origin ? cors_map_index_find_origin(v->index, origin, policy)
                        : cors_map_index_find(v->index, value, len, policy);
         cors_map_release(v);
         return found;
     case CORS_MAP_DBM:
-        return m->current ? cors_map_find_dbm(m, value, len, origin, policy)
-                          : 0;
+        if (!m->current) {
+            return 0;
+        }
+        cors_map_watch(m, ctx);
+        return cors_map_find_dbm(m, value, len, origin, policy);
     default:
         return cors_map_find_dbd(m, ctx, value, len, origin, policy);
     }

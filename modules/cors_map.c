@@ -311,18 +311,24 @@ struct cors_map_index {
 apr_uint32_t cors_map_hash(const char *key, apr_size_t len)
 {
     apr_uint64_t h = 0x9e3779b97f4a7c15ULL ^ (apr_uint64_t)len, w;
+    apr_size_t i;
 
-    /* Eight bytes at a time: keys are short and this runs per request. */
-    while (len >= 8) {
-        memcpy(&w, key, 8);
-        h = (h ^ w) * 0xff51afd7ed558ccdULL;
-        h ^= h >> 32;
-        key += 8;
-        len -= 8;
+    /* Eight bytes at a time: keys are short and this runs per request.
+     * The last eight bytes are read as one word too (overlapping the one
+     * before), so no byte-sized copy is needed for the tail. */
+    if (len >= 8) {
+        for (i = 0; i + 8 < len; i += 8) {
+            memcpy(&w, key + i, 8);
+            h = (h ^ w) * 0xff51afd7ed558ccdULL;
+            h ^= h >> 32;
+        }
+        memcpy(&w, key + len - 8, 8);
+        h = (h ^ w) * 0xc4ceb9fe1a85ec53ULL;
     }
-    if (len) {
-        w = 0;
-        memcpy(&w, key, len);
+    else {
+        for (i = 0, w = 0; i < len; i++) {
+            w = (w << 8) | (unsigned char)key[i];
+        }
         h = (h ^ w) * 0xc4ceb9fe1a85ec53ULL;
     }
     h ^= h >> 33;

@@ -289,12 +289,23 @@ int cors_origins_map_find(apr_pool_t *p, const cors_origins *o,
     /* As in cors_origins_allow_request: a value equal to a map's key is a
      * valid, normalised origin, so without patterns the list's answer on
      * the bytes is the vote on the origin. */
-    if (len <= CORS_ORIGIN_MAX && !memchr(value, '*', len) && !patterns) {
-        if (cors_list_lookup(o->list, value, len) != CORS_LIST_UNKNOWN) {
+    if (len <= CORS_ORIGIN_MAX && !patterns) {
+        const cors_list *l;
+        /* Without entries in any link (a section of maps alone), the list
+         * has nothing to say: no hash of the bytes for it. */
+        for (l = o->list; l && !apr_hash_count(l->ops); l = l->base) {
+            continue;
+        }
+        if (l && cors_list_lookup(o->list, value, len) != CORS_LIST_UNKNOWN) {
             return 0;
         }
+        /* A map's exact keys never hold '*', but a wildcard key could
+         * spell the bytes: checked only when a key is found. */
         if (cors_origins_ask_maps(maps, ctx, value, len, NULL, policy)) {
-            return 1;
+            if (!memchr(value, '*', len)) {
+                return 1;
+            }
+            *policy = NULL;
         }
     }
     if (cors_origin_parse_request(p, value, &origin) != NULL

@@ -139,6 +139,31 @@ wild_1k() {
         if ((i % 100 == 99)); then echo "CORSAllowOrigin$line"; line=; fi
     done
 }
+# Origin maps (docs/mod_cors.md, "Maps"): 100,000 lines of text, a DBM file
+# of 1,000,000 entries (cors-maptool build) and an SQLite table, each with
+# the request's origin among others; made once, when a scenario needs them.
+MAPTOOL=$top/cors-maptool
+
+make_maps() {
+    [ -e "$W/maps/map.sqlite" ] && return
+    mkdir -p "$W/maps"
+    awk 'BEGIN { for (i = 0; i < 100000; i++) {
+        if (i == 50000) print "https://app.two.example"
+        else printf "https://t%d.example\n", i } }' >"$W/maps/100k.txt"
+    awk 'BEGIN { for (i = 0; i < 1000000; i++) {
+        if (i == 500000) print "https://app.two.example"
+        else printf "https://t%d.example\n", i } }' >"$W/maps/1m.txt"
+    "$MAPTOOL" build "$W/maps/1m.txt" "$W/maps/1m.dbm" >/dev/null
+    printf 'CREATE TABLE cors_origins (origin TEXT PRIMARY KEY, policy TEXT);\n' >"$W/maps/db.sql"
+    awk 'BEGIN { print "BEGIN;"; for (i = 0; i < 100000; i++)
+        printf "INSERT INTO cors_origins VALUES (\x27https://t%d.example\x27, NULL);\n", i
+        print "INSERT INTO cors_origins VALUES (\x27https://app.two.example\x27, NULL);"
+        print "COMMIT;" }' >>"$W/maps/db.sql"
+    sqlite3 "$W/maps/map.sqlite" <"$W/maps/db.sql"
+    chmod -R a+rX "$W/maps"
+
+}
+
 locations() { # count
     local i
     for ((i = 0; i < $1; i++)); do
@@ -165,6 +190,18 @@ $POLICY_REST" ;;
     modcors-get-1kwild) mods=cors dir="CORSEngine On
 $(wild_1k)
 $POLICY_REST" ;;
+    # the same request, its origin found in a map instead of three lines
+    modcors-get-map100k) mods=cors dir="CORSEngine On
+CORSAllowOriginMap txt:$W/maps/100k.txt
+$POLICY_REST" ;;
+    modcors-get-dbm1m) mods=cors dir="CORSEngine On
+CORSAllowOriginMap dbm:$W/maps/1m.dbm
+$POLICY_REST" ;;
+    modcors-get-dbd) mods=cors-dbd dir="CORSEngine On
+CORSAllowOriginMap \"dbd:SELECT policy FROM cors_origins WHERE origin = %s\"
+CORSAllowOriginMapTTL 3600
+$POLICY_REST" srv="DBDriver sqlite3
+DBDParams $W/maps/map.sqlite" ;;
     loc-*-cors | loc-*-plain)
         local k=${1#loc-}
         k=${k%-*}
@@ -180,11 +217,12 @@ $POLICY
 IR_SCENARIOS="ceiling-204 ceiling-204-fixups recipe-preflight recipe-get plain-get
 floor-preflight floor-get modcors-preflight modcors-get modcors-get-10k
 modcors-get-1kwild loc-1-plain loc-1-cors loc-10-plain loc-10-cors
-loc-100-plain loc-100-cors"
+loc-100-plain loc-100-cors modcors-get-map100k modcors-get-dbm1m modcors-get-dbd"
 
 # write_conf NAME MPM PORT -> the configuration file's path
 write_conf() {
     local name=$1 mpm=$2 port=$3 conf=$W/conf/$1.$2.conf
+    case $name in *-map* | *-dbm* | *-dbd) make_maps ;; esac
     scenario "$name"
     {
         echo "# bench/httpd scenario $name ($mpm MPM)"
@@ -202,6 +240,8 @@ write_conf() {
         done
         case $mods in
         cors) echo "LoadModule cors_module \"$MOD_CORS\"" ;;
+        cors-dbd) echo "LoadModule cors_module \"$MOD_CORS\""
+            echo "LoadModule dbd_module \"$LIBEXEC/mod_dbd.so\"" ;;
         floor) echo "LoadModule cors_floor_module \"$MOD_FLOOR\"" ;;
         esac
         cat <<EOF
@@ -340,6 +380,9 @@ ir_report() {
         $r->("modcors-get", "recipe-get", 0.75, "GET vs recipe");
         $r->("modcors-get-10k", "modcors-get", 1.01, "10,000 origins");
         $r->("modcors-get-1kwild", "modcors-get", 1.01, "1,000 wildcards");
+        $r->("modcors-get-map100k", "modcors-get", 1.01, "txt: map, 100,000 entries");
+        $r->("modcors-get-dbm1m", "modcors-get", 1.03, "dbm: map, 1,000,000 entries");
+        $r->("modcors-get-dbd", "modcors-get", 1.02, "dbd: map (SQLite), answer cached");
         print "\n| target | ratio | limit | |\n|---|---|---|---|\n", map "$_\n", @t;
         if (exists $ir{"loc-100-cors"} && exists $ir{"loc-1-cors"}
             && exists $ir{"loc-100-plain"} && exists $ir{"loc-1-plain"}) {
