@@ -145,6 +145,9 @@ typedef struct cors_request {
     const char *request_method;  /* Access-Control-Request-Method */
     const char *request_headers; /* Access-Control-Request-Headers */
     const char *request_private; /* Access-Control-Request-Private-Network */
+    const char *self;            /* the server's own origin as Apache sees
+                                  * it (scheme://host[:port]); needed only
+                                  * where CORSRejectDisallowed is On */
 } cors_request;
 
 typedef struct cors_verdict {
@@ -170,6 +173,13 @@ typedef struct cors_verdict {
                                  * pass expose_headers (credentials or an
                                  * "any but" '*') */
     const char *vary;           /* tokens to merge into Vary */
+
+    /* What the module answers before any handler runs: 0 (the handler
+     * answers), 204 or 200 (an allowed preflight), 403 (a refused preflight
+     * or origin) or 405 (a method CORSRejectDisallowed refuses). */
+    int status;
+    const char *body;  /* a refused preflight's one-line text/plain body */
+    const char *allow; /* the 405's Allow header */
 } cors_verdict;
 
 /* Vary values: the actual response's, and the preflight's with and without
@@ -190,5 +200,26 @@ int cors_method_safelisted(const char *method);
 /* Decide.  Everything allocated comes from p. */
 void cors_decide(apr_pool_t *p, const cors_policy *policy,
                  const cors_request *req, cors_verdict *v);
+
+/*
+ * What the server did to a preflight decides what its response carries: one
+ * the module did not answer itself (answered 0) was refused by the server
+ * first (Require ip, authentication with CORSPreflightBypassAuth Off, an
+ * error document), or answered by a passthrough handler.  Browsers fail any
+ * preflight that is not 2xx, so such an error carries no Access-Control-*
+ * header, only the preflight Vary, and is a denial: by the server (reason
+ * CORS_REASON_SERVER), unless the verdict already refused it.  status is
+ * that of the response sent; error_document says it is an error document.
+ */
+void cors_verdict_served(apr_pool_t *p, const cors_policy *policy,
+                         cors_verdict *v, int answered, int status,
+                         int error_document);
+
+/* Drop every Access-Control-* value of a verdict; Vary stays. */
+void cors_verdict_silence(cors_verdict *v);
+
+/* The Allow header of CORSRejectDisallowed's 405: GET, HEAD, POST, OPTIONS
+ * and the configured methods. */
+const char *cors_allow_methods(apr_pool_t *p, const cors_list *methods);
 
 #endif /* CORS_POLICY_H */
