@@ -159,6 +159,15 @@ scenario() {
     floor-get) mods=floor dir='CORSFloor On' ;;
     modcors-preflight) req=preflight mods=cors dir=$POLICY ;;
     modcors-get) mods=cors dir=$POLICY ;;
+    modcors-*-named)
+        # The same policy as a <CORSPolicy> the directory names.
+        case $1 in *preflight*) req=preflight ;; esac
+        mods=cors dir="CORSEngine On
+CORSPolicy bench"
+        srv="<CORSPolicy bench>
+$POLICY_ORIGINS
+$POLICY_REST
+</CORSPolicy>" ;;
     modcors-get-10k) mods=cors dir="CORSEngine On
 $(origins_10k)
 $POLICY_REST" ;;
@@ -178,7 +187,8 @@ $POLICY
     esac
 }
 IR_SCENARIOS="ceiling-204 ceiling-204-fixups recipe-preflight recipe-get plain-get
-floor-preflight floor-get modcors-preflight modcors-get modcors-get-10k
+floor-preflight floor-get modcors-preflight modcors-get modcors-preflight-named
+modcors-get-named modcors-get-10k
 modcors-get-1kwild loc-1-plain loc-1-cors loc-10-plain loc-10-cors
 loc-100-plain loc-100-cors"
 
