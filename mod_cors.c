@@ -423,8 +423,7 @@ static void cors_mark(cmd_parms *cmd, cors_dir_conf *conf, cors_field field)
     where->args = cmd->directive ? cmd->directive->args : "";
     where->file = cmd->directive ? cmd->directive->filename : "?";
     where->line = cmd->directive ? cmd->directive->line_num : 0;
-    conf->pol.set |= CORS_FIELD_BIT(field);
-    conf->pol.where[field] = where;
+    cors_policy_mark(cmd->pool, &conf->pol, field, where);
 }
 
 static const char *cors_set_engine(cmd_parms *cmd, void *dconf, int on)
@@ -1428,8 +1427,8 @@ static const char *cors_our_value(const cors_state *st, const char *name)
  */
 static APR_INLINE int cors_is_access_control_header(const char *key)
 {
-    return key && (key[0] | 0x20) == 'a' && key[1] && key[2] && key[3]
-           && key[4] && (key[5] | 0x20) == 's'
+    return key && (key[0] | 0x20) == 'a' && key[1] && key[2] && key[3] && key[4]
+           && (key[5] | 0x20) == 's'
            && strncasecmp(key, CORS_HEADER_PREFIX, CORS_HEADER_PREFIX_LEN) == 0;
 }
 
