@@ -24,8 +24,7 @@ const cors_list cors_list_none = {NULL, NULL, NULL, 0, 0, 0, 1};
 /*
  * The lists' hash function.  Keys are origins (20-40 bytes) and tokens
  * looked up on every request; APR's default takes a byte per step, this one
- * eight (the tail as one zero-padded word, its length in the top byte so
- * that "a" and "a\0" differ), with a multiply-xorshift mix (an FNV-style
+ * eight (then the tail as one word), with a multiply-xorshift mix (an FNV-style
  * multiplier) so that keys differing in any byte spread across buckets.
  */
 static unsigned int cors_hash(const char *key, apr_ssize_t *klen)
@@ -45,10 +44,19 @@ static unsigned int cors_hash(const char *key, apr_ssize_t *klen)
         h ^= h >> 29;
     }
     if (i < len) {
-        /* The tail, up to seven bytes, as one more (zero-padded) word. */
+        /* The tail, up to seven bytes, as one more word: the key's last
+         * eight bytes when it has eight (one load), else zero-padded; its
+         * length in the top byte, so that "a" and "a\0" differ. */
         apr_uint64_t w = 0;
-        memcpy(&w, s + i, len - i);
-        h = (h ^ w ^ ((apr_uint64_t)(len - i) << 56)) * 0x100000001b3ULL;
+        if (len >= 8) {
+            memcpy(&w, s + len - 8, 8);
+        }
+        else {
+            for (; i < len; i++) {
+                w |= (apr_uint64_t)s[i] << (8 * i);
+            }
+        }
+        h = (h ^ w ^ ((apr_uint64_t)len << 56)) * 0x100000001b3ULL;
         h ^= h >> 29;
     }
     h ^= h >> 32;
