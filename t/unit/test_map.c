@@ -155,6 +155,20 @@ static void test_lines(apr_pool_t *p)
     }
 }
 
+/* Whole files: empty, or cut short. */
+static void test_complete(void)
+{
+    UNIT_ROW("complete files");
+    CHECK_NULL(cors_map_text_complete("https://a.example\n", 18));
+    CHECK_NULL(cors_map_text_complete("# none\r\n", 8));
+    CHECK_STR(cors_map_text_complete("", 0),
+              "the file is empty: is it being written?  (For a map without "
+              "entries, write a comment line.)");
+    CHECK_STR(cors_map_text_complete("https://a.example\nhttps://b.exa", 31),
+              "the last line does not end with a line break: the file is "
+              "cut short, or still being written");
+}
+
 /* ------------------------------------------------------------------ */
 /* DBM pairs                                                            */
 
@@ -569,10 +583,9 @@ static void test_verdict(apr_pool_t *p)
     cors_list *methods = cors_list_make(p, 0, NULL);
 
     cors_list_add(methods, "GET");
-    memset(&pol, 0, sizeof(pol));
+    cors_policy_defaults(p, &pol, posix_match);
     pol.origins = origin_section(p, "P:*");
     pol.methods = methods;
-    pol.allow_headers = &cors_list_none;
     memset(&req, 0, sizeof(req));
     req.method = "GET";
     req.origin = "https://m.example";
@@ -586,6 +599,11 @@ static void test_verdict(apr_pool_t *p)
     CHECK_INT(v.result, CORS_RESULT_ACTUAL_OK);
     CHECK_STR(v.allow_origin, "https://m.example");
     CHECK_STR(v.vary, "Origin");
+
+    UNIT_ROW("CORSAllowOriginMapTTL: 60 by default");
+    CHECK_INT(pol.map_ttl, 60);
+    CHECK_STR(cors_fields[CORS_FIELD_MAP_TTL].directive,
+              "CORSAllowOriginMapTTL");
 
     UNIT_ROW("a mapped origin the list does not have");
     pol.origins = origin_section(p, "P:https://c.example");
@@ -612,6 +630,7 @@ int main(void)
     printf("# public suffixes: %s\n", psl);
 
     test_lines(p);
+    test_complete();
     test_pairs(p);
     test_keys(p);
     test_index(p);
