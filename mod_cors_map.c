@@ -780,18 +780,26 @@ static void cors_map_look(cors_map *m, apr_pool_t *p)
     cors_map_version *cur = m->current, *v;
     const char *why;
     int again;
+    apr_time_t t0;
 
     if (!cors_map_changed(m, p, cur->stamp)
         || !cors_map_changed(m, p, m->refused)) {
         return;
     }
+    t0 = apr_time_now();
     if ((v = cors_map_read(m, p, &why, &again)) != NULL) {
         cors_map_swap(m, v);
         cors_count_map_reload();
         ap_log_error(APLOG_MARK, APLOG_INFO, 0, m->server,
                      "CORSAllowOriginMap %s: reloaded, %" APR_SIZE_T_FMT
-                     " entries",
-                     m->arg, v->entries);
+                     " entries%s, read and checked in %" APR_TIME_T_FMT
+                     " ms",
+                     m->arg, v->entries,
+                     v->index ? apr_psprintf(p, " in %" APR_SIZE_T_FMT
+                                                " bytes",
+                                             cors_map_index_bytes(v->index))
+                              : "",
+                     apr_time_as_msec(apr_time_now() - t0));
         return;
     }
     if (again) {
