@@ -20,12 +20,13 @@
  *    "Require ip" or "Require all denied" still refuse it.
  *  - post_read_request, REALLY_LAST: mark each request Apache has read
  *    whole; every other hook leaves the rest (400, 408, 414, ...) alone.
- *  - fixups, REALLY_LAST: answer preflights (and CORSRejectDisallowed's
- *    403/405) once mod_dir has picked the index file and per-directory
- *    mod_rewrite has decided on an internal redirect, so that the policy of
- *    the content served decides.  The preflight response is sent here and
- *    DONE returned, so no handler runs and ErrorDocument is never
- *    consulted.  REALLY_FIRST too, for a preflight to a directory without
+ *  - fixups, REALLY_LAST: answer preflights (and refuse what
+ *    CORSCrossOriginProtection and CORSRejectDisallowed refuse) once mod_dir
+ *    has picked the index file and per-directory mod_rewrite has decided on
+ *    an internal redirect, so that the policy of the content served
+ *    decides.  The preflight response (and cross-origin protection's 403)
+ *    is sent here and DONE returned, so no handler runs and ErrorDocument
+ *    is never consulted.  REALLY_FIRST too, for a preflight to a directory without
  *    its trailing slash, before mod_dir's 301.
  *  - insert_filter and insert_error_filter: every other response in scope,
  *    errors included, gets the CORS filter (before mod_cache's save filter,
@@ -101,6 +102,10 @@ typedef struct cors_dir_conf {
                                 * the section stands for in a merge */
     const char *policy_name;   /* the <CORSPolicy NAME> this conf is the body
                                 * of, or NULL */
+
+    /* Cross-origin protection (docs/mod_cors.md, "Protecting
+     * state-changing endpoints"). */
+    int cross_origin;          /* CORSCrossOriginProtection; default Off */
 } cors_dir_conf;
 
 /*
@@ -197,6 +202,7 @@ static void *cors_create_dir_conf(apr_pool_t *p, char *path)
     conf->passthrough = CORS_UNSET;
     conf->bypass_auth = CORS_UNSET;
     conf->reject = CORS_UNSET;
+    conf->cross_origin = CORS_UNSET;
     return conf;
 }
 
@@ -264,6 +270,8 @@ static cors_dir_conf *cors_merge_confs(apr_pool_t *p, cors_dir_conf *base,
     conf->bypass_auth =
         add->bypass_auth != CORS_UNSET ? add->bypass_auth : base->bypass_auth;
     conf->reject = add->reject != CORS_UNSET ? add->reject : base->reject;
+    conf->cross_origin = add->cross_origin != CORS_UNSET ? add->cross_origin
+                                                         : base->cross_origin;
     return conf;
 }
 
@@ -1236,6 +1244,10 @@ static const command_rec cors_cmds[] = {
         (void *)APR_OFFSETOF(cors_dir_conf, reject), OR_FILEINFO,
         "On to answer cross-origin requests from disallowed origins with 403 "
         "and disallowed methods with 405"),
+    AP_INIT_FLAG("CORSCrossOriginProtection", cors_set_flag,
+        (void *)APR_OFFSETOF(cors_dir_conf, cross_origin), OR_FILEINFO,
+        "On to refuse state-changing requests (not GET, HEAD or OPTIONS) "
+        "from other sites, by Sec-Fetch-Site or Origin, with 403"),
     AP_INIT_TAKE1("CORSPolicy", cors_set_policy, NULL, OR_FILEINFO,
         "A <CORSPolicy> to start this scope from; the scope's own CORS lines "
         "apply on top of it"),
@@ -1889,8 +1901,53 @@ static int cors_refuse(request_rec *r, cors_state *st, int status,
 }
 
 /*
- * The request's preflight answer or CORSRejectDisallowed refusal, before
- * its handler runs, by the policy that governs it.  Once per governing
+ * CORSCrossOriginProtection: a state-changing request from another site is
+ * refused before any handler runs, with a one-line text/plain 403 of the
+ * module's own (docs/mod_cors.md, "Protecting state-changing endpoints").
+ * Asked only where it is On and the method is not GET, HEAD or OPTIONS, so
+ * no other request reads a header for it.  The Origin was judged by the
+ * same policy in cors_decide().
+ */
+static int cors_protect(request_rec *r, cors_chain *ch, cors_state *st)
+{
+    cors_verdict *v = &st->v;
+    cors_request req;
+    const char *why, *body;
+
+    memset(&req, 0, sizeof(req));
+    req.method = ch->method;
+    req.origin = apr_table_get(r->headers_in, "Origin");
+    req.fetch_site = apr_table_get(r->headers_in, "Sec-Fetch-Site");
+    req.host = apr_table_get(r->headers_in, "Host");
+    if (!(why = cors_cross_origin(r->pool, &req, v->origin_allowed))) {
+        return DECLINED;
+    }
+
+    v->result = CORS_RESULT_ACTUAL_DENIED;
+    v->why = CORS_REASON_CROSS_ORIGIN;
+    v->reason = why;
+    cors_silence(v);
+    st->refused = 1;
+    ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, r,
+                  "CORSCrossOriginProtection: 403 for %s: %s", r->uri, why);
+
+    /* The status first: a client waiting for "100 Continue" then gets
+     * none, and its body is not read (modules/http/http_filters.c). */
+    r->status = HTTP_FORBIDDEN;
+    ap_discard_request_body(r);
+    cors_write(r, st);
+    body = apr_pstrcat(r->pool, "Cross-origin request refused: ", why, "\n",
+                       NULL);
+    ap_set_content_type(r, "text/plain");
+    ap_set_content_length(r, (apr_off_t)strlen(body));
+    ap_rputs(body, r);
+    return DONE;
+}
+
+/*
+ * The request's preflight answer, cross-origin protection or
+ * CORSRejectDisallowed refusal, before its handler runs, by the policy that
+ * governs it.  Once per governing
  * policy of a chain: a later request of the chain that the same policy
  * governs has nothing new to decide.
  */
@@ -1912,6 +1969,16 @@ static int cors_act(request_rec *r, cors_chain *ch, cors_state *st)
             return DECLINED;
         }
         return cors_answer_preflight(r, st);
+    }
+
+    /* Cross-origin protection first: its refusal stands whatever
+     * CORSRejectDisallowed would say.  M_GET is GET and HEAD. */
+    if (st->conf->cross_origin == 1 && ch->method_number != M_GET
+        && ch->method_number != M_OPTIONS) {
+        int rc = cors_protect(r, ch, st);
+        if (rc != DECLINED) {
+            return rc;
+        }
     }
 
     /* Never a plain OPTIONS. */

@@ -11,8 +11,12 @@
  * requested method, then each requested header name.  The first failure is
  * the reason; a reason quotes the offending request value, bounded and
  * escaped by cors_quote(), and never the configured policy.
+ *
+ * Cross-origin protection (cors_cross_origin) is a decision of its own,
+ * asked only where it is on and the method may change state.
  */
 
+#include "cors_origin.h"
 #include "cors_policy.h"
 #include "cors_string.h"
 #include "cors_token.h"
@@ -290,4 +294,141 @@ void cors_decide(apr_pool_t *p, const cors_policy *pol, const cors_request *req,
         v->allow_credentials = credentials ? "true" : NULL;
         cors_decide_expose(p, pol, credentials, v);
     }
+}
+
+/* ------------------------------------------------------------------ */
+/* Cross-origin protection                                              */
+
+int cors_method_safe(const char *method)
+{
+    switch (method[0]) {
+    case 'G':
+        return method[1] == 'E' && method[2] == 'T' && !method[3];
+    case 'H':
+        return strcmp(method + 1, "EAD") == 0;
+    case 'O':
+        return strcmp(method + 1, "PTIONS") == 0;
+    default:
+        return 0;
+    }
+}
+
+/* A Host header's port: 1 to 65535 in digits, else 0. */
+static int cors_host_port(const char *s)
+{
+    long port = 0;
+
+    if (!*s) {
+        return 0;
+    }
+    for (; *s; s++) {
+        if (*s < '0' || *s > '9' || (port = port * 10 + (*s - '0')) > 65535) {
+            return 0;
+        }
+    }
+    return (int)port;
+}
+
+int cors_origin_is_host(apr_pool_t *p, const char *origin, const char *host,
+                        const char **bad)
+{
+    cors_origin o;
+    const char *colon;
+    apr_size_t host_len;
+    int deflt, port;
+
+    if ((*bad = cors_origin_parse_request(p, origin, &o)) != NULL) {
+        return 0;
+    }
+    if (o.kind != CORS_ORIGIN_EXACT || !host) {
+        return 0;
+    }
+    /* Only an http(s) origin names an HTTP authority; the scheme itself is
+     * never compared (a proxy in front may have terminated TLS). */
+    if (strcmp(o.scheme, "https") == 0) {
+        deflt = 443;
+    }
+    else if (strcmp(o.scheme, "http") == 0) {
+        deflt = 80;
+    }
+    else {
+        return 0;
+    }
+
+    /* Host is uri-host [":" port] (RFC 9110); an IPv6 literal keeps its
+     * brackets, as in the Origin. */
+    if (host[0] == '[') {
+        const char *close = strchr(host, ']');
+        if (!close || (close[1] && close[1] != ':')) {
+            return 0;
+        }
+        colon = close[1] ? close + 1 : NULL;
+        host_len = (apr_size_t)(close + 1 - host);
+    }
+    else {
+        colon = strchr(host, ':');
+        host_len = colon ? (apr_size_t)(colon - host) : strlen(host);
+    }
+    if (host_len != strlen(o.host) || strncasecmp(host, o.host, host_len) != 0) {
+        return 0;
+    }
+
+    /* A Host without a port says "the default port" of a scheme the module
+     * cannot see: it equals an Origin on its own scheme's default port
+     * (https://a.example and Host a.example, through a proxy that
+     * terminated TLS or not).  A Host with a port equals the Origin's port,
+     * written or implied (https://a.example and Host a.example:443). */
+    if (!colon) {
+        return o.port == deflt;
+    }
+    port = cors_host_port(colon + 1);
+    return port != 0 && o.port == port;
+}
+
+const char *cors_cross_origin(apr_pool_t *p, const cors_request *req,
+                              int origin_allowed)
+{
+    const char *bad = NULL;
+
+    if (!req->method || cors_method_safe(req->method)) {
+        return NULL;
+    }
+
+    /* A browser that sends Fetch Metadata says where the request comes
+     * from; only an origin the policy allows may come from elsewhere. */
+    if (req->fetch_site) {
+        const char *fs = req->fetch_site;
+        if (strcmp(fs, "same-origin") == 0 || strcmp(fs, "none") == 0
+            || origin_allowed) {
+            return NULL;
+        }
+        if (!req->origin) {
+            return apr_psprintf(p,
+                                "Sec-Fetch-Site is '%s' and the request has "
+                                "no Origin",
+                                cors_quote(p, fs));
+        }
+        return apr_psprintf(p,
+                            "Sec-Fetch-Site is '%s' and origin '%s' is not "
+                            "allowed",
+                            cors_quote(p, fs), cors_quote(p, req->origin));
+    }
+
+    /* No Fetch Metadata: an older browser, or no browser at all.  Without
+     * an Origin it is no browser's cross-origin request. */
+    if (!req->origin || origin_allowed
+        || cors_origin_is_host(p, req->origin, req->host, &bad)) {
+        return NULL;
+    }
+    if (bad) {
+        return apr_psprintf(p,
+                            "no Sec-Fetch-Site, and origin '%s' is "
+                            "malformed: %s",
+                            cors_quote(p, req->origin), bad);
+    }
+    return apr_psprintf(p,
+                        "no Sec-Fetch-Site, and origin '%s' is neither the "
+                        "Host '%s' nor allowed",
+                        cors_quote(p, req->origin),
+                        req->host ? cors_quote(p, req->host) : "");
 }

@@ -63,6 +63,9 @@ typedef struct cors_request {
     const char *request_method;  /* Access-Control-Request-Method */
     const char *request_headers; /* Access-Control-Request-Headers */
     const char *request_private; /* Access-Control-Request-Private-Network */
+    const char *fetch_site;      /* Sec-Fetch-Site (cross-origin protection
+                                  * only; read only when it is asked) */
+    const char *host;            /* Host (likewise) */
 } cors_request;
 
 typedef struct cors_verdict {
@@ -108,5 +111,31 @@ int cors_method_safelisted(const char *method);
 /* Decide.  Everything allocated comes from p. */
 void cors_decide(apr_pool_t *p, const cors_policy *policy,
                  const cors_request *req, cors_verdict *v);
+
+/*
+ * Cross-origin protection (CORSCrossOriginProtection; docs/mod_cors.md,
+ * "Protecting state-changing endpoints").  Facts: req's method, origin,
+ * fetch_site and host, and whether the Origin passes the scope's origin set
+ * (cors_verdict.origin_allowed).  NULL when the request passes, else why it
+ * is refused, in words that quote request values only.
+ */
+const char *cors_cross_origin(apr_pool_t *p, const cors_request *req,
+                              int origin_allowed);
+
+/* Non-zero for GET, HEAD and OPTIONS, which cross-origin protection always
+ * lets through (case-sensitive, like every method name). */
+int cors_method_safe(const char *method);
+
+/*
+ * Whether a request's Origin names the host and port of its Host header,
+ * schemes aside (docs/mod_cors.md, "Protecting state-changing endpoints"):
+ * hosts compare case-insensitively; a Host with a port equals an http or
+ * https Origin whose port, written or the scheme's default, is that port;
+ * a Host without one equals an Origin on its scheme's default port.  0 for
+ * a malformed Origin (its reason in *bad), an opaque or non-http(s) one, or
+ * a Host that is no host[:port].
+ */
+int cors_origin_is_host(apr_pool_t *p, const char *origin, const char *host,
+                        const char **bad);
 
 #endif /* CORS_POLICY_H */
