@@ -21,6 +21,7 @@
 #include "cors_string.h"
 #include "cors_token.h"
 
+#include "apr_general.h"
 #include "apr_strings.h"
 
 #include <string.h>
@@ -60,6 +61,102 @@ const char *cors_reason_name(cors_reason reason)
         return "server";
     default:
         return NULL;
+    }
+}
+
+#define CORS_FIELD(directive, kind, member)                                    \
+    {                                                                          \
+        directive, kind, APR_OFFSETOF(cors_policy, member)                     \
+    }
+
+/* In the order of cors_field. */
+const cors_field_def cors_fields[CORS_FIELDS] = {
+    CORS_FIELD("CORSEngine", CORS_KIND_INT, engine),
+    CORS_FIELD("CORSAllowOrigin", CORS_KIND_ORIGINS, origins),
+    CORS_FIELD("CORSAllowMethods", CORS_KIND_LIST, methods),
+    CORS_FIELD("CORSAllowHeaders", CORS_KIND_LIST, allow_headers),
+    CORS_FIELD("CORSExposeHeaders", CORS_KIND_LIST, expose_headers),
+    CORS_FIELD("CORSAllowCredentials", CORS_KIND_INT, credentials),
+    CORS_FIELD("CORSMaxAge", CORS_KIND_STRING, max_age),
+    CORS_FIELD("CORSAllowPrivateNetwork", CORS_KIND_INT, private_network),
+    CORS_FIELD("CORSPreflightStatus", CORS_KIND_INT, preflight_status),
+    CORS_FIELD("CORSPreflightPassthrough", CORS_KIND_INT, passthrough),
+    CORS_FIELD("CORSPreflightBypassAuth", CORS_KIND_INT, bypass_auth),
+    CORS_FIELD("CORSRejectDisallowed", CORS_KIND_INT, reject),
+    CORS_FIELD("CORSCrossOriginProtection", CORS_KIND_INT, cross_origin),
+};
+
+/* An empty list that a section's edits start from. */
+static cors_list *cors_default_list(apr_pool_t *p)
+{
+    cors_list *l = cors_list_make(p, 0, NULL);
+
+    l->is_default = 1;
+    cors_list_seal(p, l);
+    return l;
+}
+
+void cors_policy_defaults(apr_pool_t *p, cors_policy *pol,
+                          cors_regex_match_fn match)
+{
+    memset(pol, 0, sizeof(*pol));
+    pol->engine = CORS_ENGINE_OFF;
+    pol->origins = cors_origins_make(p, 0, match);
+    pol->methods = cors_list_make(p, 0, NULL);
+    cors_list_add(pol->methods, "GET");
+    cors_list_add(pol->methods, "HEAD");
+    cors_list_add(pol->methods, "POST");
+    pol->methods->is_default = 1;
+    cors_list_seal(p, pol->methods);
+    pol->allow_headers = cors_default_list(p);
+    pol->expose_headers = cors_default_list(p);
+    pol->preflight_status = 204;
+    pol->bypass_auth = 1;
+}
+
+/*
+ * Merges run on every request, once per section that applies: only the
+ * fields the child set are visited, and an edit list is moved onto the
+ * parent's value only when the parent (or a section above it) set one: an
+ * edit already rests on the default it would otherwise be moved onto.
+ */
+void cors_policy_merge(apr_pool_t *p, const cors_policy *base,
+                       const cors_policy *add, cors_policy *out)
+{
+    apr_uint32_t todo = add->set;
+    int f;
+
+    *out = *base;
+    out->set = base->set | add->set;
+    for (f = 0; todo; f++, todo >>= 1) {
+        const char *from = (const char *)add + cors_fields[f].offset;
+        char *to = (char *)out + cors_fields[f].offset;
+        int inherited = (base->set & CORS_FIELD_BIT(f)) != 0;
+
+        if (!(todo & 1)) {
+            continue;
+        }
+        out->where[f] = add->where[f];
+        switch (cors_fields[f].kind) {
+        case CORS_KIND_INT:
+            *(int *)to = *(const int *)from;
+            break;
+        case CORS_KIND_STRING:
+            *(const char **)to = *(const char *const *)from;
+            break;
+        case CORS_KIND_LIST:
+            *(cors_list **)to =
+                inherited ? cors_list_rebase(p, *(cors_list *const *)from,
+                                             *(cors_list **)to)
+                          : *(cors_list *const *)from;
+            break;
+        case CORS_KIND_ORIGINS:
+            *(cors_origins **)to =
+                inherited ? cors_origins_rebase(p, *(cors_origins *const *)from,
+                                                *(cors_origins **)to)
+                          : *(cors_origins *const *)from;
+            break;
+        }
     }
 }
 

@@ -1425,6 +1425,153 @@ static void test_safe_methods(void)
     }
 }
 
+/* ------------------------------------------------------------------ */
+/* The field table, defaults and the merge                              */
+
+static const cors_where where_parent = {"CORSAllowMethods", "PUT",
+                                        "parent.conf", 10};
+static const cors_where where_child = {"CORSAllowMethods", "+DELETE",
+                                       "child.conf", 20};
+
+static void test_field_table(void)
+{
+    int f, g;
+
+    for (f = 0; f < CORS_FIELDS; f++) {
+        UNIT_ROW("field %d (%s)", f, cors_fields[f].directive);
+        CHECK(strncmp(cors_fields[f].directive, "CORS", 4) == 0);
+        CHECK(cors_fields[f].offset < APR_OFFSETOF(cors_policy, set));
+        for (g = 0; g < f; g++) {
+            CHECK(cors_fields[g].offset != cors_fields[f].offset);
+            CHECK(strcmp(cors_fields[g].directive, cors_fields[f].directive)
+                  != 0);
+        }
+    }
+    /* Every field fits the set mask. */
+    CHECK(CORS_FIELDS <= 32);
+}
+
+static void test_defaults(apr_pool_t *p)
+{
+    cors_policy d;
+    int f;
+
+    cors_policy_defaults(p, &d, posix_match);
+    UNIT_ROW("defaults");
+    CHECK_INT(d.set, 0);
+    for (f = 0; f < CORS_FIELDS; f++) {
+        CHECK_NULL(d.where[f]);
+    }
+    CHECK_INT(d.engine, CORS_ENGINE_OFF);
+    CHECK_NOT_NULL(d.origins);
+    CHECK_INT(cors_origins_any(d.origins), 0);
+    CHECK_STR(cors_list_joined(p, d.methods), "GET, HEAD, POST");
+    CHECK_STR(cors_list_joined(p, d.allow_headers), "");
+    CHECK_STR(cors_list_joined(p, d.expose_headers), "");
+    CHECK_INT(d.credentials, 0);
+    CHECK_NULL(d.max_age);
+    CHECK_INT(d.private_network, 0);
+    CHECK_INT(d.preflight_status, 204);
+    CHECK_INT(d.passthrough, 0);
+    CHECK_INT(d.bypass_auth, 1);
+    CHECK_INT(d.reject, 0);
+    CHECK_INT(d.cross_origin, 0);
+}
+
+/* A section: the defaults, then what its lines set. */
+static cors_policy section(apr_pool_t *p)
+{
+    cors_policy s;
+
+    cors_policy_defaults(p, &s, posix_match);
+    return s;
+}
+
+static void test_merge(apr_pool_t *p)
+{
+    cors_policy parent = section(p), child = section(p), out;
+    const cors_list *dflt_methods = parent.methods;
+
+    /* Nothing set in the child: the parent whole. */
+    UNIT_ROW("merge: empty child");
+    parent.engine = CORS_ENGINE_ON;
+    parent.set |= CORS_FIELD_BIT(CORS_FIELD_ENGINE);
+    parent.reject = 1;
+    parent.set |= CORS_FIELD_BIT(CORS_FIELD_REJECT);
+    cors_policy_merge(p, &parent, &child, &out);
+    CHECK_INT(out.engine, CORS_ENGINE_ON);
+    CHECK_INT(out.reject, 1);
+    CHECK_INT(out.set, parent.set);
+    CHECK_INT(out.bypass_auth, 1);
+
+    /* A flag the child sets wins, even when it sets the default. */
+    UNIT_ROW("merge: child sets Off");
+    child.reject = 0;
+    child.set |= CORS_FIELD_BIT(CORS_FIELD_REJECT);
+    child.max_age = "600";
+    child.set |= CORS_FIELD_BIT(CORS_FIELD_MAX_AGE);
+    cors_policy_merge(p, &parent, &child, &out);
+    CHECK_INT(out.reject, 0);
+    CHECK_INT(out.engine, CORS_ENGINE_ON);
+    CHECK_STR(out.max_age, "600");
+    CHECK_INT(out.set, parent.set | child.set);
+
+    /* An edit list over a parent that never set the list stays on the
+     * default it was made over; over a parent's list it is moved on. */
+    UNIT_ROW("merge: edit over the default");
+    child = section(p);
+    child.methods = cors_list_make(p, 1, dflt_methods);
+    cors_list_add(child.methods, "DELETE");
+    child.set |= CORS_FIELD_BIT(CORS_FIELD_METHODS);
+    child.where[CORS_FIELD_METHODS] = &where_child;
+    cors_policy_merge(p, &parent, &child, &out);
+    CHECK(out.methods == child.methods);
+    CHECK_STR(cors_list_joined(p, out.methods), "GET, HEAD, POST, DELETE");
+    CHECK(out.where[CORS_FIELD_METHODS] == &where_child);
+
+    UNIT_ROW("merge: edit over the parent's list");
+    parent.methods = cors_list_make(p, 0, NULL);
+    cors_list_add(parent.methods, "PUT");
+    cors_list_seal(p, parent.methods);
+    parent.set |= CORS_FIELD_BIT(CORS_FIELD_METHODS);
+    parent.where[CORS_FIELD_METHODS] = &where_parent;
+    cors_policy_merge(p, &parent, &child, &out);
+    CHECK_STR(cors_list_joined(p, out.methods), "PUT, DELETE");
+    CHECK(out.where[CORS_FIELD_METHODS] == &where_child);
+    /* The child's own list is untouched by the merge. */
+    CHECK_STR(cors_list_joined(p, child.methods), "GET, HEAD, POST, DELETE");
+
+    UNIT_ROW("merge: a plain list replaces");
+    child.methods = cors_list_make(p, 0, NULL);
+    cors_list_add(child.methods, "PATCH");
+    cors_list_seal(p, child.methods);
+    cors_policy_merge(p, &parent, &child, &out);
+    CHECK_STR(cors_list_joined(p, out.methods), "PATCH");
+
+    UNIT_ROW("merge: CORSCrossOriginProtection inherited, then turned off");
+    parent = section(p);
+    child = section(p);
+    parent.cross_origin = 1;
+    parent.set |= CORS_FIELD_BIT(CORS_FIELD_CROSS_ORIGIN);
+    cors_policy_merge(p, &parent, &child, &out);
+    CHECK_INT(out.cross_origin, 1);
+    child.cross_origin = 0;
+    child.set |= CORS_FIELD_BIT(CORS_FIELD_CROSS_ORIGIN);
+    cors_policy_merge(p, &parent, &child, &out);
+    CHECK_INT(out.cross_origin, 0);
+    parent.methods = cors_list_make(p, 0, NULL);
+    cors_list_add(parent.methods, "PUT");
+    cors_list_seal(p, parent.methods);
+    parent.set |= CORS_FIELD_BIT(CORS_FIELD_METHODS);
+    parent.where[CORS_FIELD_METHODS] = &where_parent;
+
+    UNIT_ROW("merge: provenance of fields the child left alone");
+    child = section(p);
+    cors_policy_merge(p, &parent, &child, &out);
+    CHECK(out.where[CORS_FIELD_METHODS] == &where_parent);
+    CHECK_NULL(out.where[CORS_FIELD_CREDENTIALS]);
+}
+
 int main(void)
 {
     apr_pool_t *p;
@@ -1444,6 +1591,9 @@ int main(void)
     test_cross_origin(p);
     test_cross_origin_policy(p);
     test_safe_methods();
+    test_field_table();
+    test_defaults(p);
+    test_merge(p);
     apr_pool_destroy(p);
     apr_terminate();
     return unit_done("test_policy");
