@@ -161,6 +161,7 @@ typedef struct cors_state {
     const cors_dir_conf *conf; /* that policy (per_dir_config changes
                                 * when mod_dir picks an index file) */
     cors_verdict v;            /* what cors_decide() said (or the refusal) */
+    const char *origin;        /* the Origin it judged, or NULL */
     const char *allow;         /* Allow of CORSRejectDisallowed's 405 */
     const char *expose;        /* Access-Control-Expose-Headers as first
                                 * written (with response names, for '*') */
@@ -169,7 +170,8 @@ typedef struct cors_state {
     const char *vary;          /* the first Vary line cors_write left */
     int acted;                 /* the fixups have acted on it */
     int answered;              /* the module answered the preflight */
-    int refused;               /* CORSRejectDisallowed refused it */
+    int refused;               /* CORSRejectDisallowed or cross-origin
+                                * protection refused it */
 } cors_state;
 
 /* -------------------------------------------------------------------- */
@@ -1376,6 +1378,7 @@ static cors_state *cors_state_of(request_rec *r, cors_chain *ch)
         req.origin = apr_table_get(r->headers_in, "Origin");
     }
     cors_decide(r->pool, &conf->pol, &req, &st->v);
+    st->origin = req.origin;
 
     if (st->v.reason) {
         ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, r, "%s denied: %s",
@@ -1867,10 +1870,13 @@ static int cors_protect(request_rec *r, cors_chain *ch, cors_state *st)
 
     memset(&req, 0, sizeof(req));
     req.method = ch->method;
-    req.origin = apr_table_get(r->headers_in, "Origin");
+    req.origin = st->origin;
     req.fetch_site = apr_table_get(r->headers_in, "Sec-Fetch-Site");
-    req.host = apr_table_get(r->headers_in, "Host");
-    if (!(why = cors_cross_origin(r->pool, &req, v->origin_allowed))) {
+    /* The decision consults Host only without Fetch Metadata. */
+    if (!req.fetch_site) {
+        req.host = apr_table_get(r->headers_in, "Host");
+    }
+    if (!(why = cors_cross_origin(r->pool, &req, v))) {
         return DECLINED;
     }
 

@@ -274,6 +274,7 @@ void cors_decide(apr_pool_t *p, const cors_policy *pol, const cors_request *req,
     if (req->origin) {
         v->origin_allowed = cors_origins_allow_request(
             p, pol->origins, req->origin, !credentials, &bad);
+        v->origin_malformed = bad != NULL;
     }
     v->method_allowed =
         v->preflight || cors_method_safelisted(req->method)
@@ -426,29 +427,42 @@ static int cors_host_port(const char *s)
     return (int)port;
 }
 
-int cors_origin_is_host(apr_pool_t *p, const char *origin, const char *host,
-                        const char **bad)
+int cors_origin_is_host(const char *origin, const char *host)
 {
-    cors_origin o;
-    const char *colon;
-    apr_size_t host_len;
-    int deflt, port;
+    const char *sep, *oh, *oh_end, *hh_end, *colon;
+    apr_size_t len;
+    int deflt, oport;
 
-    if ((*bad = cors_origin_parse_request(p, origin, &o)) != NULL) {
+    /* The Origin's parts, from its serialization: it is valid, so its
+     * host is as browsers write it and its port has no leading zero. */
+    if (!host || !(sep = strstr(origin, "://"))) {
         return 0;
     }
-    if (o.kind != CORS_ORIGIN_EXACT || !host) {
-        return 0;
-    }
-    /* Only an http(s) origin names an HTTP authority; the scheme itself is
-     * never compared (a proxy in front may have terminated TLS). */
-    if (strcmp(o.scheme, "https") == 0) {
+    len = (apr_size_t)(sep - origin);
+    if (len == 5 && strncasecmp(origin, "https", 5) == 0) {
         deflt = 443;
     }
-    else if (strcmp(o.scheme, "http") == 0) {
+    else if (len == 4 && strncasecmp(origin, "http", 4) == 0) {
         deflt = 80;
     }
     else {
+        /* Only an http(s) origin names an HTTP authority; the scheme
+         * itself is never compared (a proxy in front may have terminated
+         * TLS). */
+        return 0;
+    }
+    oh = sep + 3;
+    if (*oh == '[') {
+        if (!(oh_end = strchr(oh, ']'))) {
+            return 0;
+        }
+        oh_end++;
+    }
+    else {
+        oh_end = oh + strcspn(oh, ":");
+    }
+    oport = deflt;
+    if (*oh_end == ':' && !(oport = cors_host_port(oh_end + 1))) {
         return 0;
     }
 
@@ -459,14 +473,14 @@ int cors_origin_is_host(apr_pool_t *p, const char *origin, const char *host,
         if (!close || (close[1] && close[1] != ':')) {
             return 0;
         }
-        colon = close[1] ? close + 1 : NULL;
-        host_len = (apr_size_t)(close + 1 - host);
+        hh_end = close + 1;
     }
     else {
-        colon = strchr(host, ':');
-        host_len = colon ? (apr_size_t)(colon - host) : strlen(host);
+        hh_end = host + strcspn(host, ":");
     }
-    if (host_len != strlen(o.host) || strncasecmp(host, o.host, host_len) != 0) {
+    colon = *hh_end == ':' ? hh_end : NULL;
+    len = (apr_size_t)(oh_end - oh);
+    if ((apr_size_t)(hh_end - host) != len || strncasecmp(host, oh, len) != 0) {
         return 0;
     }
 
@@ -476,17 +490,14 @@ int cors_origin_is_host(apr_pool_t *p, const char *origin, const char *host,
      * terminated TLS or not).  A Host with a port equals the Origin's port,
      * written or implied (https://a.example and Host a.example:443). */
     if (!colon) {
-        return o.port == deflt;
+        return oport == deflt;
     }
-    port = cors_host_port(colon + 1);
-    return port != 0 && o.port == port;
+    return cors_host_port(colon + 1) == oport;
 }
 
 const char *cors_cross_origin(apr_pool_t *p, const cors_request *req,
-                              int origin_allowed)
+                              const cors_verdict *v)
 {
-    const char *bad = NULL;
-
     if (!req->method || cors_method_safe(req->method)) {
         return NULL;
     }
@@ -496,7 +507,7 @@ const char *cors_cross_origin(apr_pool_t *p, const cors_request *req,
     if (req->fetch_site) {
         const char *fs = req->fetch_site;
         if (strcmp(fs, "same-origin") == 0 || strcmp(fs, "none") == 0
-            || origin_allowed) {
+            || v->origin_allowed) {
             return NULL;
         }
         if (!req->origin) {
@@ -513,15 +524,17 @@ const char *cors_cross_origin(apr_pool_t *p, const cors_request *req,
 
     /* No Fetch Metadata: an older browser, or no browser at all.  Without
      * an Origin it is no browser's cross-origin request. */
-    if (!req->origin || origin_allowed
-        || cors_origin_is_host(p, req->origin, req->host, &bad)) {
+    if (!req->origin || v->origin_allowed
+        || (!v->origin_malformed && cors_origin_is_host(req->origin, req->host))) {
         return NULL;
     }
-    if (bad) {
+    if (v->origin_malformed) {
+        cors_origin o;
         return apr_psprintf(p,
                             "no Sec-Fetch-Site, and origin '%s' is "
                             "malformed: %s",
-                            cors_quote(p, req->origin), bad);
+                            cors_quote(p, req->origin),
+                            cors_origin_parse_request(p, req->origin, &o));
     }
     return apr_psprintf(p,
                         "no Sec-Fetch-Site, and origin '%s' is neither the "

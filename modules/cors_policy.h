@@ -159,6 +159,7 @@ typedef struct cors_verdict {
     const char *reason;      /* why denied, in words (quotes request values
                               * only), for the error log and the 403 body */
     int origin_allowed;      /* the Origin passed (actual requests too) */
+    int origin_malformed;    /* the Origin is no serialized origin */
     int method_allowed;      /* the method passes CORSAllowMethods */
     int credentials_dropped; /* credentials configured but refused: '*'
                               * or a canary regex met them via merging */
@@ -199,27 +200,27 @@ void cors_decide(apr_pool_t *p, const cors_policy *policy,
 /*
  * Cross-origin protection (CORSCrossOriginProtection; docs/mod_cors.md,
  * "Protecting state-changing endpoints").  Facts: req's method, origin,
- * fetch_site and host, and whether the Origin passes the scope's origin set
- * (cors_verdict.origin_allowed).  NULL when the request passes, else why it
- * is refused, in words that quote request values only.
+ * fetch_site and host, and what cors_decide() found of that Origin (v's
+ * origin_allowed and origin_malformed: the same origin set decides).  NULL
+ * when the request passes, else why it is refused, in words that quote
+ * request values only.
  */
 const char *cors_cross_origin(apr_pool_t *p, const cors_request *req,
-                              int origin_allowed);
+                              const cors_verdict *v);
 
 /* Non-zero for GET, HEAD and OPTIONS, which cross-origin protection always
  * lets through (case-sensitive, like every method name). */
 int cors_method_safe(const char *method);
 
 /*
- * Whether a request's Origin names the host and port of its Host header,
- * schemes aside (docs/mod_cors.md, "Protecting state-changing endpoints"):
- * hosts compare case-insensitively; a Host with a port equals an http or
- * https Origin whose port, written or the scheme's default, is that port;
- * a Host without one equals an Origin on its scheme's default port.  0 for
- * a malformed Origin (its reason in *bad), an opaque or non-http(s) one, or
- * a Host that is no host[:port].
+ * Whether a request's Origin, a serialized origin (cors_origin_parse_request
+ * accepts it), names the host and port of its Host header, schemes aside
+ * (docs/mod_cors.md, "Protecting state-changing endpoints"): hosts compare
+ * case-insensitively; a Host with a port equals an http or https Origin
+ * whose port, written or the scheme's default, is that port; a Host without
+ * one equals an Origin on its scheme's default port.  0 for an opaque or
+ * non-http(s) Origin, or a Host that is no host[:port].  Allocates nothing.
  */
-int cors_origin_is_host(apr_pool_t *p, const char *origin, const char *host,
-                        const char **bad);
+int cors_origin_is_host(const char *origin, const char *host);
 
 #endif /* CORS_POLICY_H */

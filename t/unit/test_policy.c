@@ -1176,9 +1176,12 @@ struct xo_case {
     const char *origin;     /* NULL: no Origin */
     const char *fetch_site; /* NULL: no Sec-Fetch-Site */
     const char *host;       /* NULL: no Host */
-    int origin_allowed;     /* what the policy's origin set said */
+    int origin_allowed;     /* what the policy's origin set said: 1
+                             * allowed, 2 malformed, 0 neither */
     const char *reason;     /* NULL: passes */
 };
+
+#define XO_MALFORMED 2
 
 static const struct xo_case xo_cases[] = {
     /* GET, HEAD and OPTIONS always pass, whatever else is said */
@@ -1324,11 +1327,12 @@ static const struct xo_case xo_cases[] = {
      "no Sec-Fetch-Site, and origin 'chrome-extension://a.example' is "
      "neither the Host 'a.example' nor allowed"},
     {"a malformed Origin: a path", "POST", "https://a.example/", NULL,
-     "a.example", 0,
+     "a.example", XO_MALFORMED,
      "no Sec-Fetch-Site, and origin 'https://a.example/' is malformed: it "
      "has a path"},
     {"a malformed Origin: two joined", "POST",
-     "https://a.example, https://evil.example", NULL, "a.example", 0,
+     "https://a.example, https://evil.example", NULL, "a.example",
+     XO_MALFORMED,
      "no Sec-Fetch-Site, and origin 'https://a.example, "
      "https://evil.example' is malformed: it has a comma (more than one "
      "Origin header?)"},
@@ -1341,6 +1345,7 @@ static void test_cross_origin(apr_pool_t *p)
     for (i = 0; i < UNIT_COUNT(xo_cases); i++) {
         const struct xo_case *t = &xo_cases[i];
         cors_request req;
+        cors_verdict v;
         const char *got;
 
         memset(&req, 0, sizeof(req));
@@ -1348,7 +1353,10 @@ static void test_cross_origin(apr_pool_t *p)
         req.origin = t->origin;
         req.fetch_site = t->fetch_site;
         req.host = t->host;
-        got = cors_cross_origin(p, &req, t->origin_allowed);
+        memset(&v, 0, sizeof(v));
+        v.origin_allowed = t->origin_allowed == 1;
+        v.origin_malformed = t->origin_allowed == XO_MALFORMED;
+        got = cors_cross_origin(p, &req, &v);
 
         UNIT_ROW("cross-origin %lu: %s", (unsigned long)i, t->name);
         CHECK_STR(got, t->reason);
@@ -1401,8 +1409,46 @@ static void test_cross_origin_policy(apr_pool_t *p)
 
         UNIT_ROW("cross-origin by policy %lu: %s from %s", (unsigned long)i,
                  rows[i].origins, rows[i].origin);
-        CHECK_INT(cors_cross_origin(p, &req, v.origin_allowed) == NULL,
-                  rows[i].passes);
+        CHECK_INT(cors_cross_origin(p, &req, &v) == NULL, rows[i].passes);
+    }
+}
+
+/* The Origin/Host comparison on its own, for what the table above cannot
+ * reach (the Origin is one cors_origin_parse_request accepts). */
+static void test_origin_is_host(void)
+{
+    static const struct {
+        const char *origin, *host;
+        int want;
+    } rows[] = {
+        {"https://a.example", "a.example", 1},
+        {"HTTPS://A.EXAMPLE", "a.example", 1},
+        {"http://a.example:80", "a.example", 1},
+        {"http://a.example:80", "a.example:80", 1},
+        {"https://a.example", "a.example:0443", 1},
+        {"https://a.example", NULL, 0},
+        {"https://a.example", "", 0},
+        {"https://a.example", ":443", 0},
+        {"https://a.example", "a.example:443x", 0},
+        {"https://a.example", "a.example:-443", 0},
+        {"https://a.example", "a.example:443:443", 0},
+        {"https://a.exampl", "a.example", 0},
+        {"https://a.example", "a.exampl", 0},
+        {"http://[::1]:8080", "[::1]:8080", 1},
+        {"http://[::1]:8080", "[::1]8080", 0},
+        {"http://[::1]", "[::2]", 0},
+        {"http://[::1]", "::1", 0},
+        {"ftp://a.example", "a.example", 0},
+        {"httpx://a.example", "a.example", 0},
+        {"null", "null", 0},
+    };
+    apr_size_t i;
+
+    for (i = 0; i < UNIT_COUNT(rows); i++) {
+        UNIT_ROW("cors_origin_is_host(\"%s\", \"%s\")", rows[i].origin,
+                 rows[i].host ? rows[i].host : "(none)");
+        CHECK_INT(cors_origin_is_host(rows[i].origin, rows[i].host),
+                  rows[i].want);
     }
 }
 
@@ -1590,6 +1636,7 @@ int main(void)
     test_gate_and_bounds(p);
     test_cross_origin(p);
     test_cross_origin_policy(p);
+    test_origin_is_host();
     test_safe_methods();
     test_field_table();
     test_defaults(p);
