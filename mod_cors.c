@@ -161,8 +161,6 @@ typedef struct cors_state {
     const cors_dir_conf *conf; /* that policy (per_dir_config changes
                                 * when mod_dir picks an index file) */
     cors_verdict v;            /* what cors_decide() said (or the refusal) */
-    const char *origin;        /* the Origin it judged, or NULL */
-    const char *allow;         /* Allow of CORSRejectDisallowed's 405 */
     const char *expose;        /* Access-Control-Expose-Headers as first
                                 * written (with response names, for '*') */
     int expose_done;           /* expose is settled: CORS_LATE reuses it */
@@ -1358,7 +1356,7 @@ static cors_state *cors_state_of(request_rec *r, cors_chain *ch)
     st = apr_palloc(r->pool, sizeof(*st));
     st->gov = gov;
     st->conf = conf;
-    st->allow = st->expose = st->vary = NULL;
+    st->expose = st->vary = NULL;
     st->expose_done = st->written = st->answered = st->refused = 0;
     st->acted = 0;
     st->next = ch->states;
@@ -1377,8 +1375,23 @@ static cors_state *cors_state_of(request_rec *r, cors_chain *ch)
     else {
         req.origin = apr_table_get(r->headers_in, "Origin");
     }
+    if (conf->pol.reject && req.origin) {
+        /* The server's own origin as Apache sees it (scheme, host and port
+         * from the request and UseCanonicalName), never X-Forwarded-*. */
+        req.self = ap_construct_url(r->pool, "", r);
+    }
+    if (conf->pol.cross_origin && ch->method_number != M_GET
+        && ch->method_number != M_OPTIONS) {
+        /* Cross-origin protection's facts, for the methods it judges
+         * (M_GET is GET and HEAD); Host matters only without Fetch
+         * Metadata. */
+        req.fetch_site = apr_table_get(r->headers_in, "Sec-Fetch-Site");
+        if (!req.fetch_site) {
+            req.host = apr_table_get(r->headers_in, "Host");
+        }
+        req.error_document = cors_error_redirect(r);
+    }
     cors_decide(r->pool, &conf->pol, &req, &st->v);
-    st->origin = req.origin;
 
     if (st->v.reason) {
         ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, r, "%s denied: %s",
@@ -1425,10 +1438,15 @@ static const char *cors_our_value(const cors_state *st, const char *name)
     return NULL;
 }
 
-/* An Access-Control-* header name (the first byte rules out most names). */
+/*
+ * An Access-Control-* header name.  The first and sixth bytes rule out most
+ * names before the comparison, Accept-Ranges (on every static file) among
+ * them; the sixth is read only once the first five are known to be there.
+ */
 static APR_INLINE int cors_is_access_control_header(const char *key)
 {
-    return key && (key[0] == 'A' || key[0] == 'a')
+    return key && (key[0] | 0x20) == 'a' && key[1] && key[2] && key[3]
+           && key[4] && (key[5] | 0x20) == 's'
            && strncasecmp(key, CORS_HEADER_PREFIX, CORS_HEADER_PREFIX_LEN) == 0;
 }
 
@@ -1613,47 +1631,23 @@ static void cors_write(request_rec *r, cors_state *st)
     if (v->vary) {
         st->vary = cors_vary_merge(r, v->vary);
     }
-    if (st->allow) {
-        apr_table_setn(r->headers_out, "Allow", st->allow);
+    if (v->allow) {
+        /* ap_send_error_response() writes its own Allow (from r->allowed,
+         * with TRACE) after the fixups return; this filter runs on that
+         * error response, and replaces it. */
+        apr_table_setn(r->headers_out, "Allow", v->allow);
     }
-}
-
-/* Drop every Access-Control-* value of a verdict; Vary stays. */
-static void cors_silence(cors_verdict *v)
-{
-    v->allow_origin = v->allow_credentials = v->allow_methods = NULL;
-    v->allow_headers = v->max_age = v->allow_private_network = NULL;
-    v->expose_headers = NULL;
-    v->expose_response_names = 0;
 }
 
 /*
- * A preflight the module did not answer itself: Apache refused it first
- * (Require ip, authentication with CORSPreflightBypassAuth Off), answered
- * through a local ErrorDocument or not, or a passthrough handler answered
- * it.  Browsers fail any preflight that is not 2xx, so such an error
- * carries no Access-Control-* header, only the preflight Vary, and is a
- * denial: by the server, unless the module's own verdict already refused
- * it (then that reason stands).  r is the request whose response is sent.
+ * The verdict for the response actually sent: a preflight the module did not
+ * answer is settled by what the server did (cors_verdict_served()).  r is
+ * the request whose response is sent.
  */
 static void cors_settle_preflight(const request_rec *r, cors_state *st)
 {
-    cors_verdict *v = &st->v;
-
-    if (!v->preflight || st->answered
-        || (st->conf->pol.passthrough && ap_is_HTTP_SUCCESS(r->status)
-            && !cors_error_redirect(r))) {
-        return;
-    }
-    cors_silence(v);
-    if (v->result != CORS_RESULT_PREFLIGHT_DENIED) {
-        v->result = CORS_RESULT_PREFLIGHT_DENIED;
-        v->why = CORS_REASON_SERVER;
-        v->reason = apr_psprintf(r->pool,
-                                 "the server answered the preflight with "
-                                 "%d before mod_cors could",
-                                 r->status);
-    }
+    cors_verdict_served(r->pool, &st->conf->pol, &st->v, st->answered,
+                        r->status, cors_error_redirect(r));
 }
 
 /*
@@ -1760,202 +1754,68 @@ static void cors_insert_filter(request_rec *r)
     ap_add_output_filter_handle(cors_filter_handle, st, r, r->connection);
 }
 
-/* A preflight, answered here: the handler never runs. */
-static int cors_answer_preflight(request_rec *r, cors_state *st)
+/* A preflight, or a request cross-origin protection refuses, answered
+ * here: the handler never runs. */
+static int cors_answer(request_rec *r, cors_state *st)
 {
-    /* Nothing should follow a preflight, but a body left unread would be
-     * taken for the next request on the connection. */
-    ap_discard_request_body(r);
+    /* A body sent with the request is read and dropped by Apache when the
+     * request is finalized (ap_finalize_request_protocol() in
+     * server/protocol.c), so it is never taken for the next request on
+     * the connection (t/preflight.t sends one; so does t/cross_origin.t).
+     * The status is the answer's by then, so a client waiting for "100
+     * Continue" gets none (modules/http/http_filters.c). */
     st->answered = 1;
     cors_write(r, st);
 
-    if (st->v.result == CORS_RESULT_PREFLIGHT_OK) {
-        r->status = st->conf->pol.preflight_status == HTTP_OK ? HTTP_OK
-                                                              : HTTP_NO_CONTENT;
-        if (r->status == HTTP_OK) {
-            ap_set_content_length(r, 0);
-        }
-        else {
-            apr_table_unset(r->headers_out, "Content-Length");
-        }
+    r->status = st->v.status;
+    if (st->v.body) {
+        ap_set_content_type(r, "text/plain");
+        ap_set_content_length(r, (apr_off_t)strlen(st->v.body));
+        ap_rputs(st->v.body, r);
+    }
+    else if (r->status == HTTP_OK) {
+        ap_set_content_length(r, 0);
     }
     else {
-        const char *body = apr_pstrcat(
-            r->pool, "CORS preflight refused: ", st->v.reason, "\n", NULL);
-        r->status = HTTP_FORBIDDEN;
-        ap_set_content_type(r, "text/plain");
-        ap_set_content_length(r, (apr_off_t)strlen(body));
-        ap_rputs(body, r);
+        apr_table_unset(r->headers_out, "Content-Length");
     }
     return DONE;
 }
 
-/* Same origin as Apache itself sees the server (scheme, host and port from
- * the request and UseCanonicalName), never from X-Forwarded-*. */
-static int cors_same_origin(request_rec *r, const char *origin)
-{
-    cors_origin self, theirs;
-
-    if (!origin
-        || cors_origin_parse_request(r->pool, ap_construct_url(r->pool, "", r),
-                                     &self)
-        || cors_origin_parse_request(r->pool, origin, &theirs)) {
-        return 0;
-    }
-    return strcmp(self.key, theirs.key) == 0;
-}
-
 /*
- * The Allow header of CORSRejectDisallowed's 405: GET, HEAD, POST, OPTIONS
- * and the configured methods.  ap_send_error_response() writes its own Allow
- * (from r->allowed, with TRACE) after the hook returns, so the CORS filter,
- * which runs on the error response, sets this one.
+ * The request's preflight answer, or its refusal by cross-origin
+ * protection or CORSRejectDisallowed, before its handler runs, as the
+ * verdict of the policy that governs it says.  Once per governing policy
+ * of a chain: a later request of the chain that the same policy governs
+ * has nothing new to decide.
  */
-static const char *cors_allow_header(request_rec *r, const cors_list *methods)
+static int cors_act(request_rec *r, cors_state *st)
 {
-    apr_array_header_t *all = apr_array_make(r->pool, 8, sizeof(const char *));
-    apr_array_header_t *items = cors_list_items(r->pool, methods);
-    int i;
-
-    APR_ARRAY_PUSH(all, const char *) = "GET";
-    APR_ARRAY_PUSH(all, const char *) = "HEAD";
-    APR_ARRAY_PUSH(all, const char *) = "POST";
-    APR_ARRAY_PUSH(all, const char *) = "OPTIONS";
-    for (i = 0; i < items->nelts; i++) {
-        const char *m = APR_ARRAY_IDX(items, i, const char *);
-        if (!cors_method_safelisted(m) && strcmp(m, "OPTIONS") != 0) {
-            APR_ARRAY_PUSH(all, const char *) = m;
-        }
-    }
-    return cors_join(r->pool, all);
-}
-
-/*
- * CORSRejectDisallowed: the request is refused (403 drops the CORS headers;
- * a 405 to an allowed origin keeps them, like any other error response).
- */
-static int cors_refuse(request_rec *r, cors_state *st, int status,
-                       cors_reason why, const char *reason)
-{
-    cors_verdict *v = &st->v;
-
-    v->result = CORS_RESULT_ACTUAL_DENIED;
-    if (status == HTTP_FORBIDDEN) {
-        cors_silence(v);
-    }
-    if (!v->why) {
-        v->why = why;
-        v->reason = reason;
-    }
-    st->refused = 1;
-    ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, r,
-                  "CORSRejectDisallowed: %d for %s: %s", status, r->uri,
-                  v->reason);
-    return status;
-}
-
-/*
- * CORSCrossOriginProtection: a state-changing request from another site is
- * refused before any handler runs, with a one-line text/plain 403 of the
- * module's own (docs/mod_cors.md, "Protecting state-changing endpoints").
- * Asked only where it is On and the method is not GET, HEAD or OPTIONS, so
- * no other request reads a header for it.  The Origin was judged by the
- * same policy in cors_decide().
- */
-static int cors_protect(request_rec *r, cors_chain *ch, cors_state *st)
-{
-    cors_verdict *v = &st->v;
-    cors_request req;
-    const char *why, *body;
-
-    memset(&req, 0, sizeof(req));
-    req.method = ch->method;
-    req.origin = st->origin;
-    req.fetch_site = apr_table_get(r->headers_in, "Sec-Fetch-Site");
-    /* The decision consults Host only without Fetch Metadata. */
-    if (!req.fetch_site) {
-        req.host = apr_table_get(r->headers_in, "Host");
-    }
-    if (!(why = cors_cross_origin(r->pool, &req, v))) {
-        return DECLINED;
-    }
-
-    v->result = CORS_RESULT_ACTUAL_DENIED;
-    v->why = CORS_REASON_CROSS_ORIGIN;
-    v->reason = why;
-    cors_silence(v);
-    st->refused = 1;
-    ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, r,
-                  "CORSCrossOriginProtection: 403 for %s: %s", r->uri, why);
-
-    /* The status first: a client waiting for "100 Continue" then gets
-     * none, and its body is not read (modules/http/http_filters.c). */
-    r->status = HTTP_FORBIDDEN;
-    ap_discard_request_body(r);
-    cors_write(r, st);
-    body = apr_pstrcat(r->pool, "Cross-origin request refused: ", why, "\n",
-                       NULL);
-    ap_set_content_type(r, "text/plain");
-    ap_set_content_length(r, (apr_off_t)strlen(body));
-    ap_rputs(body, r);
-    return DONE;
-}
-
-/*
- * The request's preflight answer, cross-origin protection or
- * CORSRejectDisallowed refusal, before its handler runs, by the policy that
- * governs it.  Once per governing
- * policy of a chain: a later request of the chain that the same policy
- * governs has nothing new to decide.
- */
-static int cors_act(request_rec *r, cors_chain *ch, cors_state *st)
-{
-    const char *origin;
-
     if (st->acted) {
         return DECLINED;
     }
     st->acted = 1;
     /* An error document is served as the error it stands for: it is never
      * answered as a preflight, nor refused again. */
-    if (cors_error_redirect(r)) {
+    if (!st->v.status || cors_error_redirect(r)) {
         return DECLINED;
     }
     if (st->v.preflight) {
-        if (st->conf->pol.passthrough) {
-            return DECLINED;
-        }
-        return cors_answer_preflight(r, st);
+        return cors_answer(r, st);
     }
-
-    /* Cross-origin protection first: its refusal stands whatever
-     * CORSRejectDisallowed would say.  M_GET is GET and HEAD. */
-    if (st->conf->pol.cross_origin && ch->method_number != M_GET
-        && ch->method_number != M_OPTIONS) {
-        int rc = cors_protect(r, ch, st);
-        if (rc != DECLINED) {
-            return rc;
-        }
+    st->refused = 1;
+    if (st->v.body) {
+        /* Cross-origin protection: the module's own one-line 403, like a
+         * refused preflight's; ErrorDocument is not consulted. */
+        ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, r,
+                      "CORSCrossOriginProtection: %d for %s: %s",
+                      st->v.status, r->uri, st->v.reason);
+        return cors_answer(r, st);
     }
-
-    /* Never a plain OPTIONS. */
-    if (!st->conf->pol.reject || ch->method_number == M_OPTIONS) {
-        return DECLINED;
-    }
-    origin = apr_table_get(r->headers_in, "Origin");
-    if (!origin || cors_same_origin(r, origin)) {
-        return DECLINED;
-    }
-    if (!st->v.origin_allowed) {
-        return cors_refuse(r, st, HTTP_FORBIDDEN, CORS_REASON_ORIGIN, NULL);
-    }
-    if (!st->v.method_allowed) {
-        st->allow = cors_allow_header(r, st->conf->pol.methods);
-        return cors_refuse(r, st, HTTP_METHOD_NOT_ALLOWED, CORS_REASON_METHOD,
-                           apr_psprintf(r->pool, "method '%s' is not allowed",
-                                        cors_quote(r->pool, ch->method)));
-    }
-    return DECLINED;
+    ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, r,
+                  "CORSRejectDisallowed: %d for %s: %s", st->v.status, r->uri,
+                  st->v.reason);
+    return st->v.status;
 }
 
 /*
@@ -1975,7 +1835,7 @@ static int cors_fixups(request_rec *r)
         || (r->handler && strcmp(r->handler, "redirect-handler") == 0)) {
         return DECLINED;
     }
-    return cors_act(r, ch, st);
+    return cors_act(r, st);
 }
 
 /*
@@ -1996,7 +1856,7 @@ static int cors_fixups_first(request_rec *r)
         || !(st = cors_state_of(r, ch)) || !st->v.preflight) {
         return DECLINED;
     }
-    return cors_act(r, ch, st);
+    return cors_act(r, st);
 }
 
 /*

@@ -147,9 +147,17 @@ typedef struct cors_request {
     const char *request_method;  /* Access-Control-Request-Method */
     const char *request_headers; /* Access-Control-Request-Headers */
     const char *request_private; /* Access-Control-Request-Private-Network */
-    const char *fetch_site;      /* Sec-Fetch-Site (cross-origin protection
-                                  * only; read only when it is asked) */
-    const char *host;            /* Host (likewise) */
+    const char *self;            /* the server's own origin as Apache sees
+                                  * it (scheme://host[:port]); needed only
+                                  * where CORSRejectDisallowed is On */
+    const char *fetch_site;      /* Sec-Fetch-Site; needed only where
+                                  * CORSCrossOriginProtection is On and the
+                                  * method is not GET, HEAD or OPTIONS */
+    const char *host;            /* Host; needed only there, and only
+                                  * without Sec-Fetch-Site */
+    int error_document;          /* the request serves an error document,
+                                  * which cross-origin protection never
+                                  * refuses */
 } cors_request;
 
 typedef struct cors_verdict {
@@ -176,6 +184,16 @@ typedef struct cors_verdict {
                                  * pass expose_headers (credentials or an
                                  * "any but" '*') */
     const char *vary;           /* tokens to merge into Vary */
+
+    /* What the module answers before any handler runs: 0 (the handler
+     * answers), 204 or 200 (an allowed preflight), 403 (a refused preflight,
+     * a cross-origin request or an origin CORSRejectDisallowed refuses) or
+     * 405 (a method CORSRejectDisallowed refuses). */
+    int status;
+    const char *body;  /* the module's own one-line text/plain body: a
+                        * refused preflight's or cross-origin protection's
+                        * (the others go through Apache's error path) */
+    const char *allow; /* the 405's Allow header */
 } cors_verdict;
 
 /* Vary values: the actual response's, and the preflight's with and without
@@ -222,5 +240,26 @@ int cors_method_safe(const char *method);
  * non-http(s) Origin, or a Host that is no host[:port].  Allocates nothing.
  */
 int cors_origin_is_host(const char *origin, const char *host);
+
+/*
+ * What the server did to a preflight decides what its response carries: one
+ * the module did not answer itself (answered 0) was refused by the server
+ * first (Require ip, authentication with CORSPreflightBypassAuth Off, an
+ * error document), or answered by a passthrough handler.  Browsers fail any
+ * preflight that is not 2xx, so such an error carries no Access-Control-*
+ * header, only the preflight Vary, and is a denial: by the server (reason
+ * CORS_REASON_SERVER), unless the verdict already refused it.  status is
+ * that of the response sent; error_document says it is an error document.
+ */
+void cors_verdict_served(apr_pool_t *p, const cors_policy *policy,
+                         cors_verdict *v, int answered, int status,
+                         int error_document);
+
+/* Drop every Access-Control-* value of a verdict; Vary stays. */
+void cors_verdict_silence(cors_verdict *v);
+
+/* The Allow header of CORSRejectDisallowed's 405: GET, HEAD, POST, OPTIONS
+ * and the configured methods. */
+const char *cors_allow_methods(apr_pool_t *p, const cors_list *methods);
 
 #endif /* CORS_POLICY_H */

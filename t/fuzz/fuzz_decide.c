@@ -560,18 +560,23 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         return 0;
     }
 
-    /* cors_policy_of() */
+    /* The module's policy: every field has its default (CORSRejectDisallowed,
+     * CORSCrossOriginProtection, passthrough Off), the model's lists on top. */
+    cors_policy_defaults(p, &pol, fuzz_regex_match);
     pol.origins = conf->origins ? conf->origins
                                 : cors_origins_make(p, 0, fuzz_regex_match);
     pol.methods = conf->methods ? conf->methods : default_methods;
-    if (conf->allow_headers) {
-        pol.allow_headers = conf->allow_headers;
-    }
-    else {
+    /* Every list has a value, as in the module (cors_policy_defaults). */
+    pol.allow_headers = conf->allow_headers;
+    if (!pol.allow_headers) {
         pol.allow_headers = cors_list_make(p, 0, NULL);
         cors_list_seal(p, pol.allow_headers);
     }
     pol.expose_headers = conf->expose_headers;
+    if (!pol.expose_headers) {
+        pol.expose_headers = cors_list_make(p, 0, NULL);
+        cors_list_seal(p, pol.expose_headers);
+    }
     pol.credentials = conf->credentials == 1;
     pol.max_age = conf->max_age;
     pol.private_network = conf->private_network == 1;

@@ -985,13 +985,13 @@ static void test_verdicts(apr_pool_t *p)
         cors_request req;
         cors_verdict v;
 
-        memset(&pol, 0, sizeof(pol));
+        cors_policy_defaults(p, &pol, posix_match);
         pol.origins = t->origins ? make_origins(p, t->origins)
                                  : cors_origins_make(p, 0, posix_match);
         pol.methods = make_list(p, t->methods ? t->methods : "P:GET HEAD POST");
         pol.allow_headers =
             make_list(p, t->allow_headers ? t->allow_headers : "P:");
-        pol.expose_headers = t->expose ? make_list(p, t->expose) : NULL;
+        pol.expose_headers = make_list(p, t->expose ? t->expose : "P:");
         pol.credentials = t->credentials;
         pol.max_age = t->max_age;
         pol.private_network = t->private_network;
@@ -1117,7 +1117,7 @@ static void test_gate_and_bounds(apr_pool_t *p)
     char *longo;
     int before;
 
-    memset(&pol, 0, sizeof(pol));
+    cors_policy_defaults(p, &pol, posix_match);
     pol.origins = make_origins(p, "P:re:.*");
     pol.methods = make_list(p, "P:GET HEAD POST");
     pol.allow_headers = make_list(p, "P:");
@@ -1369,48 +1369,105 @@ static void test_cross_origin(apr_pool_t *p)
     CHECK_STR(cors_reason_name(CORS_REASON_CROSS_ORIGIN), "cross-origin");
 }
 
-/* The origin check is the policy's: cors_decide()'s origin_allowed fed to
- * cors_cross_origin(), as the module does. */
-static void test_cross_origin_policy(apr_pool_t *p)
+/* Cross-origin protection inside the verdict: cors_decide() asks it with
+ * its own origin check, on actual requests of a policy that has it on,
+ * before CORSRejectDisallowed. */
+static void test_cross_origin_verdict(apr_pool_t *p)
 {
     static const struct {
-        const char *origins, *origin, *fetch_site;
-        int passes;
+        const char *origins, *method, *origin, *fetch_site;
+        int protect, reject;
+        int status;        /* what the module answers: 0, 403 or 405 */
+        const char *why;   /* CORS_REASON, or NULL */
     } rows[] = {
-        {"P:" O, O, "cross-site", 1},
-        {"P:" O, "https://evil.example", "cross-site", 0},
-        {"P:" O, "https://APP.example:443", "same-site", 1},
-        {"P:https://*.app.example", "https://b.app.example", "same-site", 1},
-        {"P:https://*.app.example", "https://app.example", "same-site", 0},
-        {"P:" O " | E:-" O, O, "cross-site", 0},
-        {"P:*", "https://evil.example", "cross-site", 1},
-        {"P:*", "https://evil.example/", "cross-site", 0},
-        {"P:null", "null", "cross-site", 1},
-        {"P:re:https://[a-z]+\\.app\\.example", "https://x.app.example",
-         "cross-site", 1},
+        {"P:" O, "POST", O, "cross-site", 1, 0, 0, NULL},
+        {"P:" O, "POST", "https://evil.example", "cross-site", 1, 0, 403,
+         "cross-origin"},
+        {"P:" O, "POST", "https://evil.example", "cross-site", 0, 0, 0,
+         "origin"},
+        {"P:" O, "GET", "https://evil.example", "cross-site", 1, 0, 0,
+         "origin"},
+        {"P:" O, "POST", "https://APP.example:443", "same-site", 1, 0, 0, NULL},
+        {"P:https://*.app.example", "PUT", "https://b.app.example", "same-site",
+         1, 0, 0, NULL},
+        {"P:https://*.app.example", "PUT", "https://app.example", "same-site",
+         1, 0, 403, "cross-origin"},
+        {"P:" O " | E:-" O, "POST", O, "cross-site", 1, 0, 403,
+         "cross-origin"},
+        {"P:*", "POST", "https://evil.example", "cross-site", 1, 0, 0, NULL},
+        {"P:*", "POST", "https://evil.example/", "cross-site", 1, 0, 403,
+         "cross-origin"},
+        {"P:null", "POST", "null", "cross-site", 1, 0, 0, NULL},
+        {"P:re:https://[a-z]+\\.app\\.example", "DELETE",
+         "https://x.app.example", "cross-site", 1, 0, 0, NULL},
+        {"P:" O, "POST", NULL, "cross-site", 1, 0, 403, "cross-origin"},
+        {"P:" O, "POST", NULL, NULL, 1, 0, 0, NULL},
+        {"P:" O, "POST", "https://api.example", NULL, 1, 0, 0, "origin"},
+        {"P:" O, "POST", "https://evil.example", NULL, 1, 0, 403,
+         "cross-origin"},
+        /* beside CORSRejectDisallowed: protection first, then its 405 */
+        {"P:" O, "POST", "https://evil.example", "cross-site", 1, 1, 403,
+         "cross-origin"},
+        {"P:" O, "DELETE", O, "cross-site", 1, 1, 405, "method"},
+        {"P:" O, "GET", "https://evil.example", "cross-site", 1, 1, 403,
+         "origin"},
     };
+    cors_policy pol;
+    cors_request req;
+    cors_verdict v;
     apr_size_t i;
 
     for (i = 0; i < UNIT_COUNT(rows); i++) {
-        cors_policy pol;
-        cors_request req;
-        cors_verdict v;
-
-        memset(&pol, 0, sizeof(pol));
+        cors_policy_defaults(p, &pol, posix_match);
         pol.origins = make_origins(p, rows[i].origins);
-        pol.methods = make_list(p, "P:GET HEAD POST");
-        pol.allow_headers = make_list(p, "P:");
+        pol.cross_origin = rows[i].protect;
+        pol.reject = rows[i].reject;
         memset(&req, 0, sizeof(req));
-        req.method = "POST";
+        req.method = rows[i].method;
         req.origin = rows[i].origin;
         req.fetch_site = rows[i].fetch_site;
         req.host = "api.example";
+        req.self = "https://api.example";
         cors_decide(p, &pol, &req, &v);
 
-        UNIT_ROW("cross-origin by policy %lu: %s from %s", (unsigned long)i,
-                 rows[i].origins, rows[i].origin);
-        CHECK_INT(cors_cross_origin(p, &req, &v) == NULL, rows[i].passes);
+        UNIT_ROW("cross-origin verdict %lu: %s %s from %s (%s)",
+                 (unsigned long)i, rows[i].origins, rows[i].method,
+                 rows[i].origin ? rows[i].origin : "(none)",
+                 rows[i].fetch_site ? rows[i].fetch_site : "no Sec-Fetch-Site");
+        CHECK_INT(v.status, rows[i].status);
+        CHECK_STR(cors_reason_name(v.why), rows[i].why);
+        if (v.why == CORS_REASON_CROSS_ORIGIN) {
+            CHECK_INT(v.result, CORS_RESULT_ACTUAL_DENIED);
+            CHECK_STR(v.body, apr_pstrcat(p, "Cross-origin request refused: ",
+                                          v.reason, "\n", NULL));
+            CHECK(!v.allow_origin && !v.allow_credentials
+                  && !v.expose_headers);
+            /* what the policy varies on, as ever ('*': nothing) */
+            CHECK_STR(v.vary,
+                      strcmp(rows[i].origins, "P:*") == 0 ? NULL : "Origin");
+        }
+        else if (v.status != 405) {
+            CHECK_NULL(v.body);
+        }
     }
+
+    /* An error document is never refused: what CORS says of its Origin
+     * stands. */
+    UNIT_ROW("cross-origin verdict: an error document");
+    cors_policy_defaults(p, &pol, posix_match);
+    pol.origins = make_origins(p, "P:" O);
+    pol.cross_origin = 1;
+    memset(&req, 0, sizeof(req));
+    req.method = "POST";
+    req.origin = "https://evil.example";
+    req.fetch_site = "cross-site";
+    req.error_document = 1;
+    cors_decide(p, &pol, &req, &v);
+    CHECK_INT(v.status, 0);
+    CHECK_STR(cors_reason_name(v.why), "origin");
+    req.error_document = 0;
+    cors_decide(p, &pol, &req, &v);
+    CHECK_INT(v.status, 403);
 }
 
 /* The Origin/Host comparison on its own, for what the table above cannot
@@ -1618,6 +1675,157 @@ static void test_merge(apr_pool_t *p)
     CHECK_NULL(out.where[CORS_FIELD_CREDENTIALS]);
 }
 
+/* ------------------------------------------------------------------ */
+/* What the module answers before the handler, and what the server did  */
+
+static void decide_with(apr_pool_t *p, cors_policy *pol, const char *method,
+                        const char *origin, const char *acrm, const char *self,
+                        cors_verdict *v)
+{
+    cors_request req;
+
+    memset(&req, 0, sizeof(req));
+    req.method = method;
+    req.origin = origin;
+    req.request_method = acrm;
+    req.self = self;
+    cors_decide(p, pol, &req, v);
+}
+
+static void test_answers(apr_pool_t *p)
+{
+    cors_policy pol;
+    cors_verdict v;
+
+    cors_policy_defaults(p, &pol, posix_match);
+    pol.origins = make_origins(p, "P:" O);
+    pol.methods = make_list(p, "P:GET PUT");
+
+    UNIT_ROW("allowed preflight: CORSPreflightStatus");
+    decide_with(p, &pol, "OPTIONS", O, "PUT", NULL, &v);
+    CHECK_INT(v.status, 204);
+    CHECK_NULL(v.body);
+    pol.preflight_status = 200;
+    decide_with(p, &pol, "OPTIONS", O, "PUT", NULL, &v);
+    CHECK_INT(v.status, 200);
+
+    UNIT_ROW("refused preflight: 403 and its one line");
+    decide_with(p, &pol, "OPTIONS", O, "DELETE", NULL, &v);
+    CHECK_INT(v.status, 403);
+    CHECK_STR(v.body, "CORS preflight refused: method 'DELETE' is not "
+                      "allowed\n");
+
+    UNIT_ROW("passthrough: the handler answers either way");
+    pol.passthrough = 1;
+    decide_with(p, &pol, "OPTIONS", O, "PUT", NULL, &v);
+    CHECK_INT(v.status, 0);
+    CHECK_INT(v.result, CORS_RESULT_PREFLIGHT_OK);
+    decide_with(p, &pol, "OPTIONS", O, "DELETE", NULL, &v);
+    CHECK_INT(v.status, 0);
+    CHECK_INT(v.result, CORS_RESULT_PREFLIGHT_DENIED);
+    pol.passthrough = 0;
+
+    UNIT_ROW("actual requests pass to the handler without "
+             "CORSRejectDisallowed");
+    decide_with(p, &pol, "DELETE", "https://evil.example", NULL, NULL, &v);
+    CHECK_INT(v.status, 0);
+    CHECK_INT(v.result, CORS_RESULT_ACTUAL_DENIED);
+
+    pol.reject = 1;
+    UNIT_ROW("CORSRejectDisallowed: a disallowed origin gets 403, silenced");
+    decide_with(p, &pol, "GET", "https://evil.example", NULL,
+                "https://api.example", &v);
+    CHECK_INT(v.status, 403);
+    CHECK_INT(v.why, CORS_REASON_ORIGIN);
+    CHECK_NULL(v.allow_origin);
+    CHECK_NULL(v.allow);
+
+    UNIT_ROW("CORSRejectDisallowed: a malformed origin gets 403");
+    decide_with(p, &pol, "GET", "https://a.example/", NULL,
+                "https://api.example", &v);
+    CHECK_INT(v.status, 403);
+    CHECK_INT(v.why, CORS_REASON_MALFORMED);
+
+    UNIT_ROW("CORSRejectDisallowed: a method not allowed gets 405 + Allow");
+    decide_with(p, &pol, "DELETE", O, NULL, "https://api.example", &v);
+    CHECK_INT(v.status, 405);
+    CHECK_INT(v.result, CORS_RESULT_ACTUAL_DENIED);
+    CHECK_INT(v.why, CORS_REASON_METHOD);
+    CHECK_STR(v.reason, "method 'DELETE' is not allowed");
+    CHECK_STR(v.allow, "GET, HEAD, POST, OPTIONS, PUT");
+    CHECK_STR(v.allow_origin, O); /* a 405 keeps its CORS headers */
+
+    UNIT_ROW("CORSRejectDisallowed: allowed method and origin pass");
+    decide_with(p, &pol, "PUT", O, NULL, "https://api.example", &v);
+    CHECK_INT(v.status, 0);
+    CHECK_INT(v.result, CORS_RESULT_ACTUAL_OK);
+
+    UNIT_ROW("CORSRejectDisallowed: never same origin, never plain OPTIONS, "
+             "never without Origin");
+    decide_with(p, &pol, "DELETE", "https://API.example:443", NULL,
+                "https://api.example", &v);
+    CHECK_INT(v.status, 0);
+    decide_with(p, &pol, "OPTIONS", "https://evil.example", NULL,
+                "https://api.example", &v);
+    CHECK_INT(v.status, 0);
+    decide_with(p, &pol, "DELETE", NULL, NULL, "https://api.example", &v);
+    CHECK_INT(v.status, 0);
+    CHECK_INT(v.result, CORS_RESULT_NONE);
+    UNIT_ROW("CORSRejectDisallowed: another port is another origin");
+    decide_with(p, &pol, "GET", "https://api.example:8443", NULL,
+                "https://api.example", &v);
+    CHECK_INT(v.status, 403);
+}
+
+static void test_served(apr_pool_t *p)
+{
+    cors_policy pol;
+    cors_verdict v;
+
+    cors_policy_defaults(p, &pol, posix_match);
+    pol.origins = make_origins(p, "P:" O);
+
+    UNIT_ROW("a preflight the module answered stands");
+    decide_with(p, &pol, "OPTIONS", O, "GET", NULL, &v);
+    cors_verdict_served(p, &pol, &v, 1, 204, 0);
+    CHECK_INT(v.result, CORS_RESULT_PREFLIGHT_OK);
+    CHECK_STR(v.allow_origin, O);
+
+    UNIT_ROW("a preflight the server refused first: denied, by the server");
+    decide_with(p, &pol, "OPTIONS", O, "GET", NULL, &v);
+    cors_verdict_served(p, &pol, &v, 0, 401, 0);
+    CHECK_INT(v.result, CORS_RESULT_PREFLIGHT_DENIED);
+    CHECK_INT(v.why, CORS_REASON_SERVER);
+    CHECK_STR(v.reason, "the server answered the preflight with 401 before "
+                        "mod_cors could");
+    CHECK_NULL(v.allow_origin);
+    CHECK_NULL(v.allow_methods);
+    CHECK_STR(v.vary, CORS_VARY_PREFLIGHT);
+
+    UNIT_ROW("a preflight the module refused keeps its reason");
+    decide_with(p, &pol, "OPTIONS", "https://evil.example", "GET", NULL, &v);
+    cors_verdict_served(p, &pol, &v, 0, 403, 1);
+    CHECK_INT(v.why, CORS_REASON_ORIGIN);
+
+    UNIT_ROW("passthrough: a 2xx from the handler stands, an error does not");
+    pol.passthrough = 1;
+    decide_with(p, &pol, "OPTIONS", O, "GET", NULL, &v);
+    cors_verdict_served(p, &pol, &v, 0, 200, 0);
+    CHECK_INT(v.result, CORS_RESULT_PREFLIGHT_OK);
+    CHECK_STR(v.allow_origin, O);
+    cors_verdict_served(p, &pol, &v, 0, 200, 1);
+    CHECK_INT(v.result, CORS_RESULT_PREFLIGHT_DENIED);
+    decide_with(p, &pol, "OPTIONS", O, "GET", NULL, &v);
+    cors_verdict_served(p, &pol, &v, 0, 500, 0);
+    CHECK_INT(v.why, CORS_REASON_SERVER);
+
+    UNIT_ROW("actual requests are not touched");
+    decide_with(p, &pol, "GET", O, NULL, NULL, &v);
+    cors_verdict_served(p, &pol, &v, 0, 500, 1);
+    CHECK_INT(v.result, CORS_RESULT_ACTUAL_OK);
+    CHECK_STR(v.allow_origin, O);
+}
+
 int main(void)
 {
     apr_pool_t *p;
@@ -1635,12 +1843,14 @@ int main(void)
     test_is_preflight();
     test_gate_and_bounds(p);
     test_cross_origin(p);
-    test_cross_origin_policy(p);
+    test_cross_origin_verdict(p);
     test_origin_is_host();
     test_safe_methods();
     test_field_table();
     test_defaults(p);
     test_merge(p);
+    test_answers(p);
+    test_served(p);
     apr_pool_destroy(p);
     apr_terminate();
     return unit_done("test_policy");
