@@ -23,7 +23,6 @@
 #include "cors_token.h"
 
 #include "apr_general.h"
-#include "apr_lib.h"
 #include "apr_strings.h"
 
 #include <string.h>
@@ -567,76 +566,70 @@ static int cors_host_port(const char *s)
     return (int)port;
 }
 
-/* The end of a host in a Host header or an origin's authority: after an
- * IPv6 literal's ']', else at the first ':' or the end; NULL for a '['
- * without its ']'. */
-static const char *cors_host_end(const char *s)
-{
-    if (*s == '[') {
-        for (s++; *s && *s != ']'; s++) {
-            continue;
-        }
-        return *s ? s + 1 : NULL;
-    }
-    while (*s && *s != ':') {
-        s++;
-    }
-    return s;
-}
-
 int cors_origin_is_host(const char *origin, const char *host)
 {
-    const char *oh, *oh_end, *hh_end;
-    apr_size_t len;
+    const char *o = origin;
     int deflt, oport;
 
-    /* The Origin's parts, from its serialization: it is valid, so its
-     * host is as browsers write it and its port has no leading zero.  This
-     * runs for requests without Fetch Metadata, so it allocates nothing and
-     * calls no general string search. */
-    if (!host || apr_tolower(origin[0]) != 'h' || apr_tolower(origin[1]) != 't'
-        || apr_tolower(origin[2]) != 't' || apr_tolower(origin[3]) != 'p') {
+    /* The Origin is valid (cors_decide() checked it), so its host is as
+     * browsers write it and its port has no leading zero.  This runs for
+     * every state-changing request without Fetch Metadata: one pass over
+     * the two hosts, nothing allocated, no general string search. */
+    if (!host || cors_ascii_lower(o[0]) != 'h' || cors_ascii_lower(o[1]) != 't'
+        || cors_ascii_lower(o[2]) != 't' || cors_ascii_lower(o[3]) != 'p') {
         return 0;
     }
-    oh = origin + 4;
+    o += 4;
     deflt = 80;
-    if (apr_tolower(*oh) == 's') {
+    if (cors_ascii_lower(*o) == 's') {
         deflt = 443;
-        oh++;
+        o++;
     }
     /* Only an http(s) origin names an HTTP authority; the scheme itself is
      * never compared (a proxy in front may have terminated TLS). */
-    if (oh[0] != ':' || oh[1] != '/' || oh[2] != '/') {
+    if (o[0] != ':' || o[1] != '/' || o[2] != '/') {
         return 0;
     }
-    oh += 3;
-    if (!(oh_end = cors_host_end(oh))) {
-        return 0;
-    }
-    oport = deflt;
-    if (*oh_end == ':' && !(oport = cors_host_port(oh_end + 1))) {
-        return 0;
-    }
+    o += 3;
 
-    /* Host is uri-host [":" port] (RFC 9110); an IPv6 literal keeps its
-     * brackets, as in the Origin. */
-    if (!(hh_end = cors_host_end(host)) || (*hh_end && *hh_end != ':')) {
+    /* The hosts, byte for byte but for case, to the end of the Origin's:
+     * an IPv6 literal through its ']', any other host to its ':' or the
+     * end.  Host is uri-host [":" port] (RFC 9110), brackets and all. */
+    if (*o == '[') {
+        char c;
+        do {
+            c = *o++;
+            if (!c
+                || (c != *host
+                    && cors_ascii_lower(c) != cors_ascii_lower(*host))) {
+                return 0;
+            }
+            host++;
+        } while (c != ']');
+    }
+    else {
+        /* Browsers send lowercase hosts: fold only where bytes differ. */
+        for (; *o && *o != ':'; o++, host++) {
+            if (*o != *host
+                && cors_ascii_lower(*o) != cors_ascii_lower(*host)) {
+                return 0;
+            }
+        }
+    }
+    if (*host && *host != ':') {
         return 0;
     }
-    len = (apr_size_t)(oh_end - oh);
-    if ((apr_size_t)(hh_end - host) != len || strncasecmp(host, oh, len) != 0) {
-        return 0;
-    }
+    oport = *o == ':' ? cors_host_port(o + 1) : deflt;
 
     /* A Host without a port says "the default port" of a scheme the module
      * cannot see: it equals an Origin on its own scheme's default port
      * (https://a.example and Host a.example, through a proxy that
      * terminated TLS or not).  A Host with a port equals the Origin's port,
      * written or implied (https://a.example and Host a.example:443). */
-    if (!*hh_end) {
+    if (!*host) {
         return oport == deflt;
     }
-    return cors_host_port(hh_end + 1) == oport;
+    return oport && cors_host_port(host + 1) == oport;
 }
 
 const char *cors_cross_origin(apr_pool_t *p, const cors_request *req,

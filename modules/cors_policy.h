@@ -153,8 +153,8 @@ typedef struct cors_request {
     const char *fetch_site;      /* Sec-Fetch-Site; needed only where
                                   * CORSCrossOriginProtection is On and the
                                   * method is not GET, HEAD or OPTIONS */
-    const char *host;            /* Host; needed only there, and only
-                                  * without Sec-Fetch-Site */
+    const char *host;            /* Host; likewise (consulted only
+                                  * without Sec-Fetch-Site) */
     int error_document;          /* the request serves an error document,
                                   * which cross-origin protection never
                                   * refuses */
