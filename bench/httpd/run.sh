@@ -167,6 +167,8 @@ scenario() {
     floor-get) mods=floor dir='CORSFloor On' ;;
     modcors-preflight) req=preflight mods=cors dir=$POLICY ;;
     modcors-get) mods=cors dir=$POLICY ;;
+    modcors-get-protected) mods=cors dir="$POLICY
+CORSCrossOriginProtection On" ;;
     modcors-post) req=post mods=cors dir=$POLICY ;;
     modcors-post-protected) req=post mods=cors dir="$POLICY
 CORSCrossOriginProtection On" ;;
@@ -203,8 +205,8 @@ $POLICY
 IR_SCENARIOS="ceiling-204 ceiling-204-fixups recipe-preflight recipe-get plain-get
 floor-preflight floor-get modcors-preflight modcors-get modcors-preflight-named
 modcors-get-named modcors-get-10k
-modcors-get-1kwild modcors-post modcors-post-protected modcors-post-host
-modcors-post-host-protected loc-1-plain loc-1-cors loc-10-plain loc-10-cors
+modcors-get-1kwild modcors-get-protected modcors-post modcors-post-protected
+modcors-post-host modcors-post-host-protected loc-1-plain loc-1-cors loc-10-plain loc-10-cors
 loc-100-plain loc-100-cors"
 
 # write_conf NAME MPM PORT -> the configuration file's path
@@ -370,6 +372,7 @@ ir_report() {
         $r->("modcors-get", "recipe-get", 0.75, "GET vs recipe");
         $r->("modcors-get-10k", "modcors-get", 1.01, "10,000 origins");
         $r->("modcors-get-1kwild", "modcors-get", 1.01, "1,000 wildcards");
+        $r->("modcors-get-protected", "modcors-get", 1.001, "GET, cross-origin protection On");
         $r->("modcors-post-protected", "modcors-post", 1.01, "POST, cross-origin protection (Sec-Fetch-Site)");
         $r->("modcors-post-host-protected", "modcors-post-host", 1.01, "POST, cross-origin protection (Origin = Host)");
         print "\n| target | ratio | limit | |\n|---|---|---|---|\n", map "$_\n", @t;
