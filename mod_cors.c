@@ -26,8 +26,8 @@
  *    an internal redirect, so that the policy of the content served
  *    decides.  The preflight response (and cross-origin protection's 403)
  *    is sent here and DONE returned, so no handler runs and ErrorDocument
- *    is never consulted.  REALLY_FIRST too, for a preflight to a directory without
- *    its trailing slash, before mod_dir's 301.
+ *    is never consulted.  REALLY_FIRST too, for a preflight to a
+ *    directory without its trailing slash, before mod_dir's 301.
  *  - insert_filter and insert_error_filter: every other response in scope,
  *    errors included, gets the CORS filter (before mod_cache's save filter,
  *    so a cached copy keeps its CORS headers and Vary).  When other filters
@@ -1467,8 +1467,8 @@ static const char *cors_our_value(const cors_state *st, const char *name)
  */
 static APR_INLINE int cors_is_access_control_header(const char *key)
 {
-    return key && (key[0] | 0x20) == 'a' && key[1] && key[2] && key[3]
-           && key[4] && (key[5] | 0x20) == 's'
+    return key && (key[0] | 0x20) == 'a' && key[1] && key[2] && key[3] && key[4]
+           && (key[5] | 0x20) == 's'
            && strncasecmp(key, CORS_HEADER_PREFIX, CORS_HEADER_PREFIX_LEN) == 0;
 }
 
@@ -1830,8 +1830,8 @@ static int cors_act(request_rec *r, cors_state *st)
         /* Cross-origin protection: the module's own one-line 403, like a
          * refused preflight's; ErrorDocument is not consulted. */
         ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, r,
-                      "CORSCrossOriginProtection: %d for %s: %s",
-                      st->v.status, r->uri, st->v.reason);
+                      "CORSCrossOriginProtection: %d for %s: %s", st->v.status,
+                      r->uri, st->v.reason);
         return cors_answer(r, st);
     }
     ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, r,

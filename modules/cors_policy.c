@@ -662,7 +662,8 @@ const char *cors_cross_origin(apr_pool_t *p, const cors_request *req,
     /* No Fetch Metadata: an older browser, or no browser at all.  Without
      * an Origin it is no browser's cross-origin request. */
     if (!req->origin || v->origin_allowed
-        || (!v->origin_malformed && cors_origin_is_host(req->origin, req->host))) {
+        || (!v->origin_malformed
+            && cors_origin_is_host(req->origin, req->host))) {
         return NULL;
     }
     if (v->origin_malformed) {

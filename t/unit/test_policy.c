@@ -1191,12 +1191,11 @@ static const struct xo_case xo_cases[] = {
      NULL},
     {"GET without Fetch Metadata, another host", "GET", XO_EVIL, NULL,
      "a.example", 0, NULL},
-    {"methods are case-sensitive: get is not GET", "get", XO_EVIL,
-     "cross-site", "a.example", 0,
+    {"methods are case-sensitive: get is not GET", "get", XO_EVIL, "cross-site",
+     "a.example", 0,
      "Sec-Fetch-Site is 'cross-site' and origin 'https://evil.example' is "
      "not allowed"},
-    {"options is not OPTIONS", "options", XO_EVIL, "cross-site", "a.example",
-     0,
+    {"options is not OPTIONS", "options", XO_EVIL, "cross-site", "a.example", 0,
      "Sec-Fetch-Site is 'cross-site' and origin 'https://evil.example' is "
      "not allowed"},
 
@@ -1221,15 +1220,15 @@ static const struct xo_case xo_cases[] = {
     {"PATCH cross-site", "PATCH", XO_EVIL, "cross-site", "a.example", 0,
      "Sec-Fetch-Site is 'cross-site' and origin 'https://evil.example' is "
      "not allowed"},
-    {"cross-site even when the Origin is the Host", "POST",
-     "https://a.example", "cross-site", "a.example", 0,
+    {"cross-site even when the Origin is the Host", "POST", "https://a.example",
+     "cross-site", "a.example", 0,
      "Sec-Fetch-Site is 'cross-site' and origin 'https://a.example' is not "
      "allowed"},
     {"an unknown value", "POST", XO_EVIL, "bogus", "a.example", 0,
      "Sec-Fetch-Site is 'bogus' and origin 'https://evil.example' is not "
      "allowed"},
-    {"an unknown value, origin allowed", "POST", XO_EVIL, "bogus",
-     "a.example", 1, NULL},
+    {"an unknown value, origin allowed", "POST", XO_EVIL, "bogus", "a.example",
+     1, NULL},
     {"values are case-sensitive", "POST", XO_EVIL, "Same-Origin", "a.example",
      0,
      "Sec-Fetch-Site is 'Same-Origin' and origin 'https://evil.example' is "
@@ -1237,10 +1236,10 @@ static const struct xo_case xo_cases[] = {
     {"an empty value is no same-origin", "POST", XO_EVIL, "", "a.example", 0,
      "Sec-Fetch-Site is '' and origin 'https://evil.example' is not "
      "allowed"},
-    {"cross-site without an Origin", "POST", NULL, "cross-site", "a.example",
-     0, "Sec-Fetch-Site is 'cross-site' and the request has no Origin"},
-    {"a control byte is escaped", "POST", XO_EVIL, "cross\x01site",
-     "a.example", 0,
+    {"cross-site without an Origin", "POST", NULL, "cross-site", "a.example", 0,
+     "Sec-Fetch-Site is 'cross-site' and the request has no Origin"},
+    {"a control byte is escaped", "POST", XO_EVIL, "cross\x01site", "a.example",
+     0,
      "Sec-Fetch-Site is 'cross\\x01site' and origin 'https://evil.example' "
      "is not allowed"},
 
@@ -1263,16 +1262,16 @@ static const struct xo_case xo_cases[] = {
      "a.example:443", 0,
      "no Sec-Fetch-Site, and origin 'http://a.example' is neither the Host "
      "'a.example:443' nor allowed"},
-    {"same other port", "PUT", "https://a.example:8443", NULL,
-     "a.example:8443", 0, NULL},
+    {"same other port", "PUT", "https://a.example:8443", NULL, "a.example:8443",
+     0, NULL},
     {"same other port, the other scheme", "PUT", "http://a.example:8443", NULL,
      "a.example:8443", 0, NULL},
     {"Origin on another port than a port-less Host", "PUT",
      "https://a.example:8443", NULL, "a.example", 0,
      "no Sec-Fetch-Site, and origin 'https://a.example:8443' is neither the "
      "Host 'a.example' nor allowed"},
-    {"Host on another port", "PUT", "https://a.example", NULL,
-     "a.example:8443", 0,
+    {"Host on another port", "PUT", "https://a.example", NULL, "a.example:8443",
+     0,
      "no Sec-Fetch-Site, and origin 'https://a.example' is neither the Host "
      "'a.example:8443' nor allowed"},
     {"hosts compare case-insensitively", "POST", "https://A.Example", NULL,
@@ -1305,8 +1304,8 @@ static const struct xo_case xo_cases[] = {
     {"no Host at all", "POST", "https://a.example", NULL, NULL, 0,
      "no Sec-Fetch-Site, and origin 'https://a.example' is neither the Host "
      "'' nor allowed"},
-    {"IPv6 literal with port", "POST", "http://[::1]:8080", NULL,
-     "[::1]:8080", 0, NULL},
+    {"IPv6 literal with port", "POST", "http://[::1]:8080", NULL, "[::1]:8080",
+     0, NULL},
     {"IPv6 literal, default port", "POST", "http://[::1]", NULL, "[::1]", 0,
      NULL},
     {"IPv6 literal, Host without the Origin's port", "POST",
@@ -1316,8 +1315,8 @@ static const struct xo_case xo_cases[] = {
     {"IPv6 Host without its bracket", "POST", "http://[::1]", NULL, "[::1", 0,
      "no Sec-Fetch-Site, and origin 'http://[::1]' is neither the Host "
      "'[::1' nor allowed"},
-    {"IPv4 literal", "POST", "http://127.0.0.1:8529", NULL, "127.0.0.1:8529",
-     0, NULL},
+    {"IPv4 literal", "POST", "http://127.0.0.1:8529", NULL, "127.0.0.1:8529", 0,
+     NULL},
     {"the opaque origin is no host", "POST", "null", NULL, "a.example", 0,
      "no Sec-Fetch-Site, and origin 'null' is neither the Host 'a.example' "
      "nor allowed"},
@@ -1331,8 +1330,7 @@ static const struct xo_case xo_cases[] = {
      "no Sec-Fetch-Site, and origin 'https://a.example/' is malformed: it "
      "has a path"},
     {"a malformed Origin: two joined", "POST",
-     "https://a.example, https://evil.example", NULL, "a.example",
-     XO_MALFORMED,
+     "https://a.example, https://evil.example", NULL, "a.example", XO_MALFORMED,
      "no Sec-Fetch-Site, and origin 'https://a.example, "
      "https://evil.example' is malformed: it has a comma (more than one "
      "Origin header?)"},
@@ -1377,8 +1375,8 @@ static void test_cross_origin_verdict(apr_pool_t *p)
     static const struct {
         const char *origins, *method, *origin, *fetch_site;
         int protect, reject;
-        int status;        /* what the module answers: 0, 403 or 405 */
-        const char *why;   /* CORS_REASON, or NULL */
+        int status;      /* what the module answers: 0, 403 or 405 */
+        const char *why; /* CORS_REASON, or NULL */
     } rows[] = {
         {"P:" O, "POST", O, "cross-site", 1, 0, 0, NULL},
         {"P:" O, "POST", "https://evil.example", "cross-site", 1, 0, 403,
@@ -1392,8 +1390,7 @@ static void test_cross_origin_verdict(apr_pool_t *p)
          1, 0, 0, NULL},
         {"P:https://*.app.example", "PUT", "https://app.example", "same-site",
          1, 0, 403, "cross-origin"},
-        {"P:" O " | E:-" O, "POST", O, "cross-site", 1, 0, 403,
-         "cross-origin"},
+        {"P:" O " | E:-" O, "POST", O, "cross-site", 1, 0, 403, "cross-origin"},
         {"P:*", "POST", "https://evil.example", "cross-site", 1, 0, 0, NULL},
         {"P:*", "POST", "https://evil.example/", "cross-site", 1, 0, 403,
          "cross-origin"},
@@ -1440,8 +1437,7 @@ static void test_cross_origin_verdict(apr_pool_t *p)
             CHECK_INT(v.result, CORS_RESULT_ACTUAL_DENIED);
             CHECK_STR(v.body, apr_pstrcat(p, "Cross-origin request refused: ",
                                           v.reason, "\n", NULL));
-            CHECK(!v.allow_origin && !v.allow_credentials
-                  && !v.expose_headers);
+            CHECK(!v.allow_origin && !v.allow_credentials && !v.expose_headers);
             /* what the policy varies on, as ever ('*': nothing) */
             CHECK_STR(v.vary,
                       strcmp(rows[i].origins, "P:*") == 0 ? NULL : "Origin");
@@ -1515,10 +1511,10 @@ static void test_safe_methods(void)
         const char *m;
         int want;
     } rows[] = {
-        {"GET", 1},     {"HEAD", 1},    {"OPTIONS", 1}, {"POST", 0},
-        {"PUT", 0},     {"DELETE", 0},  {"PATCH", 0},   {"get", 0},
-        {"OPTION", 0},  {"OPTIONSX", 0}, {"GETX", 0},   {"HEADX", 0},
-        {"G", 0},       {"", 0},        {"CONNECT", 0}, {"TRACE", 0},
+        {"GET", 1},    {"HEAD", 1},     {"OPTIONS", 1}, {"POST", 0},
+        {"PUT", 0},    {"DELETE", 0},   {"PATCH", 0},   {"get", 0},
+        {"OPTION", 0}, {"OPTIONSX", 0}, {"GETX", 0},    {"HEADX", 0},
+        {"G", 0},      {"", 0},         {"CONNECT", 0}, {"TRACE", 0},
     };
     apr_size_t i;
 
