@@ -403,6 +403,22 @@ static void cors_decide_rejection(apr_pool_t *p, const cors_policy *pol,
                            cors_quote(p, req->method)));
 }
 
+/* GET, HEAD or OPTIONS; inlined where cross-origin protection is asked on
+ * every request of a scope, so that a GET pays a few comparisons only. */
+static APR_INLINE int cors_method_is_safe(const char *method)
+{
+    switch (method[0]) {
+    case 'G':
+        return method[1] == 'E' && method[2] == 'T' && !method[3];
+    case 'H':
+        return strcmp(method + 1, "EAD") == 0;
+    case 'O':
+        return strcmp(method + 1, "PTIONS") == 0;
+    default:
+        return 0;
+    }
+}
+
 /*
  * CORSCrossOriginProtection (docs/mod_cors.md, "Protecting state-changing
  * endpoints"): a state-changing request from another site gets the
@@ -415,8 +431,8 @@ static void cors_decide_protection(apr_pool_t *p, const cors_policy *pol,
 {
     const char *why;
 
-    if (!pol->cross_origin || req->error_document
-        || !(why = cors_cross_origin(p, req, v))) {
+    if (!pol->cross_origin || cors_method_is_safe(req->method)
+        || req->error_document || !(why = cors_cross_origin(p, req, v))) {
         return;
     }
     cors_verdict_silence(v);
@@ -538,16 +554,7 @@ void cors_verdict_served(apr_pool_t *p, const cors_policy *pol, cors_verdict *v,
 
 int cors_method_safe(const char *method)
 {
-    switch (method[0]) {
-    case 'G':
-        return method[1] == 'E' && method[2] == 'T' && !method[3];
-    case 'H':
-        return strcmp(method + 1, "EAD") == 0;
-    case 'O':
-        return strcmp(method + 1, "PTIONS") == 0;
-    default:
-        return 0;
-    }
+    return cors_method_is_safe(method);
 }
 
 /* A Host header's port: 1 to 65535 in digits, else 0. */
