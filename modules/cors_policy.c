@@ -120,24 +120,25 @@ void cors_policy_defaults(apr_pool_t *p, cors_policy *pol,
  * fields the child set are visited, and an edit list is moved onto the
  * parent's value only when the parent (or a section above it) set one: an
  * edit already rests on the default it would otherwise be moved onto.
+ * Provenance is two pointers (cors_policy_where() follows them).
  */
 void cors_policy_merge(apr_pool_t *p, const cors_policy *base,
                        const cors_policy *add, cors_policy *out)
 {
     apr_uint32_t todo = add->set;
-    int f;
 
     *out = *base;
     out->set = base->set | add->set;
-    for (f = 0; todo; f++, todo >>= 1) {
+    out->lines = NULL;
+    out->base = base;
+    out->add = add;
+    while (todo) {
+        int f = __builtin_ctz(todo);
         const char *from = (const char *)add + cors_fields[f].offset;
         char *to = (char *)out + cors_fields[f].offset;
         int inherited = (base->set & CORS_FIELD_BIT(f)) != 0;
 
-        if (!(todo & 1)) {
-            continue;
-        }
-        out->where[f] = add->where[f];
+        todo &= todo - 1;
         switch (cors_fields[f].kind) {
         case CORS_KIND_INT:
             *(int *)to = *(const int *)from;
@@ -161,10 +162,35 @@ void cors_policy_merge(apr_pool_t *p, const cors_policy *base,
     }
 }
 
+void cors_policy_mark(apr_pool_t *p, cors_policy *pol, cors_field field,
+                      const cors_where *where)
+{
+    if (!pol->lines) {
+        pol->lines = apr_pcalloc(p, CORS_FIELDS * sizeof(*pol->lines));
+    }
+    pol->lines[field] = where;
+    pol->set |= CORS_FIELD_BIT(field);
+}
+
+const cors_where *cors_policy_where(const cors_policy *pol, cors_field field)
+{
+    apr_uint32_t bit = CORS_FIELD_BIT(field);
+
+    while (pol && (pol->set & bit)) {
+        if (pol->lines) {
+            return pol->lines[field];
+        }
+        pol = (pol->add->set & bit) ? pol->add : pol->base;
+    }
+    return NULL;
+}
+
 int cors_is_preflight(const cors_request *req)
 {
-    return req->method && strcmp(req->method, "OPTIONS") == 0 && req->origin
-           && req->request_method;
+    /* Access-Control-Request-Method first: absent from nearly every
+     * request that is no preflight. */
+    return req->request_method && req->origin && req->method
+           && strcmp(req->method, "OPTIONS") == 0;
 }
 
 int cors_method_safelisted(const char *method)
