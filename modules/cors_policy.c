@@ -12,8 +12,9 @@
  * the reason; a reason quotes the offending request value, bounded and
  * escaped by cors_quote(), and never the configured policy.
  *
- * Cross-origin protection (cors_cross_origin) is a decision of its own,
- * asked only where it is on and the method may change state.
+ * An actual request: the Origin, then cross-origin protection (asked only
+ * where it is on and the method may change state; cors_cross_origin), then
+ * CORSRejectDisallowed.  The first refusal is the answer.
  */
 
 #include "cors_origin.h"
