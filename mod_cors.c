@@ -209,8 +209,8 @@ static int cors_scoped(const cors_dir_conf *conf)
     return conf->scoped || (conf->section && cors_has_directives(conf));
 }
 
-static cors_dir_conf *cors_merge_confs(apr_pool_t *p, cors_dir_conf *base,
-                                       cors_dir_conf *add)
+static APR_INLINE cors_dir_conf *
+cors_merge_confs(apr_pool_t *p, cors_dir_conf *base, cors_dir_conf *add)
 {
     cors_dir_conf *conf;
 

@@ -116,53 +116,6 @@ void cors_policy_defaults(apr_pool_t *p, cors_policy *pol,
     pol->bypass_auth = 1;
 }
 
-/*
- * Merges run on every request, once per section that applies: only the
- * fields the child set are visited, and an edit list is moved onto the
- * parent's value only when the parent (or a section above it) set one: an
- * edit already rests on the default it would otherwise be moved onto.
- * Provenance is two pointers (cors_policy_where() follows them).
- */
-void cors_policy_merge(apr_pool_t *p, const cors_policy *base,
-                       const cors_policy *add, cors_policy *out)
-{
-    apr_uint32_t todo = add->set;
-
-    *out = *base;
-    out->set = base->set | add->set;
-    out->lines = NULL;
-    out->base = base;
-    out->add = add;
-    while (todo) {
-        int f = __builtin_ctz(todo);
-        const char *from = (const char *)add + cors_fields[f].offset;
-        char *to = (char *)out + cors_fields[f].offset;
-        int inherited = (base->set & CORS_FIELD_BIT(f)) != 0;
-
-        todo &= todo - 1;
-        switch (cors_fields[f].kind) {
-        case CORS_KIND_INT:
-            *(int *)to = *(const int *)from;
-            break;
-        case CORS_KIND_STRING:
-            *(const char **)to = *(const char *const *)from;
-            break;
-        case CORS_KIND_LIST:
-            *(cors_list **)to =
-                inherited ? cors_list_rebase(p, *(cors_list *const *)from,
-                                             *(cors_list **)to)
-                          : *(cors_list *const *)from;
-            break;
-        case CORS_KIND_ORIGINS:
-            *(cors_origins **)to =
-                inherited ? cors_origins_rebase(p, *(cors_origins *const *)from,
-                                                *(cors_origins **)to)
-                          : *(cors_origins *const *)from;
-            break;
-        }
-    }
-}
-
 void cors_policy_mark(apr_pool_t *p, cors_policy *pol, cors_field field,
                       const cors_where *where)
 {

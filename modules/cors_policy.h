@@ -138,11 +138,54 @@ void cors_policy_defaults(apr_pool_t *p, cors_policy *pol,
 
 /*
  * The merge: *out is base with every field add set taken from add (a list
- * or origin set that edits is moved onto base's).  Allocates only for an
- * edit over a value base set itself.  base and add must outlive *out.
+ * or origin set that edits is moved onto base's).  base and add must
+ * outlive *out.  It runs on every request, once per section with CORS
+ * lines that applies, so it is inline and visits only the fields the child
+ * set; an edit is moved onto the parent's value only when the parent (or a
+ * section above it) set one: an edit already rests on the default it would
+ * otherwise be moved onto.  Allocates only then.  Provenance is two
+ * pointers (cors_policy_where() follows them).
  */
-void cors_policy_merge(apr_pool_t *p, const cors_policy *base,
-                       const cors_policy *add, cors_policy *out);
+static APR_INLINE void cors_policy_merge(apr_pool_t *p, const cors_policy *base,
+                                         const cors_policy *add,
+                                         cors_policy *out)
+{
+    apr_uint32_t todo = add->set;
+
+    *out = *base;
+    out->set = base->set | add->set;
+    out->lines = NULL;
+    out->base = base;
+    out->add = add;
+    while (todo) {
+        int f = __builtin_ctz(todo);
+        const char *from = (const char *)add + cors_fields[f].offset;
+        char *to = (char *)out + cors_fields[f].offset;
+        int inherited = (base->set & CORS_FIELD_BIT(f)) != 0;
+
+        todo &= todo - 1;
+        switch (cors_fields[f].kind) {
+        case CORS_KIND_INT:
+            *(int *)to = *(const int *)from;
+            break;
+        case CORS_KIND_STRING:
+            *(const char **)to = *(const char *const *)from;
+            break;
+        case CORS_KIND_LIST:
+            *(cors_list **)to =
+                inherited ? cors_list_rebase(p, *(cors_list *const *)from,
+                                             *(cors_list **)to)
+                          : *(cors_list *const *)from;
+            break;
+        case CORS_KIND_ORIGINS:
+            *(cors_origins **)to =
+                inherited ? cors_origins_rebase(p, *(cors_origins *const *)from,
+                                                *(cors_origins **)to)
+                          : *(cors_origins *const *)from;
+            break;
+        }
+    }
+}
 
 /* Record in a section's policy that a line set a field. */
 void cors_policy_mark(apr_pool_t *p, cors_policy *pol, cors_field field,

@@ -34,7 +34,7 @@ ROUNDS=${BENCH_ROUNDS:-15}
 DURATION=${BENCH_DURATION:-2}
 CONNS=${BENCH_CONNS:-32}
 OUT=${BENCH_OUT:-$top/bench/httpd/results}
-MOD_CORS=$top/.libs/mod_cors.so
+MOD_CORS=${BENCH_MOD_CORS:-$top/.libs/mod_cors.so}
 MOD_FLOOR=$top/bench/floor/.libs/mod_cors_floor.so
 KACLIENT=$top/bench/httpd/kaclient
 # As root, every Apache (and valgrind around it) runs as nobody from the
