@@ -399,20 +399,29 @@ static APR_INLINE int cors_method_is_safe(const char *method)
     }
 }
 
+/* Whether cross-origin protection judges the request: the caller's test,
+ * inlined, so that a GET in a protected scope makes no call for it. */
+static APR_INLINE int cors_protects(const cors_policy *pol,
+                                    const cors_request *req)
+{
+    return pol->cross_origin && !cors_method_is_safe(req->method);
+}
+
 /*
  * CORSCrossOriginProtection (docs/mod_cors.md, "Protecting state-changing
  * endpoints"): a state-changing request from another site gets the
  * module's own 403, a one-line text/plain reason and no Access-Control-*
  * header.  Decided before CORSRejectDisallowed, whose refusal it
  * pre-empts.  An error document is served as the error it stands for.
+ * Asked (cors_protects) only where it is on and the method may change
+ * state.
  */
 static void cors_decide_protection(apr_pool_t *p, const cors_policy *pol,
                                    const cors_request *req, cors_verdict *v)
 {
     const char *why;
 
-    if (!pol->cross_origin || cors_method_is_safe(req->method)
-        || req->error_document || !(why = cors_cross_origin(p, req, v))) {
+    if (req->error_document || !(why = cors_cross_origin(p, req, v))) {
         return;
     }
     cors_verdict_silence(v);
@@ -441,7 +450,9 @@ static void cors_decide_actual(apr_pool_t *p, const cors_policy *pol,
     }
     if (!req->origin) {
         v->result = CORS_RESULT_NONE;
-        cors_decide_protection(p, pol, req, v);
+        if (cors_protects(pol, req)) {
+            cors_decide_protection(p, pol, req, v);
+        }
         return;
     }
     if (cors_check_origin(p, pol, req, credentials, v)) {
@@ -452,7 +463,9 @@ static void cors_decide_actual(apr_pool_t *p, const cors_policy *pol,
             cors_decide_expose(p, pol, credentials, v);
         }
     }
-    cors_decide_protection(p, pol, req, v);
+    if (cors_protects(pol, req)) {
+        cors_decide_protection(p, pol, req, v);
+    }
     if (!v->status) {
         cors_decide_rejection(p, pol, req, v);
     }
