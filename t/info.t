@@ -20,7 +20,8 @@ my @spec = qw(CORSEngine CORSAllowOrigin CORSAllowOriginMatch CORSAllowOriginMap
     CORSAllowOriginMapTTL CORSAllowMethods
     CORSAllowHeaders CORSExposeHeaders CORSAllowCredentials CORSMaxAge
     CORSAllowPrivateNetwork CORSPreflightStatus CORSPreflightPassthrough
-    CORSPreflightBypassAuth CORSRejectDisallowed CORSPolicy <CORSPolicy);
+    CORSPreflightBypassAuth CORSRejectDisallowed CORSCrossOriginProtection
+    CORSPolicy <CORSPolicy);
 
 # The help strings as the source registers them: AP_INIT_*("Name", ...,
 # "help" "continued") in cors_cmds[], adjacent literals joined as C does.

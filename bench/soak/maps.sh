@@ -19,7 +19,8 @@
 #   bench/soak/maps.sh            # SOAK_SECONDS=120 SOAK_PG_EVERY=10
 #
 # Environment: HTTPD (default /usr/sbin/apache2), LIBEXECDIR, SOAK_SECONDS,
-# SOAK_PG_EVERY, SOAK_CONNECTIONS (16), SOAK_ENTRIES (10000, lines of the
+# SOAK_PG_EVERY, SOAK_DBD (0: no database map), SOAK_CONNECTIONS (16),
+# SOAK_ENTRIES (10000, lines of the
 # text map).  Output in bench/soak/out-maps/.  Needs wrk; root (to run
 # PostgreSQL as nobody) for the database part.
 set -u
@@ -62,7 +63,7 @@ chmod -R a+rX "$out"
 # --- PostgreSQL ------------------------------------------------------------------
 pgbin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
 dbd=0
-if [ -n "$pgbin" ] && [ -x "$pgbin/initdb" ] && [ "$(id -u)" = 0 ]; then
+if [ "${SOAK_DBD:-1}" = 1 ] && [ -n "$pgbin" ] && [ -x "$pgbin/initdb" ] && [ "$(id -u)" = 0 ]; then
     dbd=1
     pgdir=$(mktemp -d /tmp/cors-soak-pg.XXXXXX)
     chmod 755 "$pgdir"
