@@ -55,6 +55,13 @@
 #include "mod_cors_map.h"
 
 #include <unistd.h>
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
+#if defined(__linux__)
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#endif
 
 APLOG_USE_MODULE(cors);
 
@@ -742,6 +749,20 @@ static void cors_map_swap(cors_map *m, cors_map_version *v)
     }
 }
 
+/*
+ * Give the memory of a reload back to the system.  glibc raises its mmap
+ * threshold to the size of the largest block freed (up to 32 MiB), so after
+ * the first reload a text map's file buffer and the index's work areas come
+ * from the thread's heap, and stay in the process once freed (about 60
+ * bytes per entry for a large map) unless trimmed.
+ */
+static void cors_map_trim(void)
+{
+#if defined(__GLIBC__)
+    malloc_trim(0);
+#endif
+}
+
 static void cors_map_free_retired(void)
 {
     cors_map_version **vp = &cors_retired;
@@ -751,6 +772,7 @@ static void cors_map_free_retired(void)
         if (apr_atomic_read32(&v->refs) == 0) {
             *vp = v->next_retired;
             cors_map_version_free(v);
+            cors_map_trim();
         }
         else {
             vp = &v->next_retired;
@@ -787,7 +809,9 @@ static void cors_map_look(cors_map *m, apr_pool_t *p)
         return;
     }
     t0 = apr_time_now();
-    if ((v = cors_map_read(m, p, &why, &again)) != NULL) {
+    v = cors_map_read(m, p, &why, &again);
+    cors_map_trim();
+    if (v) {
         cors_map_swap(m, v);
         cors_count_map_reload();
         ap_log_error(APLOG_MARK, APLOG_INFO, 0, m->server,
@@ -829,6 +853,11 @@ static void *APR_THREAD_FUNC cors_map_reload_loop(apr_thread_t *t, void *data)
     apr_pool_t *p;
 
     apr_pool_create(&p, apr_thread_pool_get(t));
+#if defined(__linux__)
+    /* Reading a large map takes a second of CPU: requests come first.
+     * (Linux gives each thread a nice value of its own.) */
+    setpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid), 10);
+#endif
     apr_thread_mutex_lock(cors_reloader_lock);
     while (!apr_atomic_read32(&cors_reloader_stop)) {
         int i;
