@@ -34,6 +34,12 @@ my $libexec = $ENV{LIBEXECDIR} || '/usr/lib/apache2/modules';
 die "config-fuzz: $so does not exist (make first)\n" unless -e $so;
 my $dir = tempdir('cors-config-fuzz-XXXXXX', TMPDIR => 1, CLEANUP => !$keep);
 my $findings = "$top/t/fuzz/findings";
+for (["good.txt", "https://a.example\nhttps://*.b.example -\n"], ["bad.txt", "x\n"],
+     ["empty.txt", ""], ["junk.txt", join('', map { chr(int rand 256) } 1 .. 200) . "\n"]) {
+    open my $fh, '>', "$dir/$_->[0]" or die "$dir/$_->[0]: $!";
+    print $fh $_->[1];
+    close $fh;
+}
 
 # --- Values ------------------------------------------------------------------
 my @origins = ('https://a.example', 'http://localhost:8080', '*', 'null',
@@ -53,6 +59,13 @@ my @flags = (qw(On Off on OFF) x 4, qw(yes 1 0 true), '');
 my @ages = ((qw(0 1 600 86400 Off) x 4), qw(86401 2147483647 2147483648 -1
     off 1e3 0x10), '99999999999999999999999', ' 5', '');
 my @statuses = (qw(200 204) x 4, qw(201 302 0200 2O4), '');
+# Origin maps: files made below, good, bad and missing; queries (mod_dbd is
+# not loaded, so every dbd: map is refused); TTLs.
+my @maps = ("txt:$dir/good.txt", "txt:$dir/bad.txt", "txt:$dir/none.txt",
+    "txt:$dir/empty.txt", "txt:$dir/junk.txt", 'txt:', 'dbm:', "dbm=db:$dir/x.dbm",
+    "dbm=nosuch:$dir/x.dbm", 'dbd:SELECT p FROM t WHERE o = %s', 'dbd:SELECT 1',
+    'file:/x', '');
+my @ttls = (qw(0 1 60 3600 2147483647 2147483648 -1 1e3 soon), '');
 
 my %values = (
     CORSEngine => \@flags, CORSAllowCredentials => \@flags,
@@ -63,6 +76,7 @@ my %values = (
     CORSAllowOrigin => \@origins, CORSAllowOriginMatch => \@regexes,
     CORSAllowMethods => \@methods, CORSAllowHeaders => \@headers,
     CORSExposeHeaders => \@headers,
+    CORSAllowOriginMap => \@maps, CORSAllowOriginMapTTL => \@ttls,
 );
 my @directives = sort keys %values;
 my %list = map { $_ => 1 } qw(CORSAllowOrigin CORSAllowMethods
