@@ -944,12 +944,11 @@ int cors_map_check_config(apr_pool_t *pconf, apr_pool_t *ptemp, server_rec *s)
 {
     int i, failed = 0;
 
-    /* httpd reads its configuration twice at start-up; files are read on
-     * the second reading only (and once for apachectl -t). */
-    if (ap_state_query(AP_SQ_MAIN_STATE) == AP_SQ_MS_CREATE_PRE_CONFIG
-        && ap_state_query(AP_SQ_RUN_MODE) == AP_SQ_RM_NORMAL) {
-        return OK;
-    }
+    /* httpd reads its configuration twice at start-up, and the maps are
+     * read both times: only the first reading happens before httpd detaches
+     * from the terminal, so only there does "apachectl start" show a bad
+     * map (its policies are those of the reading, so nothing is kept from
+     * one to the other). */
     for (i = 0; i < cors_maps->nelts; i++) {
         cors_map *m = APR_ARRAY_IDX(cors_maps, i, cors_map *);
         cors_map_version *v = NULL;

@@ -484,6 +484,31 @@ is(join("\n", $h->crash_lines), '', 'no child crashed');
     }
 }
 
+# "apachectl start" (httpd -k start) says so too: httpd reads its
+# configuration a first time before it leaves the terminal.
+{
+    my $s = CorsHttpd->new(name => 'maps-start');
+    my $d = $s->dir;
+    spew("$d/bad.txt", "https://a.example\nbad\n");
+    $s->write_conf("CORSAllowOriginMap txt:$d/bad.txt");
+    my $o = `'$s->{httpd}' -k start -d '$d' -f '${\ $s->conf_file }' 2>&1`;
+    my $rc = $? >> 8;
+    isnt($rc, 0, 'httpd -k start with a bad map: fails');
+    like($o, qr/^CORSAllowOriginMap: \Q$d\E\/bad\.txt:2: 'bad' is not an origin/m,
+        'httpd -k start with a bad map: the terminal is told file, line and why');
+    system("'$s->{httpd}' -k stop -d '$d' -f '${\ $s->conf_file }' >/dev/null 2>&1") if $rc == 0;
+    # A map larger than a text map may be (a sparse file: nothing is read).
+    open my $fh, '>', "$d/huge.txt" or die $!;
+    truncate $fh, (1 << 30) + 1;
+    close $fh;
+    chmod 0644, "$d/huge.txt";
+    $s->write_conf("CORSAllowOriginMap txt:$d/huge.txt");
+    my ($ok, $text) = $s->syntax;
+    ok(!$ok, 'a text map over 1 GiB: refused');
+    like($text, qr/^CORSAllowOriginMap: \Q$d\E\/huge\.txt: is larger than 1 GiB, too large for a text map \(use a dbm: map\)$/m,
+        'a text map over 1 GiB: why');
+}
+
 # ---------------------------------------------------------------------------
 # cors-maptool: the same checks offline.
 
