@@ -936,6 +936,9 @@ static apr_status_t cors_map_unload(void *data)
     m->current = NULL;
     if (v) {
         cors_map_version_free(v);
+        /* The first reading's maps go before the second is read: without
+         * this the children would inherit both. */
+        cors_map_trim();
     }
     return APR_SUCCESS;
 }
@@ -964,6 +967,7 @@ int cors_map_check_config(apr_pool_t *pconf, apr_pool_t *ptemp, server_rec *s)
             }
             v = cors_map_read(m, ptemp, &why, &again);
         }
+        cors_map_trim();
         if (!v) {
             ap_log_error(APLOG_MARK, APLOG_STARTUP | APLOG_EMERG, 0, s,
                          "Syntax error on line %d of %s:", m->conf_line,
