@@ -737,8 +737,7 @@ static const char *cors_set_allow_origin(cmd_parms *cmd, void *dconf,
                                 cmd->cmd->name, item, err);
         }
         if (origin.kind == CORS_ORIGIN_ANY && op == '+'
-            && cors_section_set(conf, CORS_FIELD_ORIGINS)
-            && set->maps) {
+            && cors_section_set(conf, CORS_FIELD_ORIGINS) && set->maps) {
             return apr_psprintf(cmd->pool,
                                 "%s: '*' cannot be used with "
                                 "CORSAllowOriginMap in the same section: '*' "
@@ -1446,9 +1445,8 @@ static void cors_read_preflight_headers(const apr_table_t *in,
  * of conf, or, where the entry names a <CORSPolicy>, conf with that policy
  * merged on top, conf's origin list kept.
  */
-static const cors_dir_conf *cors_map_origin(request_rec *r,
-                                            const cors_dir_conf *conf,
-                                            cors_request *req)
+static const cors_dir_conf *
+cors_map_origin(request_rec *r, const cors_dir_conf *conf, cors_request *req)
 {
     cors_map_ctx ctx;
     const void *named = NULL;

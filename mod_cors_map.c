@@ -104,16 +104,16 @@ typedef struct {
 
 /* One version of a txt: or dbm: map. */
 typedef struct cors_map_version {
-    apr_pool_t *pool;          /* everything below; its own allocator */
+    apr_pool_t *pool;           /* everything below; its own allocator */
     volatile apr_uint32_t refs; /* requests using it */
     cors_map_stamp stamp[2];    /* of the file(s) it was read from */
     apr_time_t loaded;
     apr_size_t entries;
-    cors_map_index *index;      /* txt */
+    cors_map_index *index; /* txt */
     /* dbm: */
-    apr_size_t wildcards;       /* entries with a wildcard key */
-    apr_hash_t *policies;       /* name -> policy, every name it holds */
-    apr_dbm_t *db;              /* opened in the process that looks up */
+    apr_size_t wildcards; /* entries with a wildcard key */
+    apr_hash_t *policies; /* name -> policy, every name it holds */
+    apr_dbm_t *db;        /* opened in the process that looks up */
     pid_t db_pid;
     cors_answers answers;
     struct cors_map_version *next_retired;
@@ -121,37 +121,37 @@ typedef struct cors_map_version {
 
 struct cors_map {
     cors_map_type type;
-    const char *arg;        /* as written, for messages */
-    const char *path;       /* txt, dbm: the file */
-    const char *dbm_type;   /* dbm: apr-util's name, "default" */
-    const char *files[2];   /* dbm: the files apr-util makes of path */
-    const char *query;      /* dbd: the statement */
-    const char *label;      /* dbd: mod_dbd's name for it */
-    server_rec *server;     /* whose <CORSPolicy> the entries name */
-    const char *conf_file;  /* where the directive is */
+    const char *arg;       /* as written, for messages */
+    const char *path;      /* txt, dbm: the file */
+    const char *dbm_type;  /* dbm: apr-util's name, "default" */
+    const char *files[2];  /* dbm: the files apr-util makes of path */
+    const char *query;     /* dbd: the statement */
+    const char *label;     /* dbd: mod_dbd's name for it */
+    server_rec *server;    /* whose <CORSPolicy> the entries name */
+    const char *conf_file; /* where the directive is */
     int conf_line;
-    void *volatile current; /* cors_map_version *, txt and dbm */
+    void *volatile current;        /* cors_map_version *, txt and dbm */
     volatile apr_uint32_t readers; /* requests between reading current and
                                     * taking their reference */
-    cors_map_stamp refused[2]; /* the last version refused, not to log it
-                                * again until the file changes */
-    cors_answers *answers;  /* dbd, per process */
-    volatile apr_uint32_t error_logged; /* second of the last error of
-                                         * the file or database logged */
+    cors_map_stamp refused[2];     /* the last version refused, not to log it
+                                    * again until the file changes */
+    cors_answers *answers;         /* dbd, per process */
+    volatile apr_uint32_t error_logged;   /* second of the last error of
+                                           * the file or database logged */
     volatile apr_uint32_t bad_row_logged; /* dbd: and of a bad row */
-    volatile apr_uint32_t watched; /* txt, dbm: second of the last look
-                                    * from a request (cors_map_watch) */
+    volatile apr_uint32_t watched;        /* txt, dbm: second of the last look
+                                           * from a request (cors_map_watch) */
 };
 
 /* The maps of this configuration, for start-up and the reload thread.
  * Made in pre_config from pconf; read-only once the children run. */
-static apr_array_header_t *cors_maps;      /* cors_map * */
-static apr_hash_t *cors_maps_by_arg;       /* "server|arg" -> cors_map */
-static apr_hash_t *cors_map_labels;        /* dbd: query -> mod_dbd label */
+static apr_array_header_t *cors_maps; /* cors_map * */
+static apr_hash_t *cors_maps_by_arg;  /* "server|arg" -> cors_map */
+static apr_hash_t *cors_map_labels;   /* dbd: query -> mod_dbd label */
 
 /* mod_dbd, when loaded. */
-static APR_OPTIONAL_FN_TYPE(ap_dbd_prepare) *cors_dbd_prepare;
-static APR_OPTIONAL_FN_TYPE(ap_dbd_acquire) *cors_dbd_acquire;
+static APR_OPTIONAL_FN_TYPE(ap_dbd_prepare) * cors_dbd_prepare;
+static APR_OPTIONAL_FN_TYPE(ap_dbd_acquire) * cors_dbd_acquire;
 
 /* Versions swapped out, freed by the reload thread once unused. */
 static cors_map_version *cors_retired;
@@ -204,11 +204,10 @@ static const char *cors_map_check_query(cmd_parms *cmd, const char *query)
     return NULL;
 }
 
-const char *cors_map_directive(cmd_parms *cmd, const char *arg,
-                               cors_map **out)
+const char *cors_map_directive(cmd_parms *cmd, const char *arg, cors_map **out)
 {
-    const char *key = apr_psprintf(cmd->temp_pool, "%pp|%s",
-                                   (void *)cmd->server, arg);
+    const char *key =
+        apr_psprintf(cmd->temp_pool, "%pp|%s", (void *)cmd->server, arg);
     cors_map *m = apr_hash_get(cors_maps_by_arg, key, APR_HASH_KEY_STRING);
     const char *rest, *err;
 
@@ -234,8 +233,8 @@ const char *cors_map_directive(cmd_parms *cmd, const char *arg,
     else if (strncasecmp(arg, "dbm=", 4) == 0 && strchr(arg + 4, ':')) {
         const char *colon = strchr(arg + 4, ':');
         m->type = CORS_MAP_DBM;
-        m->dbm_type = apr_pstrmemdup(cmd->pool, arg + 4,
-                                     (apr_size_t)(colon - (arg + 4)));
+        m->dbm_type =
+            apr_pstrmemdup(cmd->pool, arg + 4, (apr_size_t)(colon - (arg + 4)));
         rest = colon + 1;
     }
     else if (strncasecmp(arg, "dbd:", 4) == 0) {
@@ -249,9 +248,8 @@ const char *cors_map_directive(cmd_parms *cmd, const char *arg,
                             arg);
     }
     if (!*rest) {
-        return apr_psprintf(cmd->pool,
-                            "CORSAllowOriginMap: '%s' names no %s", arg,
-                            m->type == CORS_MAP_DBD ? "query" : "file");
+        return apr_psprintf(cmd->pool, "CORSAllowOriginMap: '%s' names no %s",
+                            arg, m->type == CORS_MAP_DBD ? "query" : "file");
     }
 
     if (m->type == CORS_MAP_DBD) {
@@ -409,10 +407,9 @@ static void cors_map_stamp_of(apr_pool_t *p, const char *file,
     if (!file) {
         return;
     }
-    st->status = apr_stat(&fi, file,
-                          APR_FINFO_MTIME | APR_FINFO_SIZE | APR_FINFO_INODE
-                              | APR_FINFO_DEV,
-                          p);
+    st->status = apr_stat(
+        &fi, file,
+        APR_FINFO_MTIME | APR_FINFO_SIZE | APR_FINFO_INODE | APR_FINFO_DEV, p);
     if (st->status == APR_INCOMPLETE) {
         st->status = APR_SUCCESS;
     }
@@ -424,12 +421,10 @@ static void cors_map_stamp_of(apr_pool_t *p, const char *file,
     }
 }
 
-static int cors_map_stamp_same(const cors_map_stamp *a,
-                               const cors_map_stamp *b)
+static int cors_map_stamp_same(const cors_map_stamp *a, const cors_map_stamp *b)
 {
-    return a->status == b->status && a->mtime == b->mtime
-           && a->size == b->size && a->inode == b->inode
-           && a->device == b->device;
+    return a->status == b->status && a->mtime == b->mtime && a->size == b->size
+           && a->inode == b->inode && a->device == b->device;
 }
 
 static apr_status_t cors_map_version_cleanup(void *data)
@@ -497,8 +492,7 @@ static const char *cors_map_read_txt(cors_map *m, cors_map_version *v,
 
     *again = 0;
     cors_map_stamp_of(ptemp, m->path, &v->stamp[0]);
-    if ((rv = apr_file_open(&f, m->path, APR_FOPEN_READ, APR_OS_DEFAULT,
-                            ptemp))
+    if ((rv = apr_file_open(&f, m->path, APR_FOPEN_READ, APR_OS_DEFAULT, ptemp))
         != APR_SUCCESS) {
         return apr_psprintf(ptemp, "%s: cannot be read: %pm", m->path, &rv);
     }
@@ -666,8 +660,8 @@ static const char *cors_map_read_dbm(cors_map *m, cors_map_version *v,
     }
     if (!why && rv != APR_SUCCESS) {
         char buf[200];
-        why = apr_psprintf(ptemp, "%s: cannot be read as a %s DBM: %s",
-                           m->path, m->dbm_type,
+        why = apr_psprintf(ptemp, "%s: cannot be read as a %s DBM: %s", m->path,
+                           m->dbm_type,
                            apr_dbm_geterror(db, NULL, buf, sizeof(buf)));
     }
     apr_pool_destroy(scratch);
@@ -816,11 +810,9 @@ static void cors_map_look(cors_map *m, apr_pool_t *p)
         cors_count_map_reload();
         ap_log_error(APLOG_MARK, APLOG_INFO, 0, m->server,
                      "CORSAllowOriginMap %s: reloaded, %" APR_SIZE_T_FMT
-                     " entries%s, read and checked in %" APR_TIME_T_FMT
-                     " ms",
+                     " entries%s, read and checked in %" APR_TIME_T_FMT " ms",
                      m->arg, v->entries,
-                     v->index ? apr_psprintf(p, " in %" APR_SIZE_T_FMT
-                                                " bytes",
+                     v->index ? apr_psprintf(p, " in %" APR_SIZE_T_FMT " bytes",
                                              cors_map_index_bytes(v->index))
                               : "",
                      apr_time_as_msec(apr_time_now() - t0));
@@ -1027,8 +1019,8 @@ void cors_map_child_init(apr_pool_t *pchild, server_rec *s)
                                          cors_reloader_pool);
         }
         if (rv == APR_SUCCESS) {
-            rv = apr_thread_cond_create(&cors_reloader_wake,
-                                        cors_reloader_pool);
+            rv =
+                apr_thread_cond_create(&cors_reloader_wake, cors_reloader_pool);
         }
         if (rv != APR_SUCCESS) {
             cors_reloader_pool = NULL;
@@ -1072,9 +1064,8 @@ static int cors_map_may_log(volatile apr_uint32_t *slot)
 
 /* One key of a DBM map: 1 found, 0 not, -1 the file failed.  v's answer
  * lock is held. */
-static int cors_map_dbm_fetch(cors_map *m, cors_map_version *v,
-                              const char *key, apr_size_t len,
-                              const void **policy)
+static int cors_map_dbm_fetch(cors_map *m, cors_map_version *v, const char *key,
+                              apr_size_t len, const void **policy)
 {
     apr_datum_t k, val;
 
@@ -1179,8 +1170,8 @@ static int cors_map_dbd_query(cors_map *m, request_rec *r,
         rv = apr_dbd_pvselect(db->driver, r->pool, db->handle, &res, stmt, 1,
                               k.key, NULL);
         if (rv != 0) {
-            *why = apr_pstrdup(r->pool,
-                               apr_dbd_error(db->driver, db->handle, rv));
+            *why =
+                apr_pstrdup(r->pool, apr_dbd_error(db->driver, db->handle, rv));
             return -1;
         }
         /* Every row is read: some drivers keep the statement busy until
@@ -1193,8 +1184,8 @@ static int cors_map_dbd_query(cors_map *m, request_rec *r,
             }
         }
         if (rv != -1) {
-            *why = apr_pstrdup(r->pool,
-                               apr_dbd_error(db->driver, db->handle, rv));
+            *why =
+                apr_pstrdup(r->pool, apr_dbd_error(db->driver, db->handle, rv));
             return -1;
         }
         if (!rows) {
@@ -1303,9 +1294,8 @@ static void cors_map_watch(cors_map *m, cors_map_ctx *ctx)
 #endif
 }
 
-int cors_map_find(void *ctx, const void *map, const char *value,
-                  apr_size_t len, const cors_origin *origin,
-                  const void **policy)
+int cors_map_find(void *ctx, const void *map, const char *value, apr_size_t len,
+                  const cors_origin *origin, const void **policy)
 {
     cors_map *m = (cors_map *)map;
     cors_map_version *v;

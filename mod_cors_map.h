@@ -35,13 +35,11 @@ const void *cors_map_policy_named(server_rec *s, const char *name);
 
 /* CORSAllowOriginMap's argument: the map it names (one per argument and
  * virtual host, however many sections use it). */
-const char *cors_map_directive(cmd_parms *cmd, const char *arg,
-                               cors_map **out);
+const char *cors_map_directive(cmd_parms *cmd, const char *arg, cors_map **out);
 
 /* cors_map_find_fn for every kind of map (ctx is a cors_map_ctx). */
-int cors_map_find(void *ctx, const void *map, const char *value,
-                  apr_size_t len, const cors_origin *origin,
-                  const void **policy);
+int cors_map_find(void *ctx, const void *map, const char *value, apr_size_t len,
+                  const cors_origin *origin, const void **policy);
 
 /* Hooks: before the configuration is read; once it is read (every file
  * map is read and checked: a bad one stops start-up); in each child (the

@@ -81,8 +81,8 @@ const char *cors_map_check_origin(apr_pool_t *p, const char *value,
 /* Spaces and tabs separate the fields of a line. */
 #define CORS_MAP_BLANK(c) ((c) == ' ' || (c) == '\t')
 
-const char *cors_map_parse_line(apr_pool_t *p, const char *line,
-                                apr_size_t len, cors_map_entry *out)
+const char *cors_map_parse_line(apr_pool_t *p, const char *line, apr_size_t len,
+                                cors_map_entry *out)
 {
     const char *field[3], *end = line + len, *s;
     apr_size_t flen[3];
@@ -145,8 +145,8 @@ const char *cors_map_parse_line(apr_pool_t *p, const char *line,
                             "more than ORIGIN and POLICY on the line: '%.*s'",
                             (int)(flen[2] > 100 ? 100 : flen[2]), field[2]);
     }
-    if ((err = cors_map_check_origin(
-             p, apr_pstrmemdup(p, field[0], flen[0]), &out->key))
+    if ((err = cors_map_check_origin(p, apr_pstrmemdup(p, field[0], flen[0]),
+                                     &out->key))
         != NULL) {
         return err;
     }
@@ -162,9 +162,9 @@ const char *cors_map_parse_line(apr_pool_t *p, const char *line,
     return NULL;
 }
 
-const char *cors_map_parse_pair(apr_pool_t *p, const char *key,
-                                apr_size_t klen, const char *value,
-                                apr_size_t vlen, cors_map_entry *out)
+const char *cors_map_parse_pair(apr_pool_t *p, const char *key, apr_size_t klen,
+                                const char *value, apr_size_t vlen,
+                                cors_map_entry *out)
 {
     const char *k = apr_pstrmemdup(p, key, klen), *err;
 
@@ -239,8 +239,7 @@ int cors_map_keys_next(cors_map_keys *k)
         /* No wildcard covers an IP address: a bracketed IPv6 host, or an
          * IPv4 one (the only hosts whose last label is a number). */
         last = strrchr(o->host, '.');
-        if (o->host[0] == '[' || !last
-            || apr_isdigit((unsigned char)last[1])) {
+        if (o->host[0] == '[' || !last || apr_isdigit((unsigned char)last[1])) {
             k->state = 2;
         }
         else {
@@ -294,9 +293,9 @@ typedef struct {
 
 struct cors_map_index {
     cors_map_slot *slots;
-    apr_uint32_t mask;     /* slots - 1 */
-    apr_size_t count;      /* entries */
-    apr_size_t wildcards;  /* of which with a "*." key */
+    apr_uint32_t mask;    /* slots - 1 */
+    apr_size_t count;     /* entries */
+    apr_size_t wildcards; /* of which with a "*." key */
     char *data;
     apr_size_t data_len;
     const void **policies; /* [0] none; [n] the n-th distinct name */

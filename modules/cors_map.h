@@ -59,17 +59,17 @@ const char *cors_map_check_origin(apr_pool_t *p, const char *origin,
  * "ORIGIN [POLICY]" separated by spaces or tabs.  NULL on success, else
  * why the line is refused.
  */
-const char *cors_map_parse_line(apr_pool_t *p, const char *line,
-                                apr_size_t len, cors_map_entry *out);
+const char *cors_map_parse_line(apr_pool_t *p, const char *line, apr_size_t len,
+                                cors_map_entry *out);
 
 /*
  * A key and value as a DBM map holds them (cors-maptool build, or
  * httxt2dbm from the same text): the key must already be the normalised
  * form, the value a policy name or "-".  NULL on success, else why not.
  */
-const char *cors_map_parse_pair(apr_pool_t *p, const char *key,
-                                apr_size_t klen, const char *value,
-                                apr_size_t vlen, cors_map_entry *out);
+const char *cors_map_parse_pair(apr_pool_t *p, const char *key, apr_size_t klen,
+                                const char *value, apr_size_t vlen,
+                                cors_map_entry *out);
 
 /*
  * Whether a whole text map looks complete: not empty (a file being
@@ -94,9 +94,9 @@ const char *cors_map_text_complete(const char *text, apr_size_t len);
  */
 typedef struct cors_map_keys {
     const cors_origin *origin;
-    const char *dot;  /* the next suffix's dot in origin->host */
-    int state;        /* 0 start, 1 wildcards, 2 done */
-    apr_size_t len;   /* of key */
+    const char *dot; /* the next suffix's dot in origin->host */
+    int state;       /* 0 start, 1 wildcards, 2 done */
+    apr_size_t len;  /* of key */
     char key[CORS_ORIGIN_MAX + 16];
 } cors_map_keys;
 
@@ -142,8 +142,7 @@ int cors_map_index_find(const cors_map_index *idx, const char *key,
 /* Look a parsed request origin up under its keys (cors_map_keys), the
  * wildcard keys only when the index has wildcard entries. */
 int cors_map_index_find_origin(const cors_map_index *idx,
-                               const cors_origin *origin,
-                               const void **policy);
+                               const cors_origin *origin, const void **policy);
 
 /* Entries, of which wildcards, and the bytes the index takes. */
 apr_size_t cors_map_index_count(const cors_map_index *idx);

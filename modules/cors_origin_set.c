@@ -260,8 +260,7 @@ static cors_list_answer cors_origins_vote(const cors_origins *o,
 /* Ask each map in turn: the raw bytes (origin NULL) or the parsed origin. */
 static int cors_origins_ask_maps(const apr_array_header_t *maps, void *ctx,
                                  const char *value, apr_size_t len,
-                                 const cors_origin *origin,
-                                 const void **policy)
+                                 const cors_origin *origin, const void **policy)
 {
     int i;
 

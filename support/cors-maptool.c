@@ -75,8 +75,7 @@ static int cors_tool_usage(void)
 }
 
 /* Read a whole file; NULL with a message on failure. */
-static char *cors_tool_slurp(apr_pool_t *p, const char *path,
-                             apr_size_t *len)
+static char *cors_tool_slurp(apr_pool_t *p, const char *path, apr_size_t *len)
 {
     apr_file_t *f;
     apr_finfo_t fi;
@@ -86,16 +85,16 @@ static char *cors_tool_slurp(apr_pool_t *p, const char *path,
     if ((rv = apr_file_open(&f, path, APR_FOPEN_READ, APR_OS_DEFAULT, p))
             != APR_SUCCESS
         || (rv = apr_file_info_get(&fi, APR_FINFO_SIZE, f)) != APR_SUCCESS) {
-        fprintf(stderr, "CORSAllowOriginMap: %s: cannot be read: %s\n",
-                path, cors_tool_error(p, rv));
+        fprintf(stderr, "CORSAllowOriginMap: %s: cannot be read: %s\n", path,
+                cors_tool_error(p, rv));
         return NULL;
     }
     text = apr_palloc(p, (apr_size_t)fi.size + 1);
     rv = apr_file_read_full(f, text, (apr_size_t)fi.size, len);
     apr_file_close(f);
     if (rv != APR_SUCCESS && rv != APR_EOF) {
-        fprintf(stderr, "CORSAllowOriginMap: %s: cannot be read: %s\n",
-                path, cors_tool_error(p, rv));
+        fprintf(stderr, "CORSAllowOriginMap: %s: cannot be read: %s\n", path,
+                cors_tool_error(p, rv));
         return NULL;
     }
     return text;
@@ -140,8 +139,8 @@ static int cors_tool_check_dbm(apr_pool_t *p, const char *type,
     apr_size_t n = 0, wild = 0;
     int bad = 0;
 
-    if ((rv = apr_dbm_open_ex(&db, type, path, APR_DBM_READONLY,
-                              APR_OS_DEFAULT, p))
+    if ((rv = apr_dbm_open_ex(&db, type, path, APR_DBM_READONLY, APR_OS_DEFAULT,
+                              p))
         != APR_SUCCESS) {
         fprintf(stderr,
                 "CORSAllowOriginMap: %s: cannot be opened as a %s DBM: %s\n",
@@ -196,7 +195,8 @@ static int cors_tool_build(apr_pool_t *p, const char *txt, const char *out,
                            const char *type)
 {
     cors_map_index *idx;
-    const char *tmp = apr_psprintf(p, "%s.tmp%lu", out, (unsigned long)getpid());
+    const char *tmp =
+        apr_psprintf(p, "%s.tmp%lu", out, (unsigned long)getpid());
     const char *tmp1, *tmp2, *out1, *out2;
     apr_size_t len, n = 0;
     char *text, *s, *end;
@@ -210,8 +210,9 @@ static int cors_tool_build(apr_pool_t *p, const char *txt, const char *out,
     if (apr_dbm_get_usednames_ex(p, type, tmp, &tmp1, &tmp2) != APR_SUCCESS
         || apr_dbm_get_usednames_ex(p, type, out, &out1, &out2)
                != APR_SUCCESS) {
-        fprintf(stderr, "cors-maptool: '%s' is not a DBM type apr-util has "
-                        "here (try default, db, gdbm or sdbm)\n",
+        fprintf(stderr,
+                "cors-maptool: '%s' is not a DBM type apr-util has "
+                "here (try default, db, gdbm or sdbm)\n",
                 type);
         return 2;
     }
@@ -221,8 +222,8 @@ static int cors_tool_build(apr_pool_t *p, const char *txt, const char *out,
     if (tmp2) {
         apr_file_remove(tmp2, p);
     }
-    if ((rv = apr_dbm_open_ex(&db, type, tmp, APR_DBM_RWCREATE,
-                              APR_OS_DEFAULT, p))
+    if ((rv = apr_dbm_open_ex(&db, type, tmp, APR_DBM_RWCREATE, APR_OS_DEFAULT,
+                              p))
         != APR_SUCCESS) {
         fprintf(stderr, "cors-maptool: %s: cannot be written: %s\n", tmp,
                 cors_tool_error(p, rv));
@@ -260,8 +261,8 @@ static int cors_tool_build(apr_pool_t *p, const char *txt, const char *out,
     }
     if ((rv = apr_file_rename(tmp1, out1, p)) != APR_SUCCESS
         || (tmp2 && (rv = apr_file_rename(tmp2, out2, p)) != APR_SUCCESS)) {
-        fprintf(stderr, "cors-maptool: cannot rename %s to %s: %s\n", tmp,
-                out, cors_tool_error(p, rv));
+        fprintf(stderr, "cors-maptool: cannot rename %s to %s: %s\n", tmp, out,
+                cors_tool_error(p, rv));
         return 2;
     }
     printf("%s: %lu entries written from %s (%s)\n", out, (unsigned long)n, txt,

@@ -63,7 +63,8 @@ static const struct line_case line_cases[] = {
      "'https://*.example.com:*': port '*' cannot be used in a map"},
     {"https://*.com", NULL, NULL, "'https://*.com' is not an origin: "},
     {"https://a.example/", NULL, NULL, "'https://a.example/' is not an origin"},
-    {"https://a.example/x", NULL, NULL, "'https://a.example/x' is not an origin"},
+    {"https://a.example/x", NULL, NULL,
+     "'https://a.example/x' is not an origin"},
     {"^https://.*\\.example\\.com$", NULL, NULL,
      "'^https://.*\\.example\\.com$' is not an origin"},
     {"ftp://a.example", NULL, NULL, "'ftp://a.example' is not an origin"},
@@ -73,7 +74,9 @@ static const struct line_case line_cases[] = {
      "more than ORIGIN and POLICY on the line: '#'"},
     {"https://a.example p/x", NULL, NULL, "'p/x' is not a policy name"},
     {"https://a.example p:x", NULL, NULL, "'p:x' is not a policy name"},
-    {"https://b\xc3\xbc" "cher.example", NULL, NULL,
+    {"https://b\xc3\xbc"
+     "cher.example",
+     NULL, NULL,
      "the line has a non-ASCII byte (0xc3): write internationalised host "
      "names in their xn-- form"},
     {"# caf\xc3\xa9: comments may be UTF-8", NULL, NULL, NULL},
@@ -96,8 +99,7 @@ static void test_lines(apr_pool_t *p)
     for (i = 0; i < UNIT_COUNT(line_cases); i++) {
         const struct line_case *c = &line_cases[i];
         cors_map_entry e;
-        const char *err =
-            cors_map_parse_line(p, c->line, strlen(c->line), &e);
+        const char *err = cors_map_parse_line(p, c->line, strlen(c->line), &e);
         UNIT_ROW("line '%s'", c->line);
         if (c->err) {
             if (!starts_with(err, c->err)) {
@@ -138,9 +140,9 @@ static void test_lines(apr_pool_t *p)
     /* Public suffixes: the list's entries below a domain (the data file). */
     if (cors_origin_psl_file()) {
         cors_map_entry e;
-        const char *err = cors_map_parse_line(
-            p, "https://*.amazonaws.com", strlen("https://*.amazonaws.com"),
-            &e);
+        const char *err =
+            cors_map_parse_line(p, "https://*.amazonaws.com",
+                                strlen("https://*.amazonaws.com"), &e);
         UNIT_ROW("a wildcard with public suffixes below it");
         CHECK(starts_with(err, "'https://*.amazonaws.com' covers public "
                                "suffixes (the Public Suffix List has "));
@@ -177,8 +179,8 @@ static void test_pairs(apr_pool_t *p)
     cors_map_entry e;
 
     UNIT_ROW("a normalised key, a policy");
-    CHECK_NULL(cors_map_parse_pair(p, "https://a.example", 17, "partner", 7,
-                                   &e));
+    CHECK_NULL(
+        cors_map_parse_pair(p, "https://a.example", 17, "partner", 7, &e));
     CHECK_STR(e.key, "https://a.example");
     CHECK_STR(e.policy, "partner");
 
@@ -187,8 +189,8 @@ static void test_pairs(apr_pool_t *p)
     CHECK_NULL(e.policy);
 
     UNIT_ROW("an empty value");
-    CHECK_NULL(cors_map_parse_pair(p, "https://*.example.com:8443", 26, "", 0,
-                                   &e));
+    CHECK_NULL(
+        cors_map_parse_pair(p, "https://*.example.com:8443", 26, "", 0, &e));
     CHECK_STR(e.key, "https://*.example.com:8443");
     CHECK_NULL(e.policy);
 
@@ -208,9 +210,9 @@ static void test_pairs(apr_pool_t *p)
                       "'*' cannot be used in a map"));
 
     UNIT_ROW("a bad policy value");
-    CHECK(starts_with(cors_map_parse_pair(p, "https://a.example", 17,
-                                          "two words", 9, &e),
-                      "'two words' is not a policy name"));
+    CHECK(starts_with(
+        cors_map_parse_pair(p, "https://a.example", 17, "two words", 9, &e),
+        "'two words' is not a policy name"));
 }
 
 /* ------------------------------------------------------------------ */
@@ -228,7 +230,8 @@ static void test_keys(apr_pool_t *p)
         {"https://a.b.example.com",
          "https://a.b.example.com https://*.b.example.com "
          "https://*.example.com"},
-        {"HTTPS://A.Example.COM:443", "https://a.example.com https://*.example.com"},
+        {"HTTPS://A.Example.COM:443",
+         "https://a.example.com https://*.example.com"},
         {"http://x.example.co.uk",
          "http://x.example.co.uk http://*.example.co.uk http://*.co.uk"},
         {"https://example.com", "https://example.com"},
@@ -358,8 +361,9 @@ static void test_index(apr_pool_t *p)
     CHECK(!cors_map_index_find(idx, "", 0, &pol));
 
     UNIT_ROW("each policy resolved once");
-    cors_map_index_build(p, "https://a.example partner\nhttps://b.example "
-                            "partner\nhttps://c.example partner\n",
+    cors_map_index_build(p,
+                         "https://a.example partner\nhttps://b.example "
+                         "partner\nhttps://c.example partner\n",
                          strlen("https://a.example partner\nhttps://b.example "
                                 "partner\nhttps://c.example partner\n"),
                          resolve, &calls, &idx, &err);
@@ -388,8 +392,9 @@ static void test_index_refused(apr_pool_t *p)
         {"https://a.example\nhttps://b.example/\n", 2,
          "'https://b.example/' is not an origin"},
         {"https://a.example\r\nhttps://b.example\r\nhttps://A.example:443\r\n",
-         3, "'https://a.example' is already in the map, on line 1 (each "
-            "origin once)"},
+         3,
+         "'https://a.example' is already in the map, on line 1 (each "
+         "origin once)"},
         {"https://a.example partner\nhttps://a.example partner\n", 2,
          "'https://a.example' is already in the map, on line 1"},
         {"https://a.example nosuch\n", 1,
@@ -445,8 +450,8 @@ static void test_index_large(apr_pool_t *p)
                      i % 7 == 0 ? " partner" : "");
     }
     UNIT_ROW("200,000 entries");
-    cors_map_index_build(p, text, (apr_size_t)(t - text), resolve, &calls,
-                         &idx, &err);
+    cors_map_index_build(p, text, (apr_size_t)(t - text), resolve, &calls, &idx,
+                         &err);
     free(text);
     if (!CHECK_NOT_NULL(idx)) {
         return;
@@ -562,8 +567,8 @@ static void test_sets(apr_pool_t *p)
 
     /* A plain child replaces the list, map included. */
     UNIT_ROW("a plain child replaces the map");
-    merged = cors_origins_rebase(p, origin_section(p, "P:https://c.example"),
-                                 plain);
+    merged =
+        cors_origins_rebase(p, origin_section(p, "P:https://c.example"), plain);
     CHECK_NULL(cors_origins_maps(merged));
     CHECK_STR(ask(p, merged, "https://b.example"), "no");
 
