@@ -32,9 +32,13 @@
  *    so a cached copy keeps its CORS headers and Vary).  When other filters
  *    that may still write headers follow it (mod_headers), CORS adds
  *    CORS_LATE after them, so a left-over "Header set Access-Control-..."
- *    line cannot add a second Access-Control-Allow-Origin.
- *  - log_transaction, REALLY_FIRST: CORS_RESULT and CORS_REASON for
- *    mod_log_config on the last request of an internal-redirect chain,
+ *    line cannot add a second Access-Control-Allow-Origin.  Under
+ *    CORSEngine ReportOnly the filter is CORS_SHADOW instead, in CORS_LATE's
+ *    place: it writes nothing and compares what goes out with what On would
+ *    send (docs/mod_cors.md, "Report-only").
+ *  - log_transaction, REALLY_FIRST: CORS_RESULT, CORS_REASON (and under
+ *    ReportOnly CORS_SHADOW) for mod_log_config on the last request of an
+ *    internal-redirect chain,
  *    whatever path the response took.
  *  - check_config: every CORSPolicy line of the main configuration names a
  *    <CORSPolicy>, and each section using one is combined with it once.
@@ -59,6 +63,7 @@
 #include "cors_origin_check.h"
 #include "cors_origin_set.h"
 #include "cors_policy.h"
+#include "cors_shadow.h"
 #include "cors_string.h"
 #include "cors_token.h"
 #include "cors_vary.h"
@@ -69,12 +74,18 @@ APLOG_USE_MODULE(cors);
 
 #define CORS_UNSET (-1)
 
+/* CORSEngine's values.  ReportOnly decides as On would and changes nothing
+ * (docs/mod_cors.md, "Report-only"). */
+#define CORS_ENGINE_OFF 0
+#define CORS_ENGINE_ON 1
+#define CORS_ENGINE_REPORT 2
+
 /* The Access-Control- prefix every CORS response header shares. */
 #define CORS_HEADER_PREFIX "Access-Control-"
 #define CORS_HEADER_PREFIX_LEN (sizeof(CORS_HEADER_PREFIX) - 1)
 
 typedef struct cors_dir_conf {
-    int engine;                /* CORSEngine; default Off */
+    int engine;                /* CORSEngine: CORS_ENGINE_*; default Off */
     cors_origins *origins;     /* CORSAllowOrigin and CORSAllowOriginMatch;
                                 * NULL: unset, no origin allowed */
     int origin_edit;           /* this section's CORSAllowOrigin form:
@@ -145,6 +156,7 @@ static int cors_config_read;                  /* the main configuration is
 /* The filters, resolved at registration to spare a name lookup per request. */
 static ap_filter_rec_t *cors_filter_handle;
 static ap_filter_rec_t *cors_late_filter_handle;
+static ap_filter_rec_t *cors_shadow_filter_handle;
 
 /*
  * The request the client sent, as Apache read it, kept on the first request
@@ -177,6 +189,12 @@ typedef struct cors_state {
     int acted;                    /* the fixups have acted on it */
     int answered;                 /* the module answered the preflight */
     int refused;                  /* CORSRejectDisallowed refused it */
+    int report;                   /* CORSEngine ReportOnly: decide, say so,
+                                   * change nothing */
+    int would_answer;             /* ReportOnly: On would have answered
+                                   * the preflight itself */
+    const char *shadow;           /* ReportOnly: CORS_SHADOW, once the
+                                   * response has been judged */
 } cors_state;
 
 /* -------------------------------------------------------------------- */
@@ -457,10 +475,26 @@ static const char *cors_suffixes_below(cmd_parms *cmd,
                         below, origin->host);
 }
 
-static const char *cors_set_engine(cmd_parms *cmd, void *dconf, int on)
+static const char *cors_set_engine(cmd_parms *cmd, void *dconf,
+                                   const char *arg)
 {
-    ((cors_dir_conf *)dconf)->engine = on;
-    ((cors_dir_conf *)dconf)->has_directives = 1;
+    cors_dir_conf *conf = dconf;
+
+    if (strcasecmp(arg, "On") == 0) {
+        conf->engine = CORS_ENGINE_ON;
+    }
+    else if (strcasecmp(arg, "Off") == 0) {
+        conf->engine = CORS_ENGINE_OFF;
+    }
+    else if (strcasecmp(arg, "ReportOnly") == 0) {
+        conf->engine = CORS_ENGINE_REPORT;
+    }
+    else {
+        return apr_psprintf(cmd->pool,
+                            "%s: '%s' must be On, Off or ReportOnly",
+                            cmd->cmd->name, arg);
+    }
+    conf->has_directives = 1;
     return NULL;
 }
 
@@ -1190,9 +1224,9 @@ static const char *cors_set_policy(cmd_parms *cmd, void *dconf,
 
 /* clang-format off */
 static const command_rec cors_cmds[] = {
-    AP_INIT_FLAG("CORSEngine", cors_set_engine, NULL, OR_FILEINFO,
+    AP_INIT_TAKE1("CORSEngine", cors_set_engine, NULL, OR_FILEINFO,
         "On to apply CORS in this scope, Off (default) to leave responses "
-        "alone"),
+        "alone, ReportOnly to decide and log as On would but change nothing"),
     AP_INIT_RAW_ARGS("CORSAllowOrigin", cors_set_allow_origin, NULL,
         OR_FILEINFO,
         "Origins allowed to read responses: scheme://host[:port], null or *; "
@@ -1369,7 +1403,7 @@ static void cors_read_preflight_headers(const apr_table_t *in,
  * The decision for r: made once per governing request and policy, and kept
  * on the chain, so that every request of an internal-redirect chain that
  * one policy governs shares it (a refusal included).  NULL where
- * CORSEngine is not On.
+ * CORSEngine is Off.
  */
 static cors_state *cors_state_of(request_rec *r, cors_chain *ch)
 {
@@ -1379,7 +1413,7 @@ static cors_state *cors_state_of(request_rec *r, cors_chain *ch)
     cors_policy pol;
     cors_request req;
 
-    if (conf->engine != 1) {
+    if (conf->engine != CORS_ENGINE_ON && conf->engine != CORS_ENGINE_REPORT) {
         return NULL;
     }
     for (st = ch->states; st; st = st->next) {
@@ -1394,7 +1428,9 @@ static cors_state *cors_state_of(request_rec *r, cors_chain *ch)
     st->conf = conf;
     st->allow = st->expose = st->vary = NULL;
     st->expose_done = st->written = st->answered = st->refused = 0;
-    st->acted = 0;
+    st->acted = st->would_answer = 0;
+    st->report = conf->engine == CORS_ENGINE_REPORT;
+    st->shadow = NULL;
     st->next = ch->states;
     ch->states = st;
     cors_policy_of(conf, &pol);
@@ -1674,7 +1710,8 @@ static void cors_settle_preflight(const request_rec *r, cors_state *st)
 {
     cors_verdict *v = &st->v;
 
-    if (!v->preflight || st->answered
+    /* Under ReportOnly, what On would have done decides. */
+    if (!v->preflight || (st->report ? st->would_answer : st->answered)
         || (st->conf->passthrough == 1 && ap_is_HTTP_SUCCESS(r->status)
             && !cors_error_redirect(r))) {
         return;
@@ -1783,6 +1820,149 @@ static apr_status_t cors_late_filter(ap_filter_t *f, apr_bucket_brigade *bb)
     return ap_pass_brigade(f->next, bb);
 }
 
+/* -------------------------------------------------------------------- */
+/* CORSEngine ReportOnly: what On would send beside what goes out         */
+
+/* The five headers cors_shadow_compare() judges, in its order. */
+static const char *const cors_shadow_headers[] = {
+    "Access-Control-Allow-Origin", "Access-Control-Allow-Credentials",
+    "Access-Control-Allow-Methods", "Access-Control-Allow-Headers",
+    "Access-Control-Expose-Headers"};
+
+static const char **cors_shadow_slot(cors_shadow_side *side, int i)
+{
+    switch (i) {
+    case 0:
+        return &side->allow_origin;
+    case 1:
+        return &side->allow_credentials;
+    case 2:
+        return &side->allow_methods;
+    case 3:
+        return &side->allow_headers;
+    default:
+        return &side->expose_headers;
+    }
+}
+
+/*
+ * The response's five headers from one table, each line joined to the ones
+ * before it with ", " as a browser combines them, and every header name
+ * into names (what Access-Control-Expose-Headers picks from).
+ */
+static void cors_shadow_read(apr_pool_t *p, const apr_table_t *t,
+                             cors_shadow_side *got, apr_array_header_t *names)
+{
+    const apr_array_header_t *arr = apr_table_elts(t);
+    const apr_table_entry_t *e = (const apr_table_entry_t *)arr->elts;
+    int i, k;
+
+    for (i = 0; i < arr->nelts; i++) {
+        if (!e[i].key) {
+            continue;
+        }
+        APR_ARRAY_PUSH(names, const char *) = e[i].key;
+        if (!cors_is_access_control_header(e[i].key)) {
+            continue;
+        }
+        for (k = 0; k < 5; k++) {
+            if (strcasecmp(e[i].key, cors_shadow_headers[k]) == 0) {
+                const char **slot = cors_shadow_slot(got, k);
+                const char *val = e[i].val ? e[i].val : "";
+                *slot = *slot ? apr_pstrcat(p, *slot, ", ", val, NULL) : val;
+                break;
+            }
+        }
+    }
+}
+
+/*
+ * Judge r's response as it goes out against what CORSEngine On would have
+ * sent, as a browser would (modules/cors_shadow.c), and keep CORS_SHADOW
+ * on the decision.  with_err: read err_headers_out too (the HTTP header
+ * filter has not merged it into headers_out yet).
+ */
+static void cors_shadow_judge(request_rec *r, cors_state *st, int with_err)
+{
+    const cors_verdict *v = &st->v;
+    apr_array_header_t *names =
+        apr_array_make(r->pool, 16, sizeof(const char *));
+    cors_shadow_request req;
+    cors_shadow_side want, got;
+    const char *diff;
+    int k;
+
+    /* A preflight answered by someone else: what On would have answered. */
+    cors_settle_preflight(r, st);
+
+    memset(&req, 0, sizeof(req));
+    memset(&want, 0, sizeof(want));
+    memset(&got, 0, sizeof(got));
+    req.preflight = v->preflight;
+    if (v->preflight) {
+        cors_request facts;
+        memset(&facts, 0, sizeof(facts));
+        cors_read_preflight_headers(r->headers_in, &facts);
+        req.origin = facts.origin;
+        req.request_method = facts.request_method;
+        req.request_headers = facts.request_headers;
+    }
+    else {
+        req.origin = apr_table_get(r->headers_in, "Origin");
+    }
+    req.response_names = names;
+
+    cors_shadow_read(r->pool, r->headers_out, &got, names);
+    if (with_err) {
+        cors_shadow_read(r->pool, r->err_headers_out, &got, names);
+    }
+    got.ok_status = ap_is_HTTP_SUCCESS(r->status);
+
+    want.allow_origin = v->allow_origin;
+    want.allow_credentials = v->allow_credentials;
+    want.allow_methods = v->allow_methods;
+    want.allow_headers = v->allow_headers;
+    if (v->allow_origin) {
+        want.expose_headers = v->expose_response_names
+                                  ? cors_expose_response_names(r, st)
+                                  : v->expose_headers;
+    }
+    want.ok_status = v->result == CORS_RESULT_PREFLIGHT_OK;
+
+    diff = cors_shadow_compare(&req, &want, &got);
+    if (!diff) {
+        st->shadow = "match";
+        return;
+    }
+    st->shadow = apr_pstrcat(r->pool, "mismatch:", diff, NULL);
+    for (k = 0; k < 4 && strcasecmp(diff, cors_shadow_headers[k]) != 0; k++) {
+        continue;
+    }
+    ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, r,
+                  "CORSEngine ReportOnly: %s for %s: On would send "
+                  "%s: '%s'%s, the response (status %d) has '%s'",
+                  st->shadow, r->uri, cors_shadow_headers[k],
+                  *cors_shadow_slot(&want, k) ? *cors_shadow_slot(&want, k)
+                                              : "(none)",
+                  v->preflight && !want.ok_status ? " (refusing it)" : "",
+                  r->status,
+                  *cors_shadow_slot(&got, k) ? *cors_shadow_slot(&got, k)
+                                             : "(none)");
+}
+
+/*
+ * CORS_SHADOW: under ReportOnly, after every filter that may still set
+ * headers (mod_headers' FIXUP_HEADERS_OUT and FIXUP_HEADERS_ERR, "Header
+ * always" included, work at CONTENT_SET) and before the HTTP header filter
+ * sends them: what it sees is what the client gets.
+ */
+static apr_status_t cors_shadow_filter(ap_filter_t *f, apr_bucket_brigade *bb)
+{
+    cors_shadow_judge(f->r, f->ctx, 1);
+    ap_remove_output_filter(f);
+    return ap_pass_brigade(f->next, bb);
+}
+
 static void cors_insert_filter(request_rec *r)
 {
     cors_chain *ch;
@@ -1791,7 +1971,9 @@ static void cors_insert_filter(request_rec *r)
     if (!(ch = cors_chain_of(r)) || !(st = cors_state_of(r, ch))) {
         return;
     }
-    ap_add_output_filter_handle(cors_filter_handle, st, r, r->connection);
+    ap_add_output_filter_handle(st->report ? cors_shadow_filter_handle
+                                           : cors_filter_handle,
+                                st, r, r->connection);
 }
 
 /* A preflight, answered here: the handler never runs. */
@@ -1883,9 +2065,10 @@ static int cors_refuse(request_rec *r, cors_state *st, int status,
     }
     st->refused = 1;
     ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, r,
-                  "CORSRejectDisallowed: %d for %s: %s", status, r->uri,
+                  "CORSRejectDisallowed: %d for %s%s: %s", status, r->uri,
+                  st->report ? " (CORSEngine ReportOnly: not sent)" : "",
                   v->reason);
-    return status;
+    return st->report ? DECLINED : status;
 }
 
 /*
@@ -1909,6 +2092,11 @@ static int cors_act(request_rec *r, cors_chain *ch, cors_state *st)
     }
     if (st->v.preflight) {
         if (st->conf->passthrough == 1) {
+            return DECLINED;
+        }
+        if (st->report) {
+            /* Whatever answers it today still does. */
+            st->would_answer = 1;
             return DECLINED;
         }
         return cors_answer_preflight(r, st);
@@ -1995,6 +2183,12 @@ static int cors_bypass_auth(request_rec *r)
         || st->conf->passthrough == 1) {
         return DECLINED;
     }
+    if (st->report) {
+        /* On would let it through to be answered: that is its verdict,
+         * whatever authentication makes of it now. */
+        st->would_answer = 1;
+        return DECLINED;
+    }
     ap_log_rerror(APLOG_MARK, APLOG_TRACE1, 0, r,
                   "preflight for %s passes without authentication", r->uri);
     return OK;
@@ -2055,6 +2249,15 @@ static int cors_log_transaction(request_rec *r)
         }
     }
     cors_settle_preflight(last, st);
+    if (st->report) {
+        /* A response that left without passing CORS_SHADOW (mod_cache's
+         * quick handler): judged as it stands, the HTTP header filter
+         * having merged err_headers_out into headers_out. */
+        if (!st->shadow) {
+            cors_shadow_judge(last, st, 0);
+        }
+        apr_table_setn(last->subprocess_env, "CORS_SHADOW", st->shadow);
+    }
     apr_table_setn(last->subprocess_env, "CORS_RESULT",
                    cors_result_name(st->v.result));
     if (st->v.why) {
@@ -2144,6 +2347,10 @@ static void cors_register_hooks(apr_pool_t *p)
         "CORS", cors_out_filter, NULL, AP_FTYPE_CONTENT_SET - 2);
     cors_late_filter_handle = ap_register_output_filter(
         "CORS_LATE", cors_late_filter, NULL, AP_FTYPE_PROTOCOL - 1);
+    /* CORSEngine ReportOnly's judge sits where CORS_LATE does: after every
+     * filter that may still set a header. */
+    cors_shadow_filter_handle = ap_register_output_filter(
+        "CORS_SHADOW", cors_shadow_filter, NULL, AP_FTYPE_PROTOCOL - 1);
 }
 
 /* clang-format off */

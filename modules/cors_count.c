@@ -32,8 +32,8 @@ cors_count_index cors_count_verdict(cors_result result, cors_reason why)
 
 apr_uint64_t cors_count_denied(const apr_uint64_t *row, int preflight)
 {
-    int base = preflight ? CORS_COUNT_PREFLIGHT_DENIED
-                         : CORS_COUNT_ACTUAL_DENIED;
+    int base =
+        preflight ? CORS_COUNT_PREFLIGHT_DENIED : CORS_COUNT_ACTUAL_DENIED;
     apr_uint64_t n = 0;
     int i;
 
@@ -67,6 +67,6 @@ const char *cors_count_auto(apr_pool_t *p, const apr_uint64_t *c)
                         c[CORS_COUNT_PREFLIGHT_OK], cors_count_denied(c, 1),
                         c[CORS_COUNT_ACTUAL_OK], cors_count_denied(c, 0),
                         c[CORS_COUNT_NONE], c[CORS_COUNT_SHADOW_MATCH],
-                        c[CORS_COUNT_SHADOW_MISMATCH], c[CORS_COUNT_MAP_RELOADS],
-                        c[CORS_COUNT_MAP_ERRORS]);
+                        c[CORS_COUNT_SHADOW_MISMATCH],
+                        c[CORS_COUNT_MAP_RELOADS], c[CORS_COUNT_MAP_ERRORS]);
 }

@@ -193,8 +193,7 @@ typedef struct {
 } cors_header_walk;
 
 /* Each requested header name must be listed, or covered by a wildcard. */
-static int cors_item_header_allowed(void *ctx, const char *item,
-                                    apr_size_t len)
+static int cors_item_header_allowed(void *ctx, const char *item, apr_size_t len)
 {
     cors_header_walk *w = ctx;
 
@@ -246,11 +245,11 @@ static int cors_shadow_headers_ok(const cors_shadow_request *req,
  * responses carry differently by construction: none is compared. */
 static int cors_shadow_name_fixed(const char *name)
 {
-    static const char *const fixed[] = {
-        "cache-control", "content-language", "content-length",
-        "content-type",  "expires",          "last-modified",
-        "pragma",        "set-cookie",       "set-cookie2",
-        NULL};
+    static const char *const fixed[] = {"cache-control",  "content-language",
+                                        "content-length", "content-type",
+                                        "expires",        "last-modified",
+                                        "pragma",         "set-cookie",
+                                        "set-cookie2",    NULL};
     int i;
 
     if (strncasecmp(name, "access-control-", 15) == 0) {
@@ -283,8 +282,7 @@ static int cors_shadow_stage(const cors_shadow_request *req,
     case CORS_SHADOW_ORIGIN:
         return cors_shadow_origin_ok(req, side, credentials);
     case CORS_SHADOW_CREDENTIALS:
-        return !credentials
-               || cors_shadow_is(side->allow_credentials, "true");
+        return !credentials || cors_shadow_is(side->allow_credentials, "true");
     case CORS_SHADOW_METHODS:
         return !req->preflight
                || cors_shadow_methods_ok(req, side, credentials);
@@ -300,8 +298,7 @@ static int cors_shadow_stage(const cors_shadow_request *req,
  * passed the CORS check in this mode). */
 static int cors_shadow_same_exposed(const cors_shadow_request *req,
                                     const cors_shadow_side *a,
-                                    const cors_shadow_side *b,
-                                    int credentials)
+                                    const cors_shadow_side *b, int credentials)
 {
     int i;
 

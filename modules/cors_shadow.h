@@ -40,10 +40,11 @@ typedef struct cors_shadow_request {
                                   * Method */
     const char *request_headers; /* a preflight's Access-Control-Request-
                                   * Headers, or NULL */
-    const apr_array_header_t *response_names; /* an actual response's own
-                                  * header names (const char *), which
-                                  * Access-Control-Expose-Headers picks
-                                  * from; NULL: none */
+    const apr_array_header_t
+        *response_names; /* an actual response's own
+                          * header names (const char *), which
+                          * Access-Control-Expose-Headers picks
+                          * from; NULL: none */
 } cors_shadow_request;
 
 /*

@@ -35,8 +35,8 @@ static void test_verdict(void)
     seen[CORS_COUNT_PREFLIGHT_OK] = seen[CORS_COUNT_ACTUAL_OK] = 1;
     seen[CORS_COUNT_NONE] = 1;
     for (why = CORS_REASON_NONE; why <= CORS_REASON_SERVER; why++) {
-        int pf = cors_count_verdict(CORS_RESULT_PREFLIGHT_DENIED,
-                                    (cors_reason)why);
+        int pf =
+            cors_count_verdict(CORS_RESULT_PREFLIGHT_DENIED, (cors_reason)why);
         int ac =
             cors_count_verdict(CORS_RESULT_ACTUAL_DENIED, (cors_reason)why);
         UNIT_ROW("denied, reason %d", why);
@@ -67,8 +67,8 @@ static void test_sums(apr_pool_t *p)
     a[cors_count_verdict(CORS_RESULT_PREFLIGHT_DENIED, CORS_REASON_SERVER)] = 5;
     a[CORS_COUNT_ACTUAL_OK] = 7;
     a[cors_count_verdict(CORS_RESULT_ACTUAL_DENIED, CORS_REASON_MALFORMED)] = 1;
-    a[cors_count_verdict(CORS_RESULT_ACTUAL_DENIED,
-                         CORS_REASON_CROSS_ORIGIN)] = 10;
+    a[cors_count_verdict(CORS_RESULT_ACTUAL_DENIED, CORS_REASON_CROSS_ORIGIN)] =
+        10;
     a[CORS_COUNT_NONE] = 11;
     a[CORS_COUNT_SHADOW_MATCH] = 13;
     a[CORS_COUNT_SHADOW_MISMATCH] = 17;

@@ -27,7 +27,10 @@
 #define EH "access-control-expose-headers"
 
 /* One side: ACAO, ACAC, ACAM, ACAH, ACEH, status. */
-#define SIDE(ao, ac, am, ah, eh, st) {ao, ac, am, ah, eh, st}
+#define SIDE(ao, ac, am, ah, eh, st)                                           \
+    {                                                                          \
+        ao, ac, am, ah, eh, st                                                 \
+    }
 #define NONE SIDE(NULL, NULL, NULL, NULL, NULL, 1)
 
 /* ------------------------------------------------------------------ */
@@ -37,7 +40,7 @@ struct actual_case {
     const char *what;
     const char *origin;
     cors_shadow_side want, got;
-    const char *names; /* the response's header names, space-separated */
+    const char *names;  /* the response's header names, space-separated */
     const char *result; /* NULL: match */
 };
 
@@ -52,8 +55,8 @@ static const struct actual_case actual_cases[] = {
     {"echo vs *, no credentials", O, SIDE("*", NULL, NULL, NULL, NULL, 1),
      SIDE(O, NULL, NULL, NULL, NULL, 1), "", NULL},
     {"echo + credentials vs *: credentialed reads differ", O,
-     SIDE(O, "true", NULL, NULL, NULL, 1),
-     SIDE("*", NULL, NULL, NULL, NULL, 1), "", AO},
+     SIDE(O, "true", NULL, NULL, NULL, 1), SIDE("*", NULL, NULL, NULL, NULL, 1),
+     "", AO},
     {"echo + credentials vs * + credentials: * never passes with them", O,
      SIDE(O, "true", NULL, NULL, NULL, 1),
      SIDE("*", "true", NULL, NULL, NULL, 1), "", AO},
@@ -66,13 +69,13 @@ static const struct actual_case actual_cases[] = {
      SIDE("*", NULL, NULL, NULL, NULL, 1),
      SIDE("*", "true", NULL, NULL, NULL, 1), "", NULL},
     {"credentials 'TRUE' is not 'true'", O,
-     SIDE(O, "true", NULL, NULL, NULL, 1),
-     SIDE(O, "TRUE", NULL, NULL, NULL, 1), "", AC},
+     SIDE(O, "true", NULL, NULL, NULL, 1), SIDE(O, "TRUE", NULL, NULL, NULL, 1),
+     "", AC},
     {"credentials with whitespace around", O,
      SIDE(O, "true", NULL, NULL, NULL, 1),
      SIDE(O, " true ", NULL, NULL, NULL, 1), "", NULL},
-    {"credentials alone, no allow-origin: nothing passes either way", O,
-     NONE, SIDE(NULL, "true", NULL, NULL, NULL, 1), "", NULL},
+    {"credentials alone, no allow-origin: nothing passes either way", O, NONE,
+     SIDE(NULL, "true", NULL, NULL, NULL, 1), "", NULL},
     {"On denies, response has no ACAO: match", EVIL, NONE, NONE, "", NULL},
     {"On denies, response echoes: an extra permissive ACAO", EVIL, NONE,
      SIDE(EVIL, NULL, NULL, NULL, NULL, 1), "", AO},
@@ -95,8 +98,7 @@ static const struct actual_case actual_cases[] = {
     {"ACAO null echoed for Origin null", "null",
      SIDE("null", NULL, NULL, NULL, NULL, 1),
      SIDE("null", NULL, NULL, NULL, NULL, 1), "", NULL},
-    {"ACAO null for a real origin fails", O,
-     SIDE(O, NULL, NULL, NULL, NULL, 1),
+    {"ACAO null for a real origin fails", O, SIDE(O, NULL, NULL, NULL, NULL, 1),
      SIDE("null", NULL, NULL, NULL, NULL, 1), "", AO},
     {"'**' is no wildcard", O, SIDE("*", NULL, NULL, NULL, NULL, 1),
      SIDE("**", NULL, NULL, NULL, NULL, 1), "", AO},
@@ -113,8 +115,8 @@ static const struct actual_case actual_cases[] = {
      SIDE(O, NULL, "PUT, DELETE", "x-b, x-c", NULL, 1), "", NULL},
     /* A status does not matter to an actual request. */
     {"status ignored on actual responses", O,
-     SIDE(O, NULL, NULL, NULL, NULL, 1), SIDE(O, NULL, NULL, NULL, NULL, 0),
-     "", NULL},
+     SIDE(O, NULL, NULL, NULL, NULL, 1), SIDE(O, NULL, NULL, NULL, NULL, 0), "",
+     NULL},
     /* Expose headers, against the response's own names. */
     {"same expose list, other case and order", O,
      SIDE(O, NULL, NULL, NULL, "x-a, x-b", 1),
@@ -131,8 +133,8 @@ static const struct actual_case actual_cases[] = {
     {"expose * vs a shorter list", O, SIDE(O, NULL, NULL, NULL, "*", 1),
      SIDE(O, NULL, NULL, NULL, "x-a", 1), "X-A X-B", EH},
     {"expose * with credentials is literal", O,
-     SIDE(O, "true", NULL, NULL, "x-a", 1),
-     SIDE(O, "true", NULL, NULL, "*", 1), "X-A", EH},
+     SIDE(O, "true", NULL, NULL, "x-a", 1), SIDE(O, "true", NULL, NULL, "*", 1),
+     "X-A", EH},
     {"safelisted names are always readable", O,
      SIDE(O, NULL, NULL, NULL, NULL, 1),
      SIDE(O, NULL, NULL, NULL, "content-type, cache-control, expires", 1),
@@ -154,8 +156,8 @@ static const struct actual_case actual_cases[] = {
      SIDE(O, "true", NULL, NULL, "x-a", 1),
      SIDE("*", NULL, NULL, NULL, NULL, 1), "X-A", AO},
     {"Access-Control-* names are not compared", O,
-     SIDE(O, NULL, NULL, NULL, NULL, 1),
-     SIDE(O, NULL, NULL, NULL, "*", 1), "Access-Control-Allow-Origin", NULL},
+     SIDE(O, NULL, NULL, NULL, NULL, 1), SIDE(O, NULL, NULL, NULL, "*", 1),
+     "Access-Control-Allow-Origin", NULL},
 };
 
 static apr_array_header_t *names_of(apr_pool_t *p, const char *s)
@@ -163,7 +165,8 @@ static apr_array_header_t *names_of(apr_pool_t *p, const char *s)
     apr_array_header_t *a = apr_array_make(p, 4, sizeof(const char *));
     char *copy = apr_pstrdup(p, s), *last, *w;
 
-    for (w = apr_strtok(copy, " ", &last); w; w = apr_strtok(NULL, " ", &last)) {
+    for (w = apr_strtok(copy, " ", &last); w;
+         w = apr_strtok(NULL, " ", &last)) {
         APR_ARRAY_PUSH(a, const char *) = w;
     }
     return a;
@@ -203,8 +206,8 @@ struct preflight_case {
 static const struct preflight_case preflight_cases[] = {
     {"On refuses (403, nothing), the handler answers 200 with nothing", O,
      "PUT", NULL, FORBIDDEN, OK(NULL, NULL, NULL, NULL), NULL},
-    {"On refuses, the handler's 404 carries a recipe's headers", O, "PUT",
-     NULL, FORBIDDEN, SIDE("*", NULL, "PUT", NULL, NULL, 0), NULL},
+    {"On refuses, the handler's 404 carries a recipe's headers", O, "PUT", NULL,
+     FORBIDDEN, SIDE("*", NULL, "PUT", NULL, NULL, 0), NULL},
     {"On allows, a 404 answers: fails whatever it says", O, "PUT", NULL,
      OK(O, NULL, "GET, HEAD, POST, PUT", NULL),
      SIDE(O, NULL, "GET, HEAD, POST, PUT", NULL, NULL, 0), AO},
@@ -214,8 +217,8 @@ static const struct preflight_case preflight_cases[] = {
     {"On refuses, a recipe allows", EVIL, "PUT", NULL, FORBIDDEN,
      OK("*", NULL, "PUT", NULL), AO},
     {"methods: other lists, both contain the method", O, "PUT", NULL,
-     OK(O, NULL, "GET, HEAD, POST, PUT", NULL),
-     OK(O, NULL, "PUT,DELETE", NULL), NULL},
+     OK(O, NULL, "GET, HEAD, POST, PUT", NULL), OK(O, NULL, "PUT,DELETE", NULL),
+     NULL},
     {"methods: the method is missing", O, "PUT", NULL,
      OK(O, NULL, "GET, HEAD, POST, PUT", NULL), OK(O, NULL, "GET, POST", NULL),
      AM},
@@ -227,15 +230,14 @@ static const struct preflight_case preflight_cases[] = {
      OK(O, NULL, "PATCH", NULL), OK("*", NULL, "*", NULL), NULL},
     {"methods: * is literal with credentials", O, "PATCH", NULL,
      OK(O, "true", "PATCH", NULL), OK(O, "true", "*", NULL), AM},
-    {"methods: a list that is not tokens fails the preflight", O, "PUT",
-     NULL, OK(O, NULL, "PUT", NULL), OK(O, NULL, "PUT, a b", NULL), AM},
+    {"methods: a list that is not tokens fails the preflight", O, "PUT", NULL,
+     OK(O, NULL, "PUT", NULL), OK(O, NULL, "PUT, a b", NULL), AM},
     {"methods: empty items are fine", O, "PUT", NULL, OK(O, NULL, "PUT", NULL),
      OK(O, NULL, ", PUT,,", NULL), NULL},
     {"headers: echoed names vs a recipe's fixed list", O, "PUT",
      "content-type,x-requested-with",
      OK(O, NULL, "PUT", "content-type,x-requested-with"),
-     OK(O, NULL, "PUT", "Content-Type, Authorization, X-Requested-With"),
-     NULL},
+     OK(O, NULL, "PUT", "Content-Type, Authorization, X-Requested-With"), NULL},
     {"headers: one requested name missing", O, "PUT", "x-a,x-b",
      OK(O, NULL, "PUT", "x-a,x-b"), OK(O, NULL, "PUT", "x-a"), AH},
     {"headers: * without credentials", O, "PUT", "x-a,x-b",
@@ -256,8 +258,7 @@ static const struct preflight_case preflight_cases[] = {
     {"credentials and methods both differ: credentials first", O, "PUT", NULL,
      OK(O, "true", "PUT", NULL), OK(O, NULL, "GET", NULL), AC},
     {"origin and methods both differ: origin first", O, "PUT", NULL,
-     OK(O, NULL, "PUT", NULL), OK("https://x.example", NULL, "GET", NULL),
-     AO},
+     OK(O, NULL, "PUT", NULL), OK("https://x.example", NULL, "GET", NULL), AO},
     {"methods differ, but the origin fails both", O, "PUT", NULL,
      OK("https://x.example", NULL, "PUT", NULL),
      OK("https://y.example", NULL, "GET", NULL), NULL},
