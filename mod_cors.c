@@ -74,45 +74,35 @@ APLOG_USE_MODULE(cors);
 
 #define CORS_UNSET (-1)
 
-/* CORSEngine's values.  ReportOnly decides as On would and changes nothing
- * (docs/mod_cors.md, "Report-only"). */
-#define CORS_ENGINE_OFF 0
-#define CORS_ENGINE_ON 1
-#define CORS_ENGINE_REPORT 2
-
 /* The Access-Control- prefix every CORS response header shares. */
 #define CORS_HEADER_PREFIX "Access-Control-"
 #define CORS_HEADER_PREFIX_LEN (sizeof(CORS_HEADER_PREFIX) - 1)
 
 typedef struct cors_dir_conf {
-    int engine;                /* CORSEngine: CORS_ENGINE_*; default Off */
-    cors_origins *origins;     /* CORSAllowOrigin and CORSAllowOriginMatch;
-                                * NULL: unset, no origin allowed */
-    int origin_edit;           /* this section's CORSAllowOrigin form:
-                                * CORS_UNSET, 0 plain, 1 '+'/'-' edits */
-    cors_list *methods;        /* CORSAllowMethods; NULL: GET HEAD POST */
-    cors_list *allow_headers;  /* CORSAllowHeaders; NULL: none */
-    cors_list *expose_headers; /* CORSExposeHeaders; NULL: none */
-    int credentials;           /* CORSAllowCredentials; default Off */
-    const char *max_age;       /* CORSMaxAge as sent; NULL: unset (Off) */
-    int private_network;       /* CORSAllowPrivateNetwork; default Off */
-    int preflight_status;      /* CORSPreflightStatus; default 204 */
-    int passthrough;           /* CORSPreflightPassthrough; default Off */
-    int bypass_auth;           /* CORSPreflightBypassAuth; default On */
-    int reject;                /* CORSRejectDisallowed; default Off */
-    int has_directives;        /* some CORS directive appears in the section */
-    int section;               /* the section is a <Directory>, <Location>,
-                                * <Files>, <If> or .htaccess (not server
-                                * config or <VirtualHost>) */
-    int scoped;                /* merged: some such section with a CORS
-                                * directive applies (see cors_scoped) */
+    cors_policy pol;             /* the section's CORS directives, every
+                                  * default applied (cors_policy.h) */
+    int origin_edit;             /* this section's CORSAllowOrigin form while
+                                  * it is read: CORS_UNSET, 0 plain, 1 edits */
+    int section;                 /* the section is a <Directory>, <Location>,
+                                  * <Files>, <If> or .htaccess (not server
+                                  * config or <VirtualHost>) */
+    int scoped;                  /* merged: some such section with a CORS
+                                  * directive applies (see cors_scoped) */
     struct cors_policy_use *use; /* CORSPolicy NAME; NULL: none */
-    const struct cors_dir_conf *with_policy; /* the named policy with this
-                                * section's own lines merged on top: what
-                                * the section stands for in a merge */
-    const char *policy_name;   /* the <CORSPolicy NAME> this conf is the body
-                                * of, or NULL */
+    const struct cors_dir_conf
+        *with_policy;        /* the named policy with this
+                              * section's own lines merged on top: what
+                              * the section stands for in a merge */
+    const char *policy_name; /* the <CORSPolicy NAME> this conf is the body
+                              * of, or NULL */
 } cors_dir_conf;
+
+/* Some CORS directive appears in the section (or in one merged into it). */
+#define cors_has_directives(conf) ((conf)->pol.set != 0 || (conf)->use != NULL)
+
+/* Whether the section itself set the field (while it is read). */
+#define cors_section_set(conf, field)                                          \
+    (((conf)->pol.set & CORS_FIELD_BIT(field)) != 0)
 
 /*
  * A CORSPolicy line: the name, where it was written (for the error that an
@@ -122,10 +112,10 @@ typedef struct cors_dir_conf {
  */
 typedef struct cors_policy_use {
     const char *name;
-    server_rec *server;             /* the line's (virtual) server */
-    const char *file;               /* where the line is */
+    server_rec *server; /* the line's (virtual) server */
+    const char *file;   /* where the line is */
     int line;
-    const cors_dir_conf *policy;    /* the named policy, once found */
+    const cors_dir_conf *policy; /* the named policy, once found */
 } cors_policy_use;
 
 /* Per (virtual) server: the <CORSPolicy> sections defined in it. */
@@ -133,15 +123,11 @@ typedef struct {
     apr_hash_t *policies; /* NAME -> cors_dir_conf */
 } cors_server_conf;
 
-/* CORSMaxAge Off, told apart from "unset" by address. */
-static const char cors_max_age_off[] = "off";
-
 /*
- * The defaults every scope starts from, built once when the module is
- * registered and only read afterwards.
+ * The policy every section starts from (docs/mod_cors.md, "Directives"),
+ * built once when the module is registered and only read afterwards.
  */
-static cors_list *cors_default_methods;    /* GET HEAD POST */
-static cors_origins *cors_default_origins; /* no origins */
+static cors_policy cors_default_policy;
 
 /*
  * The CORSPolicy lines of the main configuration, checked once it has been
@@ -150,8 +136,8 @@ static cors_origins *cors_default_origins; /* no origins */
  * start-up.  .htaccess lines are checked as they are read.
  */
 static apr_array_header_t *cors_policy_uses; /* cors_dir_conf * */
-static int cors_config_read;                  /* the main configuration is
-                                               * read: now only .htaccess */
+static int cors_config_read;                 /* the main configuration is
+                                              * read: now only .htaccess */
 
 /* The filters, resolved at registration to spare a name lookup per request. */
 static ap_filter_rec_t *cors_filter_handle;
@@ -166,35 +152,34 @@ static ap_filter_rec_t *cors_shadow_filter_handle;
  * without it (docs/mod_cors.md, "Requests Apache refuses early").
  */
 typedef struct cors_chain {
-    const char *method;         /* as sent: ap_die() turns it into GET on
-                                 * the way to a local ErrorDocument */
-    int method_number;          /* likewise */
-    struct cors_state *states;  /* the decisions made for the chain */
+    const char *method;        /* as sent: ap_die() turns it into GET on
+                                * the way to a local ErrorDocument */
+    int method_number;         /* likewise */
+    struct cors_state *states; /* the decisions made for the chain */
 } cors_chain;
 
 /* One decision: a request of the chain judged by the policy that governs
  * it (docs/mod_cors.md, "Internal redirects"). */
 typedef struct cors_state {
-    struct cors_state *next;      /* the chain's other decisions */
-    const request_rec *gov;       /* the request whose policy governs */
-    const cors_dir_conf *conf;    /* that policy (per_dir_config changes
-                                   * when mod_dir picks an index file) */
-    cors_verdict v;               /* what cors_decide() said (or the refusal) */
-    const char *allow;            /* Allow of CORSRejectDisallowed's 405 */
-    const char *expose;           /* Access-Control-Expose-Headers as first
-                                   * written (with response names, for '*') */
-    int expose_done;              /* expose is settled: CORS_LATE reuses it */
-    int written;                  /* Access-Control-* headers cors_write set */
-    const char *vary;             /* the first Vary line cors_write left */
-    int acted;                    /* the fixups have acted on it */
-    int answered;                 /* the module answered the preflight */
-    int refused;                  /* CORSRejectDisallowed refused it */
-    int report;                   /* CORSEngine ReportOnly: decide, say so,
-                                   * change nothing */
-    int would_answer;             /* ReportOnly: On would have answered
-                                   * the preflight itself */
-    const char *shadow;           /* ReportOnly: CORS_SHADOW, once the
-                                   * response has been judged */
+    struct cors_state *next;   /* the chain's other decisions */
+    const request_rec *gov;    /* the request whose policy governs */
+    const cors_dir_conf *conf; /* that policy (per_dir_config changes
+                                * when mod_dir picks an index file) */
+    cors_verdict v;            /* what cors_decide() said (or the refusal) */
+    const char *expose;        /* Access-Control-Expose-Headers as first
+                                * written (with response names, for '*') */
+    int expose_done;           /* expose is settled: CORS_LATE reuses it */
+    int written;               /* Access-Control-* headers cors_write set */
+    const char *vary;          /* the first Vary line cors_write left */
+    int acted;                 /* the fixups have acted on it */
+    int answered;              /* the module answered the preflight */
+    int refused;               /* CORSRejectDisallowed refused it */
+    int report;                /* CORSEngine ReportOnly: decide, say so,
+                                * change nothing */
+    int would_answer;          /* ReportOnly: On would have answered the
+                                * preflight itself */
+    const char *shadow;        /* ReportOnly: CORS_SHADOW, once the
+                                * response has been judged */
 } cors_state;
 
 /* -------------------------------------------------------------------- */
@@ -207,14 +192,8 @@ static void *cors_create_dir_conf(apr_pool_t *p, char *path)
     /* httpd passes the section's path (".htaccess" directories and "*If"
      * included), and NULL for server config and <VirtualHost>. */
     conf->section = path != NULL;
-    conf->engine = CORS_UNSET;
+    conf->pol = cors_default_policy;
     conf->origin_edit = CORS_UNSET;
-    conf->credentials = CORS_UNSET;
-    conf->private_network = CORS_UNSET;
-    conf->preflight_status = CORS_UNSET;
-    conf->passthrough = CORS_UNSET;
-    conf->bypass_auth = CORS_UNSET;
-    conf->reject = CORS_UNSET;
     return conf;
 }
 
@@ -226,15 +205,7 @@ static void *cors_create_dir_conf(apr_pool_t *p, char *path)
  */
 static int cors_scoped(const cors_dir_conf *conf)
 {
-    return conf->scoped || (conf->section && conf->has_directives);
-}
-
-/* A list from the child section: unset inherits, a plain list replaces, and
- * an edit list is moved onto what it inherits (its edit links copied). */
-static cors_list *cors_merge_list(apr_pool_t *p, cors_list *base,
-                                  cors_list *add)
-{
-    return add ? cors_list_rebase(p, add, base) : base;
+    return conf->scoped || (conf->section && cors_has_directives(conf));
 }
 
 static cors_dir_conf *cors_merge_confs(apr_pool_t *p, cors_dir_conf *base,
@@ -244,44 +215,20 @@ static cors_dir_conf *cors_merge_confs(apr_pool_t *p, cors_dir_conf *base,
 
     /* Merges run on every request, once per matching section: a section
      * without CORS directives (or merged onto nothing) costs no copy. */
-    if (!add->has_directives) {
+    if (!cors_has_directives(add)) {
         return base;
     }
-    if (!base->has_directives) {
+    if (!cors_has_directives(base)) {
         return add;
     }
     conf = apr_palloc(p, sizeof(*conf));
-    conf->has_directives = 1;
+    cors_policy_merge(p, &base->pol, &add->pol, &conf->pol);
+    conf->origin_edit = CORS_UNSET;
     conf->section = 0;
     conf->scoped = cors_scoped(base) || cors_scoped(add);
     conf->use = NULL;
     conf->with_policy = NULL;
     conf->policy_name = NULL;
-
-    conf->engine = add->engine != CORS_UNSET ? add->engine : base->engine;
-    conf->origins = add->origins
-                        ? cors_origins_rebase(p, add->origins, base->origins)
-                        : base->origins;
-    conf->origin_edit = add->origin_edit;
-    conf->methods = cors_merge_list(p, base->methods, add->methods);
-    conf->allow_headers =
-        cors_merge_list(p, base->allow_headers, add->allow_headers);
-    conf->expose_headers =
-        cors_merge_list(p, base->expose_headers, add->expose_headers);
-    conf->credentials =
-        add->credentials != CORS_UNSET ? add->credentials : base->credentials;
-    conf->max_age = add->max_age ? add->max_age : base->max_age;
-    conf->private_network = add->private_network != CORS_UNSET
-                                ? add->private_network
-                                : base->private_network;
-    conf->preflight_status = add->preflight_status != CORS_UNSET
-                                 ? add->preflight_status
-                                 : base->preflight_status;
-    conf->passthrough =
-        add->passthrough != CORS_UNSET ? add->passthrough : base->passthrough;
-    conf->bypass_auth =
-        add->bypass_auth != CORS_UNSET ? add->bypass_auth : base->bypass_auth;
-    conf->reject = add->reject != CORS_UNSET ? add->reject : base->reject;
     return conf;
 }
 
@@ -439,12 +386,12 @@ static void cors_warn_credential_risks(cmd_parms *cmd,
 {
     int i;
 
-    if (conf->credentials != 1 || !conf->origins) {
+    if (!conf->pol.credentials || !cors_section_set(conf, CORS_FIELD_ORIGINS)) {
         return;
     }
-    for (i = 0; i < conf->origins->list->order->nelts; i++) {
+    for (i = 0; i < conf->pol.origins->list->order->nelts; i++) {
         const char *key =
-            APR_ARRAY_IDX(conf->origins->list->order, i, const char *);
+            APR_ARRAY_IDX(conf->pol.origins->list->order, i, const char *);
         cors_origin origin;
         if (cors_origin_parse_config(cmd->temp_pool, key, &origin) == NULL) {
             cors_warn_origin_risk(cmd, key, &origin);
@@ -475,33 +422,51 @@ static const char *cors_suffixes_below(cmd_parms *cmd,
                         below, origin->host);
 }
 
+/*
+ * A directive of the section sets its field: remember that it did, and
+ * where (the line the explain page and the error log name).  Every
+ * directive handler calls it, so the merge cannot miss a field.
+ */
+static void cors_mark(cmd_parms *cmd, cors_dir_conf *conf, cors_field field)
+{
+    cors_where *where = apr_palloc(cmd->pool, sizeof(*where));
+
+    where->directive = cmd->cmd->name;
+    where->args = cmd->directive ? cmd->directive->args : "";
+    where->file = cmd->directive ? cmd->directive->filename : "?";
+    where->line = cmd->directive ? cmd->directive->line_num : 0;
+    conf->pol.set |= CORS_FIELD_BIT(field);
+    conf->pol.where[field] = where;
+}
+
 static const char *cors_set_engine(cmd_parms *cmd, void *dconf,
                                    const char *arg)
 {
     cors_dir_conf *conf = dconf;
 
     if (strcasecmp(arg, "On") == 0) {
-        conf->engine = CORS_ENGINE_ON;
+        conf->pol.engine = CORS_ENGINE_ON;
     }
     else if (strcasecmp(arg, "Off") == 0) {
-        conf->engine = CORS_ENGINE_OFF;
+        conf->pol.engine = CORS_ENGINE_OFF;
     }
     else if (strcasecmp(arg, "ReportOnly") == 0) {
-        conf->engine = CORS_ENGINE_REPORT;
+        conf->pol.engine = CORS_ENGINE_REPORT;
     }
     else {
         return apr_psprintf(cmd->pool,
                             "%s: '%s' must be On, Off or ReportOnly",
                             cmd->cmd->name, arg);
     }
-    conf->has_directives = 1;
+    cors_mark(cmd, conf, CORS_FIELD_ENGINE);
     return NULL;
 }
 
 /* Whether this section's own origin list turns '*' on. */
 static int cors_section_any(const cors_dir_conf *conf)
 {
-    return conf->origins && conf->origins->list->star == 1;
+    return cors_section_set(conf, CORS_FIELD_ORIGINS)
+           && conf->pol.origins->list->star == 1;
 }
 
 /* How a regex meets its canary: it matches it, or it cannot be told
@@ -516,12 +481,12 @@ static const cors_origin_regex *cors_section_canary(const cors_dir_conf *conf)
 {
     int i;
 
-    if (!conf->origins) {
+    if (!cors_section_set(conf, CORS_FIELD_ORIGINS)) {
         return NULL;
     }
-    for (i = 0; i < conf->origins->regexes->nelts; i++) {
+    for (i = 0; i < conf->pol.origins->regexes->nelts; i++) {
         const cors_origin_regex *re =
-            &APR_ARRAY_IDX(conf->origins->regexes, i, cors_origin_regex);
+            &APR_ARRAY_IDX(conf->pol.origins->regexes, i, cors_origin_regex);
         if (re->canary) {
             return re;
         }
@@ -740,15 +705,17 @@ static const char *cors_regex_compile(cmd_parms *cmd, const char *regex,
 static cors_origins *cors_section_origins(cmd_parms *cmd, cors_dir_conf *conf,
                                           int edit)
 {
-    if (!conf->origins) {
-        conf->origins = cors_origins_make(cmd->pool, edit, cors_regex_match);
+    if (!cors_section_set(conf, CORS_FIELD_ORIGINS)) {
+        conf->pol.origins =
+            cors_origins_make(cmd->pool, edit, cors_regex_match);
     }
-    else if (edit && !conf->origins->edit) {
+    else if (edit && !conf->pol.origins->edit) {
         /* Only regexes so far: the section turns out to edit. */
-        conf->origins->edit = 1;
-        conf->origins->list = cors_list_make(cmd->pool, 1, NULL);
+        conf->pol.origins->edit = 1;
+        conf->pol.origins->list = cors_list_make(cmd->pool, 1, NULL);
     }
-    return conf->origins;
+    cors_mark(cmd, conf, CORS_FIELD_ORIGINS);
+    return conf->pol.origins;
 }
 
 static const char *cors_set_allow_origin(cmd_parms *cmd, void *dconf,
@@ -759,8 +726,6 @@ static const char *cors_set_allow_origin(cmd_parms *cmd, void *dconf,
     cors_origins *set;
     const char *err, *risk;
     int edit, i;
-
-    conf->has_directives = 1;
 
     err = cors_directive_form(cmd, items, conf->origin_edit, "origin", &edit);
     if (err) {
@@ -783,14 +748,14 @@ static const char *cors_set_allow_origin(cmd_parms *cmd, void *dconf,
                                 cmd->cmd->name, item, err);
         }
         if (origin.kind == CORS_ORIGIN_ANY && op == '+'
-            && conf->credentials == 1) {
+            && conf->pol.credentials) {
             return apr_psprintf(cmd->pool,
                                 "%s: '*' cannot be used with "
                                 "CORSAllowCredentials On in the same section",
                                 cmd->cmd->name);
         }
         if (op == '+' && (risk = cors_suffixes_below(cmd, &origin)) != NULL) {
-            if (conf->credentials == 1) {
+            if (conf->pol.credentials) {
                 return apr_psprintf(cmd->pool,
                                     "%s: '%s' cannot be used with "
                                     "CORSAllowCredentials On in the same "
@@ -800,7 +765,7 @@ static const char *cors_set_allow_origin(cmd_parms *cmd, void *dconf,
             cors_warn(cmd, "%s: '%s' %s", cmd->cmd->name, item, risk);
         }
         cors_origins_add(cmd->pool, set, &origin, op == '-');
-        if (op == '+' && conf->credentials == 1) {
+        if (op == '+' && conf->pol.credentials) {
             cors_warn_origin_risk(cmd, item, &origin);
         }
     }
@@ -815,8 +780,6 @@ static const char *cors_set_allow_origin_match(cmd_parms *cmd, void *dconf,
     cors_regex *compiled = NULL;
     cors_origins *set;
     const char *err;
-
-    conf->has_directives = 1;
 
     if (!*regex) {
         return apr_psprintf(cmd->pool, "%s needs a regular expression",
@@ -838,7 +801,7 @@ static const char *cors_set_allow_origin_match(cmd_parms *cmd, void *dconf,
                   "write \\.",
                   cmd->cmd->name, regex);
     }
-    if (re->canary && conf->credentials == 1) {
+    if (re->canary && conf->pol.credentials) {
         return apr_psprintf(cmd->pool,
                             "%s: '%s' %s '%s', an origin nobody owns, "
                             "which cannot be used with CORSAllowCredentials "
@@ -873,25 +836,27 @@ static const char *cors_set_list(cmd_parms *cmd, void *dconf, const char *args)
     cors_list_kind kind = (cors_list_kind)(apr_uintptr_t)cmd->info;
     int methods = (kind == CORS_LIST_METHODS);
     const char *noun = methods ? "method" : "header name";
-    cors_list **slot = methods ? &conf->methods
+    cors_field field = methods ? CORS_FIELD_METHODS
                        : kind == CORS_LIST_ALLOW_HEADERS
-                           ? &conf->allow_headers
-                           : &conf->expose_headers;
-    const cors_list *deflt = methods ? cors_default_methods : NULL;
+                           ? CORS_FIELD_ALLOW_HEADERS
+                           : CORS_FIELD_EXPOSE_HEADERS;
+    cors_list **slot =
+        (cors_list **)((char *)&conf->pol + cors_fields[field].offset);
+    int fresh = !cors_section_set(conf, field);
     apr_array_header_t *items = cors_directive_items(cmd, args);
     const char *err;
     int edit, i;
 
-    conf->has_directives = 1;
-
-    err = cors_directive_form(cmd, items, *slot ? (*slot)->edit : CORS_UNSET,
+    err = cors_directive_form(cmd, items, fresh ? CORS_UNSET : (*slot)->edit,
                               noun, &edit);
     if (err) {
         return err;
     }
-    if (!*slot) {
-        *slot = cors_list_make(cmd->pool, edit, deflt);
+    if (fresh) {
+        /* The slot holds the default, which an edit starts from. */
+        *slot = cors_list_make(cmd->pool, edit, *slot);
     }
+    cors_mark(cmd, conf, field);
     for (i = 0; i < items->nelts; i++) {
         const char *item = APR_ARRAY_IDX(items, i, const char *);
         char op = edit ? item[0] : '+';
@@ -940,7 +905,7 @@ static const char *cors_set_credentials(cmd_parms *cmd, void *dconf, int on)
     cors_dir_conf *conf = dconf;
     const cors_origin_regex *re;
 
-    conf->has_directives = 1;
+    cors_mark(cmd, conf, CORS_FIELD_CREDENTIALS);
 
     if (on && cors_section_any(conf)) {
         return apr_psprintf(cmd->pool,
@@ -956,8 +921,8 @@ static const char *cors_set_credentials(cmd_parms *cmd, void *dconf, int on)
                             cmd->cmd->name, re->source, cors_canary_verb(re),
                             re->canary);
     }
-    if (on && conf->origins) {
-        const apr_array_header_t *keys = conf->origins->list->order;
+    if (on && cors_section_set(conf, CORS_FIELD_ORIGINS)) {
+        const apr_array_header_t *keys = conf->pol.origins->list->order;
         int i;
         for (i = 0; i < keys->nelts; i++) {
             const char *key = APR_ARRAY_IDX(keys, i, const char *);
@@ -973,7 +938,7 @@ static const char *cors_set_credentials(cmd_parms *cmd, void *dconf, int on)
             }
         }
     }
-    conf->credentials = on;
+    conf->pol.credentials = on;
     cors_warn_credential_risks(cmd, conf);
     return NULL;
 }
@@ -989,10 +954,9 @@ static const char *cors_set_max_age(cmd_parms *cmd, void *dconf,
     apr_int64_t seconds = 0;
     const char *s;
 
-    conf->has_directives = 1;
-
+    cors_mark(cmd, conf, CORS_FIELD_MAX_AGE);
     if (strcasecmp(arg, "Off") == 0) {
-        conf->max_age = cors_max_age_off;
+        conf->pol.max_age = NULL;
         return NULL;
     }
     for (s = arg; *s; s++) {
@@ -1015,14 +979,18 @@ static const char *cors_set_max_age(cmd_parms *cmd, void *dconf,
                   cmd->cmd->name, arg);
     }
     /* Normalised once: leading zeros never reach the header. */
-    conf->max_age = apr_psprintf(cmd->pool, "%" APR_INT64_T_FMT, seconds);
+    conf->pol.max_age = apr_psprintf(cmd->pool, "%" APR_INT64_T_FMT, seconds);
     return NULL;
 }
 
+/* An On|Off directive; cmd->info is its field. */
 static const char *cors_set_flag(cmd_parms *cmd, void *dconf, int on)
 {
-    *(int *)((char *)dconf + (apr_size_t)(apr_uintptr_t)cmd->info) = on;
-    ((cors_dir_conf *)dconf)->has_directives = 1;
+    cors_field field = (cors_field)(apr_uintptr_t)cmd->info;
+    cors_dir_conf *conf = dconf;
+
+    cors_mark(cmd, conf, field);
+    *(int *)((char *)&conf->pol + cors_fields[field].offset) = on;
     return NULL;
 }
 
@@ -1031,13 +999,12 @@ static const char *cors_set_preflight_status(cmd_parms *cmd, void *dconf,
 {
     cors_dir_conf *conf = dconf;
 
-    conf->has_directives = 1;
-
+    cors_mark(cmd, conf, CORS_FIELD_PREFLIGHT_STATUS);
     if (strcmp(arg, "200") == 0) {
-        conf->preflight_status = HTTP_OK;
+        conf->pol.preflight_status = HTTP_OK;
     }
     else if (strcmp(arg, "204") == 0) {
-        conf->preflight_status = HTTP_NO_CONTENT;
+        conf->pol.preflight_status = HTTP_NO_CONTENT;
     }
     else {
         return apr_psprintf(cmd->pool, "%s: '%s' must be 200 or 204",
@@ -1066,8 +1033,8 @@ static const cors_dir_conf *cors_find_policy(server_rec *s, const char *name)
         policy = apr_hash_get(sconf->policies, name, APR_HASH_KEY_STRING);
     }
     if (!policy && ap_server_conf && s != ap_server_conf) {
-        sconf = ap_get_module_config(ap_server_conf->module_config,
-                                     &cors_module);
+        sconf =
+            ap_get_module_config(ap_server_conf->module_config, &cors_module);
         policy = apr_hash_get(sconf->policies, name, APR_HASH_KEY_STRING);
     }
     return policy;
@@ -1141,9 +1108,8 @@ static const char *cors_policy_section(cmd_parms *cmd, void *dummy,
         return err;
     }
     if (*arg) {
-        return apr_psprintf(cmd->pool,
-                            "<CORSPolicy %s>: one name only, not '%s'", name,
-                            arg);
+        return apr_psprintf(
+            cmd->pool, "<CORSPolicy %s>: one name only, not '%s'", name, arg);
     }
     if (apr_hash_get(sconf->policies, name, APR_HASH_KEY_STRING)) {
         return apr_psprintf(cmd->pool,
@@ -1165,8 +1131,8 @@ static const char *cors_policy_section(cmd_parms *cmd, void *dummy,
     /* cmd->path is NULL here (server config or <VirtualHost>), so the
      * body is no section of its own for internal redirects. */
     vector = ap_create_per_dir_config(cmd->pool);
-    policy = ap_set_config_vectors(cmd->server, vector, cmd->path,
-                                   &cors_module, cmd->pool);
+    policy = ap_set_config_vectors(cmd->server, vector, cmd->path, &cors_module,
+                                   cmd->pool);
     policy->policy_name = name;
     if ((err = ap_walk_config(cmd->directive->first_child, cmd, vector))
         != NULL) {
@@ -1192,8 +1158,6 @@ static const char *cors_set_policy(cmd_parms *cmd, void *dconf,
     cors_dir_conf *conf = dconf;
     cors_policy_use *use;
     const char *err;
-
-    conf->has_directives = 1;
 
     if ((err = cors_check_policy_name(cmd, cmd->cmd->name, name)) != NULL) {
         return err;
@@ -1253,21 +1217,21 @@ static const command_rec cors_cmds[] = {
         "Seconds browsers may cache a preflight (0 to 2147483647), or Off "
         "(default) to send no Access-Control-Max-Age"),
     AP_INIT_FLAG("CORSAllowPrivateNetwork", cors_set_flag,
-        (void *)APR_OFFSETOF(cors_dir_conf, private_network), OR_FILEINFO,
+        (void *)CORS_FIELD_PRIVATE_NETWORK, OR_FILEINFO,
         "On to answer Access-Control-Request-Private-Network: true"),
     AP_INIT_TAKE1("CORSPreflightStatus", cors_set_preflight_status, NULL,
         OR_FILEINFO,
         "Status of an allowed preflight: 204 (default) or 200"),
     AP_INIT_FLAG("CORSPreflightPassthrough", cors_set_flag,
-        (void *)APR_OFFSETOF(cors_dir_conf, passthrough), OR_FILEINFO,
+        (void *)CORS_FIELD_PASSTHROUGH, OR_FILEINFO,
         "On to let the handler answer preflights (the module adds headers "
         "when allowed)"),
     AP_INIT_FLAG("CORSPreflightBypassAuth", cors_set_flag,
-        (void *)APR_OFFSETOF(cors_dir_conf, bypass_auth), OR_FILEINFO,
+        (void *)CORS_FIELD_BYPASS_AUTH, OR_FILEINFO,
         "On (default) to answer preflights without authentication; Require "
         "rules that need no user still apply"),
     AP_INIT_FLAG("CORSRejectDisallowed", cors_set_flag,
-        (void *)APR_OFFSETOF(cors_dir_conf, reject), OR_FILEINFO,
+        (void *)CORS_FIELD_REJECT, OR_FILEINFO,
         "On to answer cross-origin requests from disallowed origins with 403 "
         "and disallowed methods with 405"),
     AP_INIT_TAKE1("CORSPolicy", cors_set_policy, NULL, OR_FILEINFO,
@@ -1341,18 +1305,6 @@ static const request_rec *cors_governor(const request_rec *r)
     return r;
 }
 
-static void cors_policy_of(const cors_dir_conf *conf, cors_policy *pol)
-{
-    pol->origins = conf->origins ? conf->origins : cors_default_origins;
-    pol->methods = conf->methods ? conf->methods : cors_default_methods;
-    pol->allow_headers =
-        conf->allow_headers ? conf->allow_headers : &cors_list_none;
-    pol->expose_headers = conf->expose_headers;
-    pol->credentials = conf->credentials == 1;
-    pol->max_age = conf->max_age == cors_max_age_off ? NULL : conf->max_age;
-    pol->private_network = conf->private_network == 1;
-}
-
 /*
  * Origin and the Access-Control-Request-* headers of an OPTIONS request, in
  * one pass over the request headers (four apr_table_get() would make four).
@@ -1410,10 +1362,10 @@ static cors_state *cors_state_of(request_rec *r, cors_chain *ch)
     const request_rec *gov = cors_governor(r);
     const cors_dir_conf *conf = cors_conf(gov);
     cors_state *st;
-    cors_policy pol;
     cors_request req;
 
-    if (conf->engine != CORS_ENGINE_ON && conf->engine != CORS_ENGINE_REPORT) {
+    if (conf->pol.engine != CORS_ENGINE_ON
+        && conf->pol.engine != CORS_ENGINE_REPORT) {
         return NULL;
     }
     for (st = ch->states; st; st = st->next) {
@@ -1426,14 +1378,13 @@ static cors_state *cors_state_of(request_rec *r, cors_chain *ch)
     st = apr_palloc(r->pool, sizeof(*st));
     st->gov = gov;
     st->conf = conf;
-    st->allow = st->expose = st->vary = NULL;
+    st->expose = st->vary = NULL;
     st->expose_done = st->written = st->answered = st->refused = 0;
     st->acted = st->would_answer = 0;
-    st->report = conf->engine == CORS_ENGINE_REPORT;
+    st->report = conf->pol.engine == CORS_ENGINE_REPORT;
     st->shadow = NULL;
     st->next = ch->states;
     ch->states = st;
-    cors_policy_of(conf, &pol);
 
     /* The facts of the request the client sent: its method (a local
      * ErrorDocument is fetched with GET, but a preflight stays a preflight
@@ -1448,7 +1399,12 @@ static cors_state *cors_state_of(request_rec *r, cors_chain *ch)
     else {
         req.origin = apr_table_get(r->headers_in, "Origin");
     }
-    cors_decide(r->pool, &pol, &req, &st->v);
+    if (conf->pol.reject && req.origin) {
+        /* The server's own origin as Apache sees it (scheme, host and port
+         * from the request and UseCanonicalName), never X-Forwarded-*. */
+        req.self = ap_construct_url(r->pool, "", r);
+    }
+    cors_decide(r->pool, &conf->pol, &req, &st->v);
 
     if (st->v.reason) {
         ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, r, "%s denied: %s",
@@ -1607,7 +1563,7 @@ static const char *cors_expose_response_names(request_rec *r,
     /* The listed names first, each once; then the response's others. */
     if (st->v.expose_headers) {
         apr_array_header_t *listed =
-            cors_list_items(r->pool, st->conf->expose_headers);
+            cors_list_items(r->pool, st->conf->pol.expose_headers);
         for (i = 0; i < listed->nelts; i++) {
             const char *name = APR_ARRAY_IDX(listed, i, const char *);
             apr_hash_set(seen, name, APR_HASH_KEY_STRING, name);
@@ -1628,7 +1584,7 @@ static const char *cors_expose_response_names(request_rec *r,
             len = strlen(e[i].key);
             name = cors_lowercase(r->pool, e[i].key, len);
             if (apr_hash_get(seen, name, (apr_ssize_t)len)
-                || !cors_list_has(st->conf->expose_headers, name, len)) {
+                || !cors_list_has(st->conf->pol.expose_headers, name, len)) {
                 continue;
             }
             apr_hash_set(seen, name, (apr_ssize_t)len, name);
@@ -1683,48 +1639,25 @@ static void cors_write(request_rec *r, cors_state *st)
     if (v->vary) {
         st->vary = cors_vary_merge(r, v->vary);
     }
-    if (st->allow) {
-        apr_table_setn(r->headers_out, "Allow", st->allow);
+    if (v->allow) {
+        /* ap_send_error_response() writes its own Allow (from r->allowed,
+         * with TRACE) after the fixups return; this filter runs on that
+         * error response, and replaces it. */
+        apr_table_setn(r->headers_out, "Allow", v->allow);
     }
-}
-
-/* Drop every Access-Control-* value of a verdict; Vary stays. */
-static void cors_silence(cors_verdict *v)
-{
-    v->allow_origin = v->allow_credentials = v->allow_methods = NULL;
-    v->allow_headers = v->max_age = v->allow_private_network = NULL;
-    v->expose_headers = NULL;
-    v->expose_response_names = 0;
 }
 
 /*
- * A preflight the module did not answer itself: Apache refused it first
- * (Require ip, authentication with CORSPreflightBypassAuth Off), answered
- * through a local ErrorDocument or not, or a passthrough handler answered
- * it.  Browsers fail any preflight that is not 2xx, so such an error
- * carries no Access-Control-* header, only the preflight Vary, and is a
- * denial: by the server, unless the module's own verdict already refused
- * it (then that reason stands).  r is the request whose response is sent.
+ * The verdict for the response actually sent: a preflight the module did not
+ * answer is settled by what the server did (cors_verdict_served()).  r is
+ * the request whose response is sent.
  */
 static void cors_settle_preflight(const request_rec *r, cors_state *st)
 {
-    cors_verdict *v = &st->v;
-
     /* Under ReportOnly, what On would have done decides. */
-    if (!v->preflight || (st->report ? st->would_answer : st->answered)
-        || (st->conf->passthrough == 1 && ap_is_HTTP_SUCCESS(r->status)
-            && !cors_error_redirect(r))) {
-        return;
-    }
-    cors_silence(v);
-    if (v->result != CORS_RESULT_PREFLIGHT_DENIED) {
-        v->result = CORS_RESULT_PREFLIGHT_DENIED;
-        v->why = CORS_REASON_SERVER;
-        v->reason = apr_psprintf(r->pool,
-                                 "the server answered the preflight with "
-                                 "%d before mod_cors could",
-                                 r->status);
-    }
+    cors_verdict_served(r->pool, &st->conf->pol, &st->v,
+                        st->report ? st->would_answer : st->answered,
+                        r->status, cors_error_redirect(r));
 }
 
 /*
@@ -1985,143 +1918,60 @@ static int cors_answer_preflight(request_rec *r, cors_state *st)
     st->answered = 1;
     cors_write(r, st);
 
-    if (st->v.result == CORS_RESULT_PREFLIGHT_OK) {
-        r->status =
-            st->conf->preflight_status == HTTP_OK ? HTTP_OK : HTTP_NO_CONTENT;
-        if (r->status == HTTP_OK) {
-            ap_set_content_length(r, 0);
-        }
-        else {
-            apr_table_unset(r->headers_out, "Content-Length");
-        }
+    r->status = st->v.status;
+    if (st->v.body) {
+        ap_set_content_type(r, "text/plain");
+        ap_set_content_length(r, (apr_off_t)strlen(st->v.body));
+        ap_rputs(st->v.body, r);
+    }
+    else if (r->status == HTTP_OK) {
+        ap_set_content_length(r, 0);
     }
     else {
-        const char *body = apr_pstrcat(
-            r->pool, "CORS preflight refused: ", st->v.reason, "\n", NULL);
-        r->status = HTTP_FORBIDDEN;
-        ap_set_content_type(r, "text/plain");
-        ap_set_content_length(r, (apr_off_t)strlen(body));
-        ap_rputs(body, r);
+        apr_table_unset(r->headers_out, "Content-Length");
     }
     return DONE;
 }
 
-/* Same origin as Apache itself sees the server (scheme, host and port from
- * the request and UseCanonicalName), never from X-Forwarded-*. */
-static int cors_same_origin(request_rec *r, const char *origin)
-{
-    cors_origin self, theirs;
-
-    if (!origin
-        || cors_origin_parse_request(r->pool, ap_construct_url(r->pool, "", r),
-                                     &self)
-        || cors_origin_parse_request(r->pool, origin, &theirs)) {
-        return 0;
-    }
-    return strcmp(self.key, theirs.key) == 0;
-}
-
-/*
- * The Allow header of CORSRejectDisallowed's 405: GET, HEAD, POST, OPTIONS
- * and the configured methods.  ap_send_error_response() writes its own Allow
- * (from r->allowed, with TRACE) after the hook returns, so the CORS filter,
- * which runs on the error response, sets this one.
- */
-static const char *cors_allow_header(request_rec *r, const cors_list *methods)
-{
-    apr_array_header_t *all = apr_array_make(r->pool, 8, sizeof(const char *));
-    apr_array_header_t *items = cors_list_items(r->pool, methods);
-    int i;
-
-    APR_ARRAY_PUSH(all, const char *) = "GET";
-    APR_ARRAY_PUSH(all, const char *) = "HEAD";
-    APR_ARRAY_PUSH(all, const char *) = "POST";
-    APR_ARRAY_PUSH(all, const char *) = "OPTIONS";
-    for (i = 0; i < items->nelts; i++) {
-        const char *m = APR_ARRAY_IDX(items, i, const char *);
-        if (!cors_method_safelisted(m) && strcmp(m, "OPTIONS") != 0) {
-            APR_ARRAY_PUSH(all, const char *) = m;
-        }
-    }
-    return cors_join(r->pool, all);
-}
-
-/*
- * CORSRejectDisallowed: the request is refused (403 drops the CORS headers;
- * a 405 to an allowed origin keeps them, like any other error response).
- */
-static int cors_refuse(request_rec *r, cors_state *st, int status,
-                       cors_reason why, const char *reason)
-{
-    cors_verdict *v = &st->v;
-
-    v->result = CORS_RESULT_ACTUAL_DENIED;
-    if (status == HTTP_FORBIDDEN) {
-        cors_silence(v);
-    }
-    if (!v->why) {
-        v->why = why;
-        v->reason = reason;
-    }
-    st->refused = 1;
-    ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, r,
-                  "CORSRejectDisallowed: %d for %s%s: %s", status, r->uri,
-                  st->report ? " (CORSEngine ReportOnly: not sent)" : "",
-                  v->reason);
-    return st->report ? DECLINED : status;
-}
-
 /*
  * The request's preflight answer or CORSRejectDisallowed refusal, before
- * its handler runs, by the policy that governs it.  Once per governing
- * policy of a chain: a later request of the chain that the same policy
- * governs has nothing new to decide.
+ * its handler runs, as the verdict of the policy that governs it says.
+ * Once per governing policy of a chain: a later request of the chain that
+ * the same policy governs has nothing new to decide.
  */
-static int cors_act(request_rec *r, cors_chain *ch, cors_state *st)
+static int cors_act(request_rec *r, cors_state *st)
 {
-    const char *origin;
-
     if (st->acted) {
         return DECLINED;
     }
     st->acted = 1;
     /* An error document is served as the error it stands for: it is never
      * answered as a preflight, nor refused again. */
-    if (cors_error_redirect(r)) {
+    if (!st->v.status || cors_error_redirect(r)) {
+        return DECLINED;
+    }
+    if (st->report) {
+        /* Whatever answers or serves it today still does; what On would
+         * have done is logged. */
+        if (st->v.preflight) {
+            st->would_answer = 1;
+        }
+        else {
+            ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, r,
+                          "CORSRejectDisallowed: %d for %s (CORSEngine "
+                          "ReportOnly: not sent): %s",
+                          st->v.status, r->uri, st->v.reason);
+        }
         return DECLINED;
     }
     if (st->v.preflight) {
-        if (st->conf->passthrough == 1) {
-            return DECLINED;
-        }
-        if (st->report) {
-            /* Whatever answers it today still does. */
-            st->would_answer = 1;
-            return DECLINED;
-        }
         return cors_answer_preflight(r, st);
     }
-
-    /* Never a plain OPTIONS. */
-    if (st->conf->reject != 1 || ch->method_number == M_OPTIONS) {
-        return DECLINED;
-    }
-    origin = apr_table_get(r->headers_in, "Origin");
-    if (!origin || cors_same_origin(r, origin)) {
-        return DECLINED;
-    }
-    if (!st->v.origin_allowed) {
-        return cors_refuse(r, st, HTTP_FORBIDDEN, CORS_REASON_ORIGIN, NULL);
-    }
-    if (!st->v.method_allowed) {
-        cors_policy pol;
-        cors_policy_of(st->conf, &pol);
-        st->allow = cors_allow_header(r, pol.methods);
-        return cors_refuse(r, st, HTTP_METHOD_NOT_ALLOWED, CORS_REASON_METHOD,
-                           apr_psprintf(r->pool, "method '%s' is not allowed",
-                                        cors_quote(r->pool, ch->method)));
-    }
-    return DECLINED;
+    st->refused = 1;
+    ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, r,
+                  "CORSRejectDisallowed: %d for %s: %s", st->v.status, r->uri,
+                  st->v.reason);
+    return st->v.status;
 }
 
 /*
@@ -2141,7 +1991,7 @@ static int cors_fixups(request_rec *r)
         || (r->handler && strcmp(r->handler, "redirect-handler") == 0)) {
         return DECLINED;
     }
-    return cors_act(r, ch, st);
+    return cors_act(r, st);
 }
 
 /*
@@ -2162,7 +2012,7 @@ static int cors_fixups_first(request_rec *r)
         || !(st = cors_state_of(r, ch)) || !st->v.preflight) {
         return DECLINED;
     }
-    return cors_act(r, ch, st);
+    return cors_act(r, st);
 }
 
 /*
@@ -2179,8 +2029,8 @@ static int cors_bypass_auth(request_rec *r)
      * the request is a preflight is decided in one place, cors_decide(). */
     if (!(ch = cors_chain_of(r)) || ch->method_number != M_OPTIONS
         || cors_error_redirect(r) || !(st = cors_state_of(r, ch))
-        || !st->v.preflight || st->conf->bypass_auth == 0
-        || st->conf->passthrough == 1) {
+        || !st->v.preflight || !st->conf->pol.bypass_auth
+        || st->conf->pol.passthrough) {
         return DECLINED;
     }
     if (st->report) {
@@ -2293,8 +2143,8 @@ static int cors_check_config(apr_pool_t *pconf, apr_pool_t *plog,
     int i, failed = 0;
 
     for (i = 0; i < cors_policy_uses->nelts; i++) {
-        cors_dir_conf *conf = APR_ARRAY_IDX(cors_policy_uses, i,
-                                            cors_dir_conf *);
+        cors_dir_conf *conf =
+            APR_ARRAY_IDX(cors_policy_uses, i, cors_dir_conf *);
         cors_policy_use *use = conf->use;
         if (!use->policy) {
             use->policy = cors_find_policy(use->server, use->name);
@@ -2318,13 +2168,7 @@ static void cors_register_hooks(apr_pool_t *p)
 {
     static const char *const after_authz[] = {"mod_authz_core.c", NULL};
 
-    cors_default_methods = cors_list_make(p, 0, NULL);
-    cors_list_add(cors_default_methods, "GET");
-    cors_list_add(cors_default_methods, "HEAD");
-    cors_list_add(cors_default_methods, "POST");
-    cors_default_methods->is_default = 1;
-    cors_list_seal(p, cors_default_methods);
-    cors_default_origins = cors_origins_make(p, 0, cors_regex_match);
+    cors_policy_defaults(p, &cors_default_policy, cors_regex_match);
 
     ap_hook_pre_config(cors_pre_config, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_check_config(cors_check_config, NULL, NULL, APR_HOOK_MIDDLE);

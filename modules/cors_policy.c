@@ -14,9 +14,11 @@
  */
 
 #include "cors_policy.h"
+#include "cors_origin.h"
 #include "cors_string.h"
 #include "cors_token.h"
 
+#include "apr_general.h"
 #include "apr_strings.h"
 
 #include <string.h>
@@ -56,6 +58,101 @@ const char *cors_reason_name(cors_reason reason)
         return "server";
     default:
         return NULL;
+    }
+}
+
+#define CORS_FIELD(directive, kind, member)                                    \
+    {                                                                          \
+        directive, kind, APR_OFFSETOF(cors_policy, member)                     \
+    }
+
+/* In the order of cors_field. */
+const cors_field_def cors_fields[CORS_FIELDS] = {
+    CORS_FIELD("CORSEngine", CORS_KIND_INT, engine),
+    CORS_FIELD("CORSAllowOrigin", CORS_KIND_ORIGINS, origins),
+    CORS_FIELD("CORSAllowMethods", CORS_KIND_LIST, methods),
+    CORS_FIELD("CORSAllowHeaders", CORS_KIND_LIST, allow_headers),
+    CORS_FIELD("CORSExposeHeaders", CORS_KIND_LIST, expose_headers),
+    CORS_FIELD("CORSAllowCredentials", CORS_KIND_INT, credentials),
+    CORS_FIELD("CORSMaxAge", CORS_KIND_STRING, max_age),
+    CORS_FIELD("CORSAllowPrivateNetwork", CORS_KIND_INT, private_network),
+    CORS_FIELD("CORSPreflightStatus", CORS_KIND_INT, preflight_status),
+    CORS_FIELD("CORSPreflightPassthrough", CORS_KIND_INT, passthrough),
+    CORS_FIELD("CORSPreflightBypassAuth", CORS_KIND_INT, bypass_auth),
+    CORS_FIELD("CORSRejectDisallowed", CORS_KIND_INT, reject),
+};
+
+/* An empty list that a section's edits start from. */
+static cors_list *cors_default_list(apr_pool_t *p)
+{
+    cors_list *l = cors_list_make(p, 0, NULL);
+
+    l->is_default = 1;
+    cors_list_seal(p, l);
+    return l;
+}
+
+void cors_policy_defaults(apr_pool_t *p, cors_policy *pol,
+                          cors_regex_match_fn match)
+{
+    memset(pol, 0, sizeof(*pol));
+    pol->engine = CORS_ENGINE_OFF;
+    pol->origins = cors_origins_make(p, 0, match);
+    pol->methods = cors_list_make(p, 0, NULL);
+    cors_list_add(pol->methods, "GET");
+    cors_list_add(pol->methods, "HEAD");
+    cors_list_add(pol->methods, "POST");
+    pol->methods->is_default = 1;
+    cors_list_seal(p, pol->methods);
+    pol->allow_headers = cors_default_list(p);
+    pol->expose_headers = cors_default_list(p);
+    pol->preflight_status = 204;
+    pol->bypass_auth = 1;
+}
+
+/*
+ * Merges run on every request, once per section that applies: only the
+ * fields the child set are visited, and an edit list is moved onto the
+ * parent's value only when the parent (or a section above it) set one: an
+ * edit already rests on the default it would otherwise be moved onto.
+ */
+void cors_policy_merge(apr_pool_t *p, const cors_policy *base,
+                       const cors_policy *add, cors_policy *out)
+{
+    apr_uint32_t todo = add->set;
+    int f;
+
+    *out = *base;
+    out->set = base->set | add->set;
+    for (f = 0; todo; f++, todo >>= 1) {
+        const char *from = (const char *)add + cors_fields[f].offset;
+        char *to = (char *)out + cors_fields[f].offset;
+        int inherited = (base->set & CORS_FIELD_BIT(f)) != 0;
+
+        if (!(todo & 1)) {
+            continue;
+        }
+        out->where[f] = add->where[f];
+        switch (cors_fields[f].kind) {
+        case CORS_KIND_INT:
+            *(int *)to = *(const int *)from;
+            break;
+        case CORS_KIND_STRING:
+            *(const char **)to = *(const char *const *)from;
+            break;
+        case CORS_KIND_LIST:
+            *(cors_list **)to =
+                inherited ? cors_list_rebase(p, *(cors_list *const *)from,
+                                             *(cors_list **)to)
+                          : *(cors_list *const *)from;
+            break;
+        case CORS_KIND_ORIGINS:
+            *(cors_origins **)to =
+                inherited ? cors_origins_rebase(p, *(cors_origins *const *)from,
+                                                *(cors_origins **)to)
+                          : *(cors_origins *const *)from;
+            break;
+        }
     }
 }
 
@@ -131,9 +228,6 @@ static void cors_decide_expose(apr_pool_t *p, const cors_policy *pol,
     const cors_list *l = pol->expose_headers;
     const char *joined;
 
-    if (!l) {
-        return;
-    }
     if (cors_list_star(l)) {
         if (!credentials && cors_list_star_plain(l)) {
             v->expose_headers = "*";
@@ -149,12 +243,197 @@ static void cors_decide_expose(apr_pool_t *p, const cors_policy *pol,
     }
 }
 
+/*
+ * The Origin, for preflights and actual requests alike: its syntax, then
+ * the set.  Sets v->origin_allowed; on a denial, says why in v.
+ */
+static int cors_check_origin(apr_pool_t *p, const cors_policy *pol,
+                             const cors_request *req, int credentials,
+                             cors_verdict *v)
+{
+    const char *bad = NULL;
+
+    v->origin_allowed = cors_origins_allow_request(p, pol->origins, req->origin,
+                                                   !credentials, &bad);
+    if (bad) {
+        cors_deny(v, CORS_REASON_MALFORMED,
+                  apr_psprintf(p, "origin '%s' is malformed: %s",
+                               cors_quote(p, req->origin), bad));
+    }
+    else if (!v->origin_allowed) {
+        cors_deny(v, CORS_REASON_ORIGIN,
+                  apr_psprintf(p, "origin '%s' is not allowed",
+                               cors_quote(p, req->origin)));
+    }
+    return v->origin_allowed;
+}
+
+/* The requested method and header names of a preflight whose Origin
+ * passed; on a denial, says why in v.  *names gets the header names. */
+static int cors_check_request(apr_pool_t *p, const cors_policy *pol,
+                              const cors_request *req,
+                              apr_array_header_t **names, const char **acah,
+                              cors_verdict *v)
+{
+    const char *rm = req->request_method, *err;
+    int i;
+
+    if (!cors_is_token(rm, strlen(rm))) {
+        cors_deny(v, CORS_REASON_REQUEST_METHOD,
+                  apr_psprintf(p,
+                               "Access-Control-Request-Method '%s' is not "
+                               "a method token",
+                               cors_quote(p, rm)));
+        return 0;
+    }
+    if (!cors_method_safelisted(rm)
+        && !cors_list_has(pol->methods, rm, APR_HASH_KEY_STRING)) {
+        cors_deny(
+            v, CORS_REASON_METHOD,
+            apr_psprintf(p, "method '%s' is not allowed", cors_quote(p, rm)));
+        return 0;
+    }
+    if (!req->request_headers) {
+        return 1;
+    }
+    err = cors_split_header_names(p, req->request_headers, names, acah);
+    if (err) {
+        cors_deny(v, CORS_REASON_HEADERS, err);
+        return 0;
+    }
+    for (i = 0; i < (*names)->nelts; i++) {
+        const char *name = APR_ARRAY_IDX(*names, i, const char *);
+        if (!cors_header_allowed(pol->allow_headers, name)) {
+            cors_deny(v, CORS_REASON_HEADERS,
+                      apr_psprintf(p, "request header '%s' is not allowed",
+                                   cors_quote(p, name)));
+            return 0;
+        }
+    }
+    return 1;
+}
+
+/*
+ * A preflight (docs/mod_cors.md, "Preflights"): answered by the module,
+ * 204/200 with the Access-Control-* values, or 403 with a one-line reason
+ * and none; with CORSPreflightPassthrough the handler answers instead.
+ */
+static void cors_decide_preflight(apr_pool_t *p, const cors_policy *pol,
+                                  const cors_request *req, int credentials,
+                                  cors_verdict *v)
+{
+    apr_array_header_t *names = NULL;
+    const char *acah = NULL;
+
+    v->vary =
+        pol->private_network ? CORS_VARY_PREFLIGHT_PNA : CORS_VARY_PREFLIGHT;
+    v->method_allowed = 1;
+    if (!cors_check_origin(p, pol, req, credentials, v)
+        || !cors_check_request(p, pol, req, &names, &acah, v)) {
+        v->status = pol->passthrough ? 0 : 403;
+        v->body =
+            apr_pstrcat(p, "CORS preflight refused: ", v->reason, "\n", NULL);
+        return;
+    }
+    v->result = CORS_RESULT_PREFLIGHT_OK;
+    v->status = pol->passthrough ? 0 : pol->preflight_status;
+    v->allow_origin = cors_origins_any_plain(pol->origins) && !credentials
+                          ? "*"
+                          : req->origin;
+    v->allow_credentials = credentials ? "true" : NULL;
+    if (cors_list_star(pol->methods)) {
+        /* '*' is a wildcard to a browser only without credentials, and
+         * can never say "any but X". */
+        v->allow_methods = !credentials && cors_list_star_plain(pol->methods)
+                               ? "*"
+                               : req->request_method;
+    }
+    else {
+        v->allow_methods = cors_list_joined(p, pol->methods);
+    }
+    if (names && names->nelts > 0) {
+        v->allow_headers = acah;
+    }
+    v->max_age = pol->max_age;
+    if (pol->private_network && req->request_private
+        && strcasecmp(req->request_private, "true") == 0) {
+        v->allow_private_network = "true";
+    }
+}
+
+/* Whether the Origin is the server's own (never refused). */
+static int cors_same_origin(apr_pool_t *p, const cors_request *req)
+{
+    cors_origin self, theirs;
+
+    return req->self && !cors_origin_parse_request(p, req->self, &self)
+           && !cors_origin_parse_request(p, req->origin, &theirs)
+           && strcmp(self.key, theirs.key) == 0;
+}
+
+/*
+ * CORSRejectDisallowed (docs/mod_cors.md): a cross-origin request from a
+ * disallowed origin gets 403 and no Access-Control-* header; one from an
+ * allowed origin with a method not allowed gets 405, its CORS headers and
+ * an Allow header.  Never a plain OPTIONS, never a same-origin request.
+ */
+static void cors_decide_rejection(apr_pool_t *p, const cors_policy *pol,
+                                  const cors_request *req, cors_verdict *v)
+{
+    if (!pol->reject || !req->origin || strcmp(req->method, "OPTIONS") == 0
+        || (v->origin_allowed && v->method_allowed)
+        || cors_same_origin(p, req)) {
+        return;
+    }
+    if (!v->origin_allowed) {
+        v->status = 403;
+        cors_verdict_silence(v);
+        return;
+    }
+    v->status = 405;
+    v->allow = cors_allow_methods(p, pol->methods);
+    cors_deny(v, CORS_REASON_METHOD,
+              apr_psprintf(p, "method '%s' is not allowed",
+                           cors_quote(p, req->method)));
+}
+
+/* An actual request (docs/mod_cors.md, "Actual requests"). */
+static void cors_decide_actual(apr_pool_t *p, const cors_policy *pol,
+                               const cors_request *req, int credentials,
+                               cors_verdict *v)
+{
+    v->method_allowed =
+        cors_method_safelisted(req->method)
+        || strcmp(req->method, "OPTIONS") == 0
+        || cors_list_has(pol->methods, req->method, APR_HASH_KEY_STRING);
+    if (cors_origins_any_plain(pol->origins) && !credentials) {
+        /* The response does not depend on the Origin: '*' on every
+         * response in scope, and no Vary: Origin. */
+        v->allow_origin = "*";
+        cors_decide_expose(p, pol, 0, v);
+    }
+    else {
+        v->vary = CORS_VARY_ACTUAL;
+    }
+    if (!req->origin) {
+        v->result = CORS_RESULT_NONE;
+        return;
+    }
+    if (cors_check_origin(p, pol, req, credentials, v)) {
+        v->result = CORS_RESULT_ACTUAL_OK;
+        if (!v->allow_origin) {
+            v->allow_origin = req->origin;
+            v->allow_credentials = credentials ? "true" : NULL;
+            cors_decide_expose(p, pol, credentials, v);
+        }
+    }
+    cors_decide_rejection(p, pol, req, v);
+}
+
 void cors_decide(apr_pool_t *p, const cors_policy *pol, const cors_request *req,
                  cors_verdict *v)
 {
-    const char *bad = NULL;
     int credentials = pol->credentials;
-    int any_plain;
 
     memset(v, 0, sizeof(*v));
     v->preflight = cors_is_preflight(req);
@@ -168,126 +447,56 @@ void cors_decide(apr_pool_t *p, const cors_policy *pol, const cors_request *req,
         credentials = 0;
         v->credentials_dropped = 1;
     }
-    any_plain = cors_origins_any_plain(pol->origins);
-
-    if (req->origin) {
-        v->origin_allowed = cors_origins_allow_request(
-            p, pol->origins, req->origin, !credentials, &bad);
-    }
-    v->method_allowed =
-        v->preflight || cors_method_safelisted(req->method)
-        || strcmp(req->method, "OPTIONS") == 0
-        || cors_list_has(pol->methods, req->method, APR_HASH_KEY_STRING);
-
     if (v->preflight) {
-        const char *rm = req->request_method;
-        apr_array_header_t *names = NULL;
-        const char *acah = NULL;
-        int i;
-
-        v->vary = pol->private_network ? CORS_VARY_PREFLIGHT_PNA
-                                       : CORS_VARY_PREFLIGHT;
-        if (bad) {
-            cors_deny(v, CORS_REASON_MALFORMED,
-                      apr_psprintf(p, "origin '%s' is malformed: %s",
-                                   cors_quote(p, req->origin), bad));
-            return;
-        }
-        if (!v->origin_allowed) {
-            cors_deny(v, CORS_REASON_ORIGIN,
-                      apr_psprintf(p, "origin '%s' is not allowed",
-                                   cors_quote(p, req->origin)));
-            return;
-        }
-        if (!cors_is_token(rm, strlen(rm))) {
-            cors_deny(v, CORS_REASON_REQUEST_METHOD,
-                      apr_psprintf(p,
-                                   "Access-Control-Request-Method "
-                                   "'%s' is not a method token",
-                                   cors_quote(p, rm)));
-            return;
-        }
-        if (!cors_method_safelisted(rm)
-            && !cors_list_has(pol->methods, rm, APR_HASH_KEY_STRING)) {
-            cors_deny(v, CORS_REASON_METHOD,
-                      apr_psprintf(p, "method '%s' is not allowed",
-                                   cors_quote(p, rm)));
-            return;
-        }
-        if (req->request_headers) {
-            const char *err =
-                cors_split_header_names(p, req->request_headers, &names, &acah);
-            if (err) {
-                cors_deny(v, CORS_REASON_HEADERS, err);
-                return;
-            }
-            for (i = 0; i < names->nelts; i++) {
-                const char *name = APR_ARRAY_IDX(names, i, const char *);
-                if (!cors_header_allowed(pol->allow_headers, name)) {
-                    cors_deny(v, CORS_REASON_HEADERS,
-                              apr_psprintf(p,
-                                           "request header '%s' is "
-                                           "not allowed",
-                                           cors_quote(p, name)));
-                    return;
-                }
-            }
-        }
-
-        v->result = CORS_RESULT_PREFLIGHT_OK;
-        v->allow_origin = any_plain && !credentials ? "*" : req->origin;
-        v->allow_credentials = credentials ? "true" : NULL;
-        if (cors_list_star(pol->methods)) {
-            /* '*' is a wildcard to a browser only without credentials, and
-             * can never say "any but X". */
-            v->allow_methods =
-                !credentials && cors_list_star_plain(pol->methods) ? "*" : rm;
-        }
-        else {
-            v->allow_methods = cors_list_joined(p, pol->methods);
-        }
-        if (names && names->nelts > 0) {
-            v->allow_headers = acah;
-        }
-        v->max_age = pol->max_age;
-        if (pol->private_network && req->request_private
-            && strcasecmp(req->request_private, "true") == 0) {
-            v->allow_private_network = "true";
-        }
-        return;
-    }
-
-    /* An actual request. */
-    if (any_plain && !credentials) {
-        /* The response does not depend on the Origin: '*' on every response
-         * in scope, and no Vary: Origin (docs/mod_cors.md, "Actual
-         * requests"). */
-        v->allow_origin = "*";
-        cors_decide_expose(p, pol, 0, v);
+        cors_decide_preflight(p, pol, req, credentials, v);
     }
     else {
-        v->vary = CORS_VARY_ACTUAL;
+        cors_decide_actual(p, pol, req, credentials, v);
     }
-    if (!req->origin) {
-        v->result = CORS_RESULT_NONE;
+}
+
+void cors_verdict_silence(cors_verdict *v)
+{
+    v->allow_origin = v->allow_credentials = v->allow_methods = NULL;
+    v->allow_headers = v->max_age = v->allow_private_network = NULL;
+    v->expose_headers = NULL;
+    v->expose_response_names = 0;
+}
+
+const char *cors_allow_methods(apr_pool_t *p, const cors_list *methods)
+{
+    apr_array_header_t *all = apr_array_make(p, 8, sizeof(const char *));
+    apr_array_header_t *items = cors_list_items(p, methods);
+    int i;
+
+    APR_ARRAY_PUSH(all, const char *) = "GET";
+    APR_ARRAY_PUSH(all, const char *) = "HEAD";
+    APR_ARRAY_PUSH(all, const char *) = "POST";
+    APR_ARRAY_PUSH(all, const char *) = "OPTIONS";
+    for (i = 0; i < items->nelts; i++) {
+        const char *m = APR_ARRAY_IDX(items, i, const char *);
+        if (!cors_method_safelisted(m) && strcmp(m, "OPTIONS") != 0) {
+            APR_ARRAY_PUSH(all, const char *) = m;
+        }
+    }
+    return cors_join(p, all);
+}
+
+void cors_verdict_served(apr_pool_t *p, const cors_policy *pol, cors_verdict *v,
+                         int answered, int status, int error_document)
+{
+    if (!v->preflight || answered
+        || (pol->passthrough && status >= 200 && status < 300
+            && !error_document)) {
         return;
     }
-    if (bad) {
-        cors_deny(v, CORS_REASON_MALFORMED,
-                  apr_psprintf(p, "origin '%s' is malformed: %s",
-                               cors_quote(p, req->origin), bad));
-        return;
-    }
-    if (!v->origin_allowed) {
-        cors_deny(v, CORS_REASON_ORIGIN,
-                  apr_psprintf(p, "origin '%s' is not allowed",
-                               cors_quote(p, req->origin)));
-        return;
-    }
-    v->result = CORS_RESULT_ACTUAL_OK;
-    if (!v->allow_origin) {
-        v->allow_origin = req->origin;
-        v->allow_credentials = credentials ? "true" : NULL;
-        cors_decide_expose(p, pol, credentials, v);
+    cors_verdict_silence(v);
+    if (v->result != CORS_RESULT_PREFLIGHT_DENIED) {
+        v->result = CORS_RESULT_PREFLIGHT_DENIED;
+        v->why = CORS_REASON_SERVER;
+        v->reason = apr_psprintf(p,
+                                 "the server answered the preflight with %d "
+                                 "before mod_cors could",
+                                 status);
     }
 }

@@ -33,28 +33,112 @@ const char *cors_result_name(cors_result result);
 
 /* Why a request was denied, as logged in CORS_REASON. */
 typedef enum {
-    CORS_REASON_NONE = 0,      /* not denied */
-    CORS_REASON_ORIGIN,        /* the Origin is not allowed */
-    CORS_REASON_MALFORMED,     /* the Origin is not a serialized origin */
-    CORS_REASON_METHOD,        /* the method is not allowed */
-    CORS_REASON_HEADERS,       /* a requested header is not allowed */
-    CORS_REASON_REQUEST_METHOD,/* Access-Control-Request-Method is bad */
-    CORS_REASON_CROSS_ORIGIN,  /* a cross-site state-changing request */
-    CORS_REASON_SERVER         /* the server refused the preflight first */
+    CORS_REASON_NONE = 0,       /* not denied */
+    CORS_REASON_ORIGIN,         /* the Origin is not allowed */
+    CORS_REASON_MALFORMED,      /* the Origin is not a serialized origin */
+    CORS_REASON_METHOD,         /* the method is not allowed */
+    CORS_REASON_HEADERS,        /* a requested header is not allowed */
+    CORS_REASON_REQUEST_METHOD, /* Access-Control-Request-Method is bad */
+    CORS_REASON_CROSS_ORIGIN,   /* a cross-site state-changing request */
+    CORS_REASON_SERVER          /* the server refused the preflight first */
 } cors_reason;
 
 /* CORS_REASON's value for a reason, or NULL for CORS_REASON_NONE. */
 const char *cors_reason_name(cors_reason reason);
 
+/*
+ * The directives a policy is made of.  Each is one field of cors_policy and
+ * one row of cors_fields[], which drives create, merge and the list of
+ * effective settings: adding a directive is one enumerator, one field and
+ * one row.
+ */
+typedef enum {
+    CORS_FIELD_ENGINE,
+    CORS_FIELD_ORIGINS, /* CORSAllowOrigin and CORSAllowOriginMatch */
+    CORS_FIELD_METHODS,
+    CORS_FIELD_ALLOW_HEADERS,
+    CORS_FIELD_EXPOSE_HEADERS,
+    CORS_FIELD_CREDENTIALS,
+    CORS_FIELD_MAX_AGE,
+    CORS_FIELD_PRIVATE_NETWORK,
+    CORS_FIELD_PREFLIGHT_STATUS,
+    CORS_FIELD_PASSTHROUGH,
+    CORS_FIELD_BYPASS_AUTH,
+    CORS_FIELD_REJECT,
+    CORS_FIELDS
+} cors_field;
+
+/* How a field merges: a value is inherited or replaced whole; a list or an
+ * origin set may also be edited ('+'/'-'), and is then moved onto what it
+ * inherits. */
+typedef enum {
+    CORS_KIND_INT,    /* an int: a flag, the engine, a status */
+    CORS_KIND_STRING, /* a const char *, NULL meaning "none" */
+    CORS_KIND_LIST,   /* a cors_list * */
+    CORS_KIND_ORIGINS /* a cors_origins * */
+} cors_field_kind;
+
+typedef struct cors_field_def {
+    const char *directive; /* as the manual spells it */
+    cors_field_kind kind;
+    apr_size_t offset; /* of the value in cors_policy */
+} cors_field_def;
+
+extern const cors_field_def cors_fields[CORS_FIELDS];
+
+/* Where a setting was made: the last line that set it. */
+typedef struct cors_where {
+    const char *directive; /* as written */
+    const char *args;      /* its arguments, as written */
+    const char *file;
+    int line;
+} cors_where;
+
+/* CORSEngine.  ReportOnly decides as On would and changes nothing
+ * (docs/mod_cors.md, "Report-only"). */
+#define CORS_ENGINE_OFF 0
+#define CORS_ENGINE_ON 1
+#define CORS_ENGINE_REPORT 2
+
+/*
+ * A policy: what one section says, or what a request's sections say once
+ * merged.  Every field holds its effective value from the start (the
+ * defaults of docs/mod_cors.md, "Directives"), so request-time code never
+ * meets an unset value; `set' says which fields the section (or one of the
+ * sections merged into it) wrote, and `where' where.  Built while the
+ * configuration is read, read-only afterwards.
+ */
 typedef struct cors_policy {
-    const cors_origins *origins;     /* never NULL (empty: nothing allowed) */
-    const cors_list *methods;        /* CORSAllowMethods, resolved */
-    const cors_list *allow_headers;  /* CORSAllowHeaders, resolved */
-    const cors_list *expose_headers; /* CORSExposeHeaders, or NULL */
-    int credentials;                 /* CORSAllowCredentials as configured */
-    const char *max_age;             /* CORSMaxAge as text, or NULL */
-    int private_network;             /* CORSAllowPrivateNetwork */
+    int engine;                /* CORSEngine: CORS_ENGINE_* */
+    cors_origins *origins;     /* never NULL (empty: nothing allowed) */
+    cors_list *methods;        /* CORSAllowMethods (GET HEAD POST) */
+    cors_list *allow_headers;  /* CORSAllowHeaders (none) */
+    cors_list *expose_headers; /* CORSExposeHeaders (none) */
+    int credentials;           /* CORSAllowCredentials (Off) */
+    const char *max_age;       /* CORSMaxAge as sent, NULL for Off */
+    int private_network;       /* CORSAllowPrivateNetwork (Off) */
+    int preflight_status;      /* CORSPreflightStatus: 204 or 200 */
+    int passthrough;           /* CORSPreflightPassthrough (Off) */
+    int bypass_auth;           /* CORSPreflightBypassAuth (On) */
+    int reject;                /* CORSRejectDisallowed (Off) */
+    apr_uint32_t set;          /* 1 << field for each field written */
+    const cors_where *where[CORS_FIELDS]; /* for each field written */
 } cors_policy;
+
+#define CORS_FIELD_BIT(f) ((apr_uint32_t)1 << (f))
+
+/* Fill *pol with the defaults, nothing set; the empty origin set runs its
+ * regexes with match. */
+void cors_policy_defaults(apr_pool_t *p, cors_policy *pol,
+                          cors_regex_match_fn match);
+
+/*
+ * The merge: *out is base with every field add set taken from add (a list
+ * or origin set that edits is moved onto base's).  Allocates only for an
+ * edit over a value base set itself.
+ */
+void cors_policy_merge(apr_pool_t *p, const cors_policy *base,
+                       const cors_policy *add, cors_policy *out);
 
 /* The facts of a request; absent headers are NULL. */
 typedef struct cors_request {
@@ -63,6 +147,9 @@ typedef struct cors_request {
     const char *request_method;  /* Access-Control-Request-Method */
     const char *request_headers; /* Access-Control-Request-Headers */
     const char *request_private; /* Access-Control-Request-Private-Network */
+    const char *self;            /* the server's own origin as Apache sees
+                                  * it (scheme://host[:port]); needed only
+                                  * where CORSRejectDisallowed is On */
 } cors_request;
 
 typedef struct cors_verdict {
@@ -88,6 +175,13 @@ typedef struct cors_verdict {
                                  * pass expose_headers (credentials or an
                                  * "any but" '*') */
     const char *vary;           /* tokens to merge into Vary */
+
+    /* What the module answers before any handler runs: 0 (the handler
+     * answers), 204 or 200 (an allowed preflight), 403 (a refused preflight
+     * or origin) or 405 (a method CORSRejectDisallowed refuses). */
+    int status;
+    const char *body;  /* a refused preflight's one-line text/plain body */
+    const char *allow; /* the 405's Allow header */
 } cors_verdict;
 
 /* Vary values: the actual response's, and the preflight's with and without
@@ -108,5 +202,26 @@ int cors_method_safelisted(const char *method);
 /* Decide.  Everything allocated comes from p. */
 void cors_decide(apr_pool_t *p, const cors_policy *policy,
                  const cors_request *req, cors_verdict *v);
+
+/*
+ * What the server did to a preflight decides what its response carries: one
+ * the module did not answer itself (answered 0) was refused by the server
+ * first (Require ip, authentication with CORSPreflightBypassAuth Off, an
+ * error document), or answered by a passthrough handler.  Browsers fail any
+ * preflight that is not 2xx, so such an error carries no Access-Control-*
+ * header, only the preflight Vary, and is a denial: by the server (reason
+ * CORS_REASON_SERVER), unless the verdict already refused it.  status is
+ * that of the response sent; error_document says it is an error document.
+ */
+void cors_verdict_served(apr_pool_t *p, const cors_policy *policy,
+                         cors_verdict *v, int answered, int status,
+                         int error_document);
+
+/* Drop every Access-Control-* value of a verdict; Vary stays. */
+void cors_verdict_silence(cors_verdict *v);
+
+/* The Allow header of CORSRejectDisallowed's 405: GET, HEAD, POST, OPTIONS
+ * and the configured methods. */
+const char *cors_allow_methods(apr_pool_t *p, const cors_list *methods);
 
 #endif /* CORS_POLICY_H */

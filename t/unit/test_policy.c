@@ -981,13 +981,13 @@ static void test_verdicts(apr_pool_t *p)
         cors_request req;
         cors_verdict v;
 
-        memset(&pol, 0, sizeof(pol));
+        cors_policy_defaults(p, &pol, posix_match);
         pol.origins = t->origins ? make_origins(p, t->origins)
                                  : cors_origins_make(p, 0, posix_match);
         pol.methods = make_list(p, t->methods ? t->methods : "P:GET HEAD POST");
         pol.allow_headers =
             make_list(p, t->allow_headers ? t->allow_headers : "P:");
-        pol.expose_headers = t->expose ? make_list(p, t->expose) : NULL;
+        pol.expose_headers = make_list(p, t->expose ? t->expose : "P:");
         pol.credentials = t->credentials;
         pol.max_age = t->max_age;
         pol.private_network = t->private_network;
@@ -1113,7 +1113,7 @@ static void test_gate_and_bounds(apr_pool_t *p)
     char *longo;
     int before;
 
-    memset(&pol, 0, sizeof(pol));
+    cors_policy_defaults(p, &pol, posix_match);
     pol.origins = make_origins(p, "P:re:.*");
     pol.methods = make_list(p, "P:GET HEAD POST");
     pol.allow_headers = make_list(p, "P:");
@@ -1161,6 +1161,286 @@ static void test_gate_and_bounds(apr_pool_t *p)
     CHECK(v.reason && !strchr(v.reason, '\n'));
 }
 
+/* ------------------------------------------------------------------ */
+/* The field table, defaults and the merge                              */
+
+static const cors_where where_parent = {"CORSAllowMethods", "PUT",
+                                        "parent.conf", 10};
+static const cors_where where_child = {"CORSAllowMethods", "+DELETE",
+                                       "child.conf", 20};
+
+static void test_field_table(void)
+{
+    int f, g;
+
+    for (f = 0; f < CORS_FIELDS; f++) {
+        UNIT_ROW("field %d (%s)", f, cors_fields[f].directive);
+        CHECK(strncmp(cors_fields[f].directive, "CORS", 4) == 0);
+        CHECK(cors_fields[f].offset < APR_OFFSETOF(cors_policy, set));
+        for (g = 0; g < f; g++) {
+            CHECK(cors_fields[g].offset != cors_fields[f].offset);
+            CHECK(strcmp(cors_fields[g].directive, cors_fields[f].directive)
+                  != 0);
+        }
+    }
+    /* Every field fits the set mask. */
+    CHECK(CORS_FIELDS <= 32);
+}
+
+static void test_defaults(apr_pool_t *p)
+{
+    cors_policy d;
+    int f;
+
+    cors_policy_defaults(p, &d, posix_match);
+    UNIT_ROW("defaults");
+    CHECK_INT(d.set, 0);
+    for (f = 0; f < CORS_FIELDS; f++) {
+        CHECK_NULL(d.where[f]);
+    }
+    CHECK_INT(d.engine, CORS_ENGINE_OFF);
+    CHECK_NOT_NULL(d.origins);
+    CHECK_INT(cors_origins_any(d.origins), 0);
+    CHECK_STR(cors_list_joined(p, d.methods), "GET, HEAD, POST");
+    CHECK_STR(cors_list_joined(p, d.allow_headers), "");
+    CHECK_STR(cors_list_joined(p, d.expose_headers), "");
+    CHECK_INT(d.credentials, 0);
+    CHECK_NULL(d.max_age);
+    CHECK_INT(d.private_network, 0);
+    CHECK_INT(d.preflight_status, 204);
+    CHECK_INT(d.passthrough, 0);
+    CHECK_INT(d.bypass_auth, 1);
+    CHECK_INT(d.reject, 0);
+}
+
+/* A section: the defaults, then what its lines set. */
+static cors_policy section(apr_pool_t *p)
+{
+    cors_policy s;
+
+    cors_policy_defaults(p, &s, posix_match);
+    return s;
+}
+
+static void test_merge(apr_pool_t *p)
+{
+    cors_policy parent = section(p), child = section(p), out;
+    const cors_list *dflt_methods = parent.methods;
+
+    /* Nothing set in the child: the parent whole. */
+    UNIT_ROW("merge: empty child");
+    parent.engine = CORS_ENGINE_ON;
+    parent.set |= CORS_FIELD_BIT(CORS_FIELD_ENGINE);
+    parent.reject = 1;
+    parent.set |= CORS_FIELD_BIT(CORS_FIELD_REJECT);
+    cors_policy_merge(p, &parent, &child, &out);
+    CHECK_INT(out.engine, CORS_ENGINE_ON);
+    CHECK_INT(out.reject, 1);
+    CHECK_INT(out.set, parent.set);
+    CHECK_INT(out.bypass_auth, 1);
+
+    /* A flag the child sets wins, even when it sets the default. */
+    UNIT_ROW("merge: child sets Off");
+    child.reject = 0;
+    child.set |= CORS_FIELD_BIT(CORS_FIELD_REJECT);
+    child.max_age = "600";
+    child.set |= CORS_FIELD_BIT(CORS_FIELD_MAX_AGE);
+    cors_policy_merge(p, &parent, &child, &out);
+    CHECK_INT(out.reject, 0);
+    CHECK_INT(out.engine, CORS_ENGINE_ON);
+    CHECK_STR(out.max_age, "600");
+    CHECK_INT(out.set, parent.set | child.set);
+
+    /* An edit list over a parent that never set the list stays on the
+     * default it was made over; over a parent's list it is moved on. */
+    UNIT_ROW("merge: edit over the default");
+    child = section(p);
+    child.methods = cors_list_make(p, 1, dflt_methods);
+    cors_list_add(child.methods, "DELETE");
+    child.set |= CORS_FIELD_BIT(CORS_FIELD_METHODS);
+    child.where[CORS_FIELD_METHODS] = &where_child;
+    cors_policy_merge(p, &parent, &child, &out);
+    CHECK(out.methods == child.methods);
+    CHECK_STR(cors_list_joined(p, out.methods), "GET, HEAD, POST, DELETE");
+    CHECK(out.where[CORS_FIELD_METHODS] == &where_child);
+
+    UNIT_ROW("merge: edit over the parent's list");
+    parent.methods = cors_list_make(p, 0, NULL);
+    cors_list_add(parent.methods, "PUT");
+    cors_list_seal(p, parent.methods);
+    parent.set |= CORS_FIELD_BIT(CORS_FIELD_METHODS);
+    parent.where[CORS_FIELD_METHODS] = &where_parent;
+    cors_policy_merge(p, &parent, &child, &out);
+    CHECK_STR(cors_list_joined(p, out.methods), "PUT, DELETE");
+    CHECK(out.where[CORS_FIELD_METHODS] == &where_child);
+    /* The child's own list is untouched by the merge. */
+    CHECK_STR(cors_list_joined(p, child.methods), "GET, HEAD, POST, DELETE");
+
+    UNIT_ROW("merge: a plain list replaces");
+    child.methods = cors_list_make(p, 0, NULL);
+    cors_list_add(child.methods, "PATCH");
+    cors_list_seal(p, child.methods);
+    cors_policy_merge(p, &parent, &child, &out);
+    CHECK_STR(cors_list_joined(p, out.methods), "PATCH");
+
+    UNIT_ROW("merge: provenance of fields the child left alone");
+    child = section(p);
+    cors_policy_merge(p, &parent, &child, &out);
+    CHECK(out.where[CORS_FIELD_METHODS] == &where_parent);
+    CHECK_NULL(out.where[CORS_FIELD_CREDENTIALS]);
+}
+
+/* ------------------------------------------------------------------ */
+/* What the module answers before the handler, and what the server did  */
+
+static void decide_with(apr_pool_t *p, cors_policy *pol, const char *method,
+                        const char *origin, const char *acrm, const char *self,
+                        cors_verdict *v)
+{
+    cors_request req;
+
+    memset(&req, 0, sizeof(req));
+    req.method = method;
+    req.origin = origin;
+    req.request_method = acrm;
+    req.self = self;
+    cors_decide(p, pol, &req, v);
+}
+
+static void test_answers(apr_pool_t *p)
+{
+    cors_policy pol;
+    cors_verdict v;
+
+    cors_policy_defaults(p, &pol, posix_match);
+    pol.origins = make_origins(p, "P:" O);
+    pol.methods = make_list(p, "P:GET PUT");
+
+    UNIT_ROW("allowed preflight: CORSPreflightStatus");
+    decide_with(p, &pol, "OPTIONS", O, "PUT", NULL, &v);
+    CHECK_INT(v.status, 204);
+    CHECK_NULL(v.body);
+    pol.preflight_status = 200;
+    decide_with(p, &pol, "OPTIONS", O, "PUT", NULL, &v);
+    CHECK_INT(v.status, 200);
+
+    UNIT_ROW("refused preflight: 403 and its one line");
+    decide_with(p, &pol, "OPTIONS", O, "DELETE", NULL, &v);
+    CHECK_INT(v.status, 403);
+    CHECK_STR(v.body, "CORS preflight refused: method 'DELETE' is not "
+                      "allowed\n");
+
+    UNIT_ROW("passthrough: the handler answers either way");
+    pol.passthrough = 1;
+    decide_with(p, &pol, "OPTIONS", O, "PUT", NULL, &v);
+    CHECK_INT(v.status, 0);
+    CHECK_INT(v.result, CORS_RESULT_PREFLIGHT_OK);
+    decide_with(p, &pol, "OPTIONS", O, "DELETE", NULL, &v);
+    CHECK_INT(v.status, 0);
+    CHECK_INT(v.result, CORS_RESULT_PREFLIGHT_DENIED);
+    pol.passthrough = 0;
+
+    UNIT_ROW("actual requests pass to the handler without "
+             "CORSRejectDisallowed");
+    decide_with(p, &pol, "DELETE", "https://evil.example", NULL, NULL, &v);
+    CHECK_INT(v.status, 0);
+    CHECK_INT(v.result, CORS_RESULT_ACTUAL_DENIED);
+
+    pol.reject = 1;
+    UNIT_ROW("CORSRejectDisallowed: a disallowed origin gets 403, silenced");
+    decide_with(p, &pol, "GET", "https://evil.example", NULL,
+                "https://api.example", &v);
+    CHECK_INT(v.status, 403);
+    CHECK_INT(v.why, CORS_REASON_ORIGIN);
+    CHECK_NULL(v.allow_origin);
+    CHECK_NULL(v.allow);
+
+    UNIT_ROW("CORSRejectDisallowed: a malformed origin gets 403");
+    decide_with(p, &pol, "GET", "https://a.example/", NULL,
+                "https://api.example", &v);
+    CHECK_INT(v.status, 403);
+    CHECK_INT(v.why, CORS_REASON_MALFORMED);
+
+    UNIT_ROW("CORSRejectDisallowed: a method not allowed gets 405 + Allow");
+    decide_with(p, &pol, "DELETE", O, NULL, "https://api.example", &v);
+    CHECK_INT(v.status, 405);
+    CHECK_INT(v.result, CORS_RESULT_ACTUAL_DENIED);
+    CHECK_INT(v.why, CORS_REASON_METHOD);
+    CHECK_STR(v.reason, "method 'DELETE' is not allowed");
+    CHECK_STR(v.allow, "GET, HEAD, POST, OPTIONS, PUT");
+    CHECK_STR(v.allow_origin, O); /* a 405 keeps its CORS headers */
+
+    UNIT_ROW("CORSRejectDisallowed: allowed method and origin pass");
+    decide_with(p, &pol, "PUT", O, NULL, "https://api.example", &v);
+    CHECK_INT(v.status, 0);
+    CHECK_INT(v.result, CORS_RESULT_ACTUAL_OK);
+
+    UNIT_ROW("CORSRejectDisallowed: never same origin, never plain OPTIONS, "
+             "never without Origin");
+    decide_with(p, &pol, "DELETE", "https://API.example:443", NULL,
+                "https://api.example", &v);
+    CHECK_INT(v.status, 0);
+    decide_with(p, &pol, "OPTIONS", "https://evil.example", NULL,
+                "https://api.example", &v);
+    CHECK_INT(v.status, 0);
+    decide_with(p, &pol, "DELETE", NULL, NULL, "https://api.example", &v);
+    CHECK_INT(v.status, 0);
+    CHECK_INT(v.result, CORS_RESULT_NONE);
+    UNIT_ROW("CORSRejectDisallowed: another port is another origin");
+    decide_with(p, &pol, "GET", "https://api.example:8443", NULL,
+                "https://api.example", &v);
+    CHECK_INT(v.status, 403);
+}
+
+static void test_served(apr_pool_t *p)
+{
+    cors_policy pol;
+    cors_verdict v;
+
+    cors_policy_defaults(p, &pol, posix_match);
+    pol.origins = make_origins(p, "P:" O);
+
+    UNIT_ROW("a preflight the module answered stands");
+    decide_with(p, &pol, "OPTIONS", O, "GET", NULL, &v);
+    cors_verdict_served(p, &pol, &v, 1, 204, 0);
+    CHECK_INT(v.result, CORS_RESULT_PREFLIGHT_OK);
+    CHECK_STR(v.allow_origin, O);
+
+    UNIT_ROW("a preflight the server refused first: denied, by the server");
+    decide_with(p, &pol, "OPTIONS", O, "GET", NULL, &v);
+    cors_verdict_served(p, &pol, &v, 0, 401, 0);
+    CHECK_INT(v.result, CORS_RESULT_PREFLIGHT_DENIED);
+    CHECK_INT(v.why, CORS_REASON_SERVER);
+    CHECK_STR(v.reason, "the server answered the preflight with 401 before "
+                        "mod_cors could");
+    CHECK_NULL(v.allow_origin);
+    CHECK_NULL(v.allow_methods);
+    CHECK_STR(v.vary, CORS_VARY_PREFLIGHT);
+
+    UNIT_ROW("a preflight the module refused keeps its reason");
+    decide_with(p, &pol, "OPTIONS", "https://evil.example", "GET", NULL, &v);
+    cors_verdict_served(p, &pol, &v, 0, 403, 1);
+    CHECK_INT(v.why, CORS_REASON_ORIGIN);
+
+    UNIT_ROW("passthrough: a 2xx from the handler stands, an error does not");
+    pol.passthrough = 1;
+    decide_with(p, &pol, "OPTIONS", O, "GET", NULL, &v);
+    cors_verdict_served(p, &pol, &v, 0, 200, 0);
+    CHECK_INT(v.result, CORS_RESULT_PREFLIGHT_OK);
+    CHECK_STR(v.allow_origin, O);
+    cors_verdict_served(p, &pol, &v, 0, 200, 1);
+    CHECK_INT(v.result, CORS_RESULT_PREFLIGHT_DENIED);
+    decide_with(p, &pol, "OPTIONS", O, "GET", NULL, &v);
+    cors_verdict_served(p, &pol, &v, 0, 500, 0);
+    CHECK_INT(v.why, CORS_REASON_SERVER);
+
+    UNIT_ROW("actual requests are not touched");
+    decide_with(p, &pol, "GET", O, NULL, NULL, &v);
+    cors_verdict_served(p, &pol, &v, 0, 500, 1);
+    CHECK_INT(v.result, CORS_RESULT_ACTUAL_OK);
+    CHECK_STR(v.allow_origin, O);
+}
+
 int main(void)
 {
     apr_pool_t *p;
@@ -1177,6 +1457,11 @@ int main(void)
     test_safelisted_methods();
     test_is_preflight();
     test_gate_and_bounds(p);
+    test_field_table();
+    test_defaults(p);
+    test_merge(p);
+    test_answers(p);
+    test_served(p);
     apr_pool_destroy(p);
     apr_terminate();
     return unit_done("test_policy");
