@@ -52,12 +52,15 @@
 #include "http_protocol.h"
 #include "http_request.h"
 #include "ap_regex.h"
+#include "mod_status.h"
 
 #include "apr_atomic.h"
+#include "apr_optional_hooks.h"
 #include "apr_lib.h"
 #include "apr_shm.h"
 #include "apr_strings.h"
 
+#include "cors_count.h"
 #include "cors_list.h"
 #include "cors_origin.h"
 #include "cors_origin_check.h"
@@ -121,6 +124,8 @@ typedef struct cors_policy_use {
 /* Per (virtual) server: the <CORSPolicy> sections defined in it. */
 typedef struct {
     apr_hash_t *policies; /* NAME -> cors_dir_conf */
+    struct cors_count_row *count; /* this server's counters, in shared
+                                   * memory; NULL until post_config */
 } cors_server_conf;
 
 /*
@@ -1019,6 +1024,7 @@ static void *cors_create_server_conf(apr_pool_t *p, server_rec *s)
     cors_server_conf *sconf = apr_palloc(p, sizeof(*sconf));
 
     sconf->policies = apr_hash_make(p);
+    sconf->count = NULL;
     return sconf;
 }
 
@@ -2072,6 +2078,301 @@ static int cors_post_read_request(request_rec *r)
     return DECLINED;
 }
 
+/* -------------------------------------------------------------------- */
+/* Counters for mod_status (docs/mod_cors.md, "Counters")                */
+
+/*
+ * One row of counters per virtual host (and one for the main server), in
+ * one anonymous shared memory segment that every child inherits from the
+ * parent, so that all processes and threads add to the same numbers
+ * without a lock (an atomic add each).  The segment is made in the
+ * parent's process pool, which outlives restarts, and found again there
+ * by name on the next post_config: a graceful restart keeps the counts,
+ * and a virtual host keeps its row by its name ("host:port") even when
+ * the configuration around it changes.  A row is 64-byte aligned so that
+ * two hosts' counters never share a cache line.
+ */
+#define CORS_COUNT_KEY_LEN 120
+#define CORS_COUNT_USERDATA "mod_cors.c:counters"
+#define CORS_COUNT_MAGIC 0x43525331u /* layout of cors_count_seg, version */
+
+typedef struct cors_count_row {
+    char key[CORS_COUNT_KEY_LEN]; /* "host:port", "" for a free row */
+    apr_uint64_t c[CORS_COUNTS];  /* by cors_count_index */
+} __attribute__((aligned(64))) cors_count_row;
+
+typedef struct {
+    apr_uint32_t magic;    /* CORS_COUNT_MAGIC */
+    apr_uint32_t row_size; /* sizeof(cors_count_row): a module built with
+                            * other counters makes a segment of its own */
+    apr_uint32_t capacity; /* rows */
+    apr_uint32_t used;     /* rows handed out, each to one name */
+    cors_count_row rows[]; /* capacity of them */
+} __attribute__((aligned(64))) cors_count_seg;
+
+/* The current segment (parent and children alike), or NULL. */
+static cors_count_seg *cors_counters;
+
+/* Add one to counter i of s's row. */
+static APR_INLINE void cors_count(const server_rec *s, int i)
+{
+    const cors_server_conf *sconf =
+        ap_get_module_config(s->module_config, &cors_module);
+
+    if (sconf->count) {
+        __atomic_fetch_add(&sconf->count->c[i], 1, __ATOMIC_RELAXED);
+    }
+}
+
+/*
+ * For the origin maps (docs/mod_cors.md, "Counters"): a map of server s was
+ * read again after a change (failed 0) or refused (failed 1).
+ */
+static APR_INLINE void cors_count_map(const server_rec *s, int failed)
+{
+    cors_count(s, failed ? CORS_COUNT_MAP_ERRORS : CORS_COUNT_MAP_RELOADS);
+}
+
+/* A server's row name: the main server's is "*", a virtual host's its
+ * ServerName and port. */
+static const char *cors_count_name(apr_pool_t *p, const server_rec *s)
+{
+    if (!s->is_virtual) {
+        return "*";
+    }
+    return apr_psprintf(p, "%s:%u",
+                        s->server_hostname ? s->server_hostname : "?",
+                        s->port ? (unsigned)s->port
+                        : s->addrs ? (unsigned)s->addrs->host_port
+                                   : 0u);
+}
+
+/* A segment of at least n rows, with old's rows copied over. */
+static cors_count_seg *cors_count_make(apr_pool_t *keep, server_rec *s,
+                                       const cors_count_seg *old,
+                                       apr_uint32_t n)
+{
+    apr_size_t size = sizeof(cors_count_seg) + n * sizeof(cors_count_row);
+    cors_count_seg *seg;
+    apr_shm_t *shm;
+    apr_status_t rv = apr_shm_create(&shm, size, NULL, keep);
+
+    if (rv == APR_SUCCESS) {
+        seg = apr_shm_baseaddr_get(shm);
+    }
+    else {
+        /* No anonymous shared memory: each process counts for itself. */
+        ap_log_error(APLOG_MARK, APLOG_WARNING, rv, s,
+                     "mod_cors: no shared memory for the counters "
+                     "mod_status shows: each process counts its own");
+        seg = apr_palloc(keep, size + 64);
+        seg = (cors_count_seg *)APR_ALIGN((apr_uintptr_t)seg, 64);
+    }
+    memset(seg, 0, size);
+    seg->magic = CORS_COUNT_MAGIC;
+    seg->row_size = sizeof(cors_count_row);
+    seg->capacity = n;
+    if (old && old->magic == CORS_COUNT_MAGIC
+        && old->row_size == sizeof(cors_count_row)) {
+        /* Children of the previous generation still add to old until they
+         * exit: what they count meanwhile is lost, once, when the number
+         * of virtual hosts outgrows the segment. */
+        memcpy(seg->rows, old->rows, old->used * sizeof(cors_count_row));
+        seg->used = old->used;
+    }
+    return seg;
+}
+
+/*
+ * post_config (in the parent, at start-up and on every restart): find the
+ * segment the previous generation left, or make one, and give every server
+ * its row by name.  Two servers of one name (two virtual hosts with the
+ * same ServerName and port) get rows of their own, "#2" added.
+ */
+static void cors_count_init(apr_pool_t *pconf, apr_pool_t *ptemp,
+                            server_rec *main_s)
+{
+    const void *main_sconf =
+        ap_get_module_config(main_s->module_config, &cors_module);
+    apr_pool_t *keep = main_s->process->pool;
+    apr_hash_t *taken = apr_hash_make(ptemp);
+    cors_count_seg *seg = NULL;
+    apr_uint32_t n = 0, i;
+    server_rec *s;
+
+    apr_pool_userdata_get((void **)&seg, CORS_COUNT_USERDATA, keep);
+    for (s = main_s; s; s = s->next) {
+        n++;
+    }
+    if (!seg || seg->magic != CORS_COUNT_MAGIC
+        || seg->row_size != sizeof(cors_count_row)
+        || seg->capacity - seg->used < n) {
+        apr_uint32_t want = (seg ? seg->used : 0) + n;
+        seg = cors_count_make(keep, main_s, seg, want < 32 ? 64 : 2 * want);
+        apr_pool_userdata_set(seg, CORS_COUNT_USERDATA, NULL, keep);
+    }
+    for (s = main_s; s; s = s->next) {
+        cors_server_conf *sconf =
+            ap_get_module_config(s->module_config, &cors_module);
+        const char *name = cors_count_name(ptemp, s);
+
+        /* httpd hands a virtual host without a line of ours the main
+         * server's configuration (server/config.c, merge_server_configs):
+         * it gets one of its own for its row, with an empty policy table
+         * (lookups fall back to the server's, cors_find_policy). */
+        if (s != main_s && sconf == main_sconf) {
+            sconf = cors_create_server_conf(pconf, s);
+            ap_set_module_config(s->module_config, &cors_module, sconf);
+        }
+        int dup = 1;
+        cors_count_row *row = NULL;
+
+        while (apr_hash_get(taken, name, APR_HASH_KEY_STRING)) {
+            name = apr_psprintf(ptemp, "%s #%d", cors_count_name(ptemp, s),
+                                ++dup);
+        }
+        apr_hash_set(taken, name, APR_HASH_KEY_STRING, name);
+        for (i = 0; i < seg->used && !row; i++) {
+            if (strncmp(seg->rows[i].key, name, CORS_COUNT_KEY_LEN - 1) == 0) {
+                row = &seg->rows[i];
+            }
+        }
+        if (!row) {
+            row = &seg->rows[seg->used++];
+            apr_cpystrn(row->key, name, CORS_COUNT_KEY_LEN);
+        }
+        sconf->count = row;
+    }
+    cors_counters = seg;
+}
+
+/* Every row's counters added up, each read atomically (a tear-free 64-bit
+ * read; the rows go on counting meanwhile). */
+static void cors_count_row_read(const cors_count_row *row, apr_uint64_t *c)
+{
+    int i;
+
+    for (i = 0; i < CORS_COUNTS; i++) {
+        c[i] = __atomic_load_n(&row->c[i], __ATOMIC_RELAXED);
+    }
+}
+
+/* How a row is shown: the main server's is "*", which reads badly. */
+static const char *cors_count_label(const cors_count_row *row)
+{
+    return strcmp(row->key, "*") == 0 ? "main server" : row->key;
+}
+
+/* One HTML table row of a server's main counters. */
+static void cors_status_row(request_rec *r, const char *name,
+                            const apr_uint64_t *c, int total)
+{
+    const char *td = total ? "th" : "td";
+
+    ap_rprintf(r,
+               "<tr><%s>%s</%s><td>%" APR_UINT64_T_FMT "</td><td>%"
+               APR_UINT64_T_FMT "</td><td>%" APR_UINT64_T_FMT "</td><td>%"
+               APR_UINT64_T_FMT "</td><td>%" APR_UINT64_T_FMT "</td><td>%"
+               APR_UINT64_T_FMT "</td><td>%" APR_UINT64_T_FMT "</td><td>%"
+               APR_UINT64_T_FMT "</td><td>%" APR_UINT64_T_FMT "</td></tr>\n",
+               td, ap_escape_html(r->pool, name), td,
+               c[CORS_COUNT_PREFLIGHT_OK], cors_count_denied(c, 1),
+               c[CORS_COUNT_ACTUAL_OK], cors_count_denied(c, 0),
+               c[CORS_COUNT_NONE], c[CORS_COUNT_SHADOW_MATCH],
+               c[CORS_COUNT_SHADOW_MISMATCH], c[CORS_COUNT_MAP_RELOADS],
+               c[CORS_COUNT_MAP_ERRORS]);
+}
+
+/* The denials of one kind of a server, by CORS_REASON. */
+static void cors_status_reasons(request_rec *r, const char *name,
+                                const char *kind, const apr_uint64_t *c,
+                                int base)
+{
+    int why;
+
+    ap_rprintf(r, "<tr><td>%s</td><td>%s</td>",
+               ap_escape_html(r->pool, name), kind);
+    for (why = CORS_REASON_NONE + 1; why < CORS_COUNT_REASONS; why++) {
+        ap_rprintf(r, "<td>%" APR_UINT64_T_FMT "</td>", c[base + why]);
+    }
+    ap_rputs("</tr>\n", r);
+}
+
+/*
+ * mod_status' section: for ?auto the server totals as "Name: N" lines, for
+ * people two tables, the verdicts per virtual host and the server's total,
+ * then the denials by reason.
+ */
+static int cors_status_hook(request_rec *r, int flags)
+{
+    apr_uint64_t total[CORS_COUNTS], c[CORS_COUNTS];
+    const cors_count_seg *seg = cors_counters;
+    server_rec *s;
+    apr_uint32_t i;
+    int why;
+
+    if (!seg) {
+        return OK;
+    }
+    memset(total, 0, sizeof(total));
+    for (i = 0; i < seg->used; i++) {
+        cors_count_row_read(&seg->rows[i], c);
+        cors_count_add(total, c);
+    }
+    if (flags & AP_STATUS_SHORT) {
+        ap_rputs(cors_count_auto(r->pool, total), r);
+        return OK;
+    }
+
+    ap_rputs("<hr />\n<h2 id=\"cors\">CORS (mod_cors)</h2>\n"
+             "<p>Requests in CORSEngine On and ReportOnly scopes since "
+             "start-up (kept across graceful restarts), by CORS_RESULT; "
+             "ReportOnly scopes as On would decide them.</p>\n",
+             r);
+    ap_rputs("<table class=\"cors\" border=\"1\">\n<tr><th>Virtual host</th>"
+             "<th>preflight-ok</th><th>preflight-denied</th>"
+             "<th>actual-ok</th><th>actual-denied</th><th>none</th>"
+             "<th>shadow match</th><th>shadow mismatch</th>"
+             "<th>map reloads</th><th>map errors</th></tr>\n",
+             r);
+    for (s = ap_server_conf; s; s = s->next) {
+        const cors_server_conf *sconf =
+            ap_get_module_config(s->module_config, &cors_module);
+        if (sconf->count) {
+            cors_count_row_read(sconf->count, c);
+            cors_status_row(r, cors_count_label(sconf->count), c, 0);
+        }
+    }
+    cors_status_row(r, "Server total", total, 1);
+    ap_rputs("</table>\n", r);
+
+    ap_rputs("<h3>Denied, by CORS_REASON</h3>\n<table class=\"cors-reasons\" "
+             "border=\"1\">\n<tr><th>Virtual host</th><th>Kind</th>",
+             r);
+    for (why = CORS_REASON_NONE + 1; why < CORS_COUNT_REASONS; why++) {
+        ap_rprintf(r, "<th>%s</th>", cors_reason_name((cors_reason)why));
+    }
+    ap_rputs("</tr>\n", r);
+    for (s = ap_server_conf; s; s = s->next) {
+        const cors_server_conf *sconf =
+            ap_get_module_config(s->module_config, &cors_module);
+        if (!sconf->count) {
+            continue;
+        }
+        cors_count_row_read(sconf->count, c);
+        cors_status_reasons(r, cors_count_label(sconf->count), "preflight",
+                            c, CORS_COUNT_PREFLIGHT_DENIED);
+        cors_status_reasons(r, cors_count_label(sconf->count), "actual", c,
+                            CORS_COUNT_ACTUAL_DENIED);
+    }
+    cors_status_reasons(r, "Server total", "preflight", total,
+                        CORS_COUNT_PREFLIGHT_DENIED);
+    cors_status_reasons(r, "Server total", "actual", total,
+                        CORS_COUNT_ACTUAL_DENIED);
+    ap_rputs("</table>\n", r);
+    return OK;
+}
+
 /*
  * CORS_RESULT and CORS_REASON for mod_log_config, which reads them from the
  * last request of an internal-redirect chain: the decision of the policy
@@ -2113,6 +2414,13 @@ static int cors_log_transaction(request_rec *r)
     if (st->v.why) {
         apr_table_setn(last->subprocess_env, "CORS_REASON",
                        cors_reason_name(st->v.why));
+    }
+    /* Counted here, once per request the client sent. */
+    cors_count(last->server, cors_count_verdict(st->v.result, st->v.why));
+    if (st->report) {
+        cors_count(last->server, strcmp(st->shadow, "match") == 0
+                                     ? CORS_COUNT_SHADOW_MATCH
+                                     : CORS_COUNT_SHADOW_MISMATCH);
     }
     return DECLINED;
 }
@@ -2164,6 +2472,15 @@ static int cors_check_config(apr_pool_t *pconf, apr_pool_t *plog,
     return failed ? !OK : OK;
 }
 
+/* The parent, configuration read, before the children start: the
+ * counters' rows (see cors_count_init). */
+static int cors_post_config(apr_pool_t *pconf, apr_pool_t *plog,
+                            apr_pool_t *ptemp, server_rec *s)
+{
+    cors_count_init(pconf, ptemp, s);
+    return OK;
+}
+
 static void cors_register_hooks(apr_pool_t *p)
 {
     static const char *const after_authz[] = {"mod_authz_core.c", NULL};
@@ -2172,6 +2489,9 @@ static void cors_register_hooks(apr_pool_t *p)
 
     ap_hook_pre_config(cors_pre_config, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_check_config(cors_check_config, NULL, NULL, APR_HOOK_MIDDLE);
+    ap_hook_post_config(cors_post_config, NULL, NULL, APR_HOOK_MIDDLE);
+    APR_OPTIONAL_HOOK(ap, status_hook, cors_status_hook, NULL, NULL,
+                      APR_HOOK_MIDDLE);
     ap_hook_check_access_ex(cors_bypass_auth, after_authz, NULL, APR_HOOK_LAST,
                             AP_AUTH_INTERNAL_PER_CONF);
     ap_hook_post_read_request(cors_post_read_request, NULL, NULL,
@@ -2202,7 +2522,8 @@ module AP_MODULE_DECLARE_DATA cors_module = {
     STANDARD20_MODULE_STUFF,
     cors_create_dir_conf,   /* per-directory configuration: create */
     cors_merge_dir_conf,    /* per-directory configuration: merge */
-    cors_create_server_conf, /* per-server configuration: named policies */
+    cors_create_server_conf, /* per-server configuration: named policies,
+                             * counters */
     NULL,                   /* per-server merge: none (a virtual host's
                              * lookup falls back to the server's table) */
     cors_cmds,              /* the directives */
