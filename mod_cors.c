@@ -1660,10 +1660,18 @@ static void cors_write(request_rec *r, cors_state *st)
  */
 static void cors_settle_preflight(const request_rec *r, cors_state *st)
 {
-    /* Under ReportOnly, what On would have done decides. */
-    cors_verdict_served(r->pool, &st->conf->pol, &st->v,
-                        st->report ? st->would_answer : st->answered,
-                        r->status, cors_error_redirect(r));
+    int answered = st->answered;
+
+    /* Under ReportOnly, On would have answered a preflight that reached
+     * its fixups or that it would have let past authentication, and one
+     * that something else (a mod_rewrite or mod_headers recipe in fixups)
+     * answers without an error today: the module's verdict stands.  One the
+     * server refuses first is refused under On too. */
+    if (st->report) {
+        answered = st->would_answer || !ap_is_HTTP_ERROR(r->status);
+    }
+    cors_verdict_served(r->pool, &st->conf->pol, &st->v, answered, r->status,
+                        cors_error_redirect(r));
 }
 
 /*

@@ -134,6 +134,23 @@ $r = req('GET', "/h/ro/recipe/x?id=$id", [Origin => EVIL]);
 is(hdr($r, 'Access-Control-Allow-Origin'), APP, 'the recipe names its one origin to anyone');
 is(shadow_of($id), 'actual-denied origin match', 'which another origin cannot use: match');
 
+# the recipe answers preflights itself, with mod_rewrite in fixups
+$id = uid();
+$r = preflight("/h/ro/rw/x?id=$id", APP, 'PUT', 'X-A');
+is($r->{status}, 204, "the recipe's 204");
+is(calls_for($id), 0, 'the handler did not run');
+is(hdr($r, 'Access-Control-Allow-Origin'), APP, "the recipe's ACAO");
+is(shadow_of($id), 'preflight-ok - match', 'a preflight the recipe answers as On would: match');
+$id = uid();
+$r = preflight("/h/ro/rw/x?id=$id", EVIL, 'PUT');
+is(shadow_of($id), 'preflight-denied origin match', 'refused by both');
+$id = uid();
+$r = preflight("/h/ro/rw/x?id=$id", APP, 'PUT', 'X-B');
+is(shadow_of($id), 'preflight-denied headers match', 'X-B refused by both');
+$id = uid();
+$r = req('GET', "/h/ro/rw/x?id=$id", [Origin => APP]);
+is(shadow_of($id), 'actual-ok - match', 'GET: the recipe echoes the origin');
+
 # "Header always" writes err_headers_out, and reaches error responses too
 $id = uid();
 $r = req('GET', "/h/ro/always/x?id=$id", [Origin => APP]);
