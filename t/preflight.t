@@ -8,6 +8,7 @@ use FindBin;
 use lib "$FindBin::Bin/lib";
 use Apache::Test qw(-withtestmore);
 use CorsTest;
+use IO::Socket::INET ();
 
 cors_plan();
 
@@ -230,5 +231,42 @@ no_acx($r, 'passthrough refused');
 $r = preflight('/h/pt/x', APP, 'DELETE');
 is($r->{status}, 200, 'passthrough, method refused: handler answers');
 no_acx($r, 'passthrough, method refused');
+
+# --- a preflight with a body, on a kept-alive connection --------------------
+# The module answers a preflight without running the handler; a body sent
+# with it must still be read and dropped, or it would be taken for the next
+# request on the connection.  Three framings: Content-Length, chunked, and
+# none (the next request follows at once).
+for my $framing (qw(length chunked none)) {
+    my $hidden = uid();
+    my $next   = uid();
+    my $host   = CorsTest::var('servername') . ':' . CorsTest::main_port();
+    my $inner  = "GET /h/pf/x?id=$hidden HTTP/1.1\r\nHost: $host\r\n\r\n";
+    my $out = "OPTIONS /h/pf/x HTTP/1.1\r\nHost: $host\r\nOrigin: " . APP
+            . "\r\nAccess-Control-Request-Method: PUT\r\n";
+    $out .= $framing eq 'length'  ? 'Content-Length: ' . length($inner) . "\r\n\r\n$inner"
+          : $framing eq 'chunked' ? "Transfer-Encoding: chunked\r\n\r\n"
+                                    . sprintf('%x', length $inner) . "\r\n$inner\r\n0\r\n\r\n"
+          :                         "\r\n";
+    $out .= "GET /h/pf/x?id=$next HTTP/1.1\r\nHost: $host\r\nConnection: close\r\n\r\n";
+    my $sock = IO::Socket::INET->new(PeerAddr => '127.0.0.1',
+                                     PeerPort => CorsTest::main_port(),
+                                     Proto => 'tcp', Timeout => 20)
+        or die "connect: $!";
+    $sock->syswrite($out) or die "write: $!";
+    my $raw = '';
+    local $SIG{ALRM} = sub { die "timeout: preflight with a $framing body\n" };
+    alarm 20;
+    while ($sock->sysread(my $buf, 65536)) { $raw .= $buf }
+    alarm 0;
+    close $sock;
+    my @statuses = $raw =~ m{^HTTP/1\.1 (\d{3})}mg;
+    is("@statuses", '204 200',
+       "preflight with body ($framing): the preflight, then the next request");
+    is(calls_for($hidden), 0,
+       "preflight with body ($framing): the body never ran as a request");
+    is(calls_for($next), 1,
+       "preflight with body ($framing): the next request ran");
+}
 
 done_testing();
