@@ -14,7 +14,9 @@
 # short callgrind run, default 100; the long one sends twice as many),
 # BENCH_ROUNDS (wrk rounds, default 15), BENCH_DURATION (seconds per wrk run,
 # default 2), BENCH_CONNS (wrk connections, default 32), BENCH_OUT (directory
-# for the results, default bench/httpd/results).  Needs valgrind and wrk
+# for the results, default bench/httpd/results), BENCH_MOD_CORS (the
+# mod_cors.so to measure, default .libs/mod_cors.so: another build, to
+# compare two versions scenario by scenario).  Needs valgrind and wrk
 # (installed with apt-get when missing and running as root).
 #
 # Everything listens on 127.0.0.1 only, on a port found free at run time;
@@ -34,7 +36,7 @@ ROUNDS=${BENCH_ROUNDS:-15}
 DURATION=${BENCH_DURATION:-2}
 CONNS=${BENCH_CONNS:-32}
 OUT=${BENCH_OUT:-$top/bench/httpd/results}
-MOD_CORS=$top/.libs/mod_cors.so
+MOD_CORS=${BENCH_MOD_CORS:-$top/.libs/mod_cors.so}
 MOD_FLOOR=$top/bench/floor/.libs/mod_cors_floor.so
 KACLIENT=$top/bench/httpd/kaclient
 # As root, every Apache (and valgrind around it) runs as nobody from the
@@ -168,6 +170,16 @@ CORSPolicy bench"
 $POLICY_ORIGINS
 $POLICY_REST
 </CORSPolicy>" ;;
+    # CORSEngine ReportOnly with the same policy, beside the recipe it is
+    # to replace (docs/migrating.md, "Rolling out")
+    reportonly-preflight) req=preflight mods=cors dir="$RECIPE
+CORSEngine ReportOnly
+$POLICY_ORIGINS
+$POLICY_REST" ;;
+    reportonly-get) mods=cors dir="$RECIPE
+CORSEngine ReportOnly
+$POLICY_ORIGINS
+$POLICY_REST" ;;
     modcors-get-10k) mods=cors dir="CORSEngine On
 $(origins_10k)
 $POLICY_REST" ;;
@@ -190,7 +202,7 @@ IR_SCENARIOS="ceiling-204 ceiling-204-fixups recipe-preflight recipe-get plain-g
 floor-preflight floor-get modcors-preflight modcors-get modcors-preflight-named
 modcors-get-named modcors-get-10k
 modcors-get-1kwild loc-1-plain loc-1-cors loc-10-plain loc-10-cors
-loc-100-plain loc-100-cors"
+loc-100-plain loc-100-cors reportonly-preflight reportonly-get"
 
 # write_conf NAME MPM PORT -> the configuration file's path
 write_conf() {
@@ -322,7 +334,7 @@ ir_bench() {
         b=$(cg_total "$OUT/$s.2N.callgrind")
         printf '%s\t%s\t%s\t%s\n' "$s" $(((b - a) / N)) "$a" "$b" >>"$OUT/ir.tsv"
         printf '%-22s %8d Ir/request\n' "$s" $(((b - a) / N))
-        case $s in modcors-* | loc-*-cors | floor-*)
+        case $s in modcors-* | loc-*-cors | floor-* | reportonly-*)
             module_functions "$s" >"$OUT/$s.functions.tsv" ;;
         esac
     done
@@ -355,6 +367,8 @@ ir_report() {
         $r->("modcors-get", "recipe-get", 0.75, "GET vs recipe");
         $r->("modcors-get-10k", "modcors-get", 1.01, "10,000 origins");
         $r->("modcors-get-1kwild", "modcors-get", 1.01, "1,000 wildcards");
+        $r->("reportonly-preflight", "recipe-preflight", 1.03, "ReportOnly beside the recipe, preflight");
+        $r->("reportonly-get", "recipe-get", 1.03, "ReportOnly beside the recipe, GET");
         print "\n| target | ratio | limit | |\n|---|---|---|---|\n", map "$_\n", @t;
         if (exists $ir{"loc-100-cors"} && exists $ir{"loc-1-cors"}
             && exists $ir{"loc-100-plain"} && exists $ir{"loc-1-plain"}) {
