@@ -33,12 +33,10 @@
  *    that may still write headers follow it (mod_headers), CORS adds
  *    CORS_LATE after them, so a left-over "Header set Access-Control-..."
  *    line cannot add a second Access-Control-Allow-Origin.  Under
- *    CORSEngine ReportOnly the filter is CORS_SHADOW instead, in CORS_LATE's
- *    place: it writes nothing and compares what goes out with what On would
- *    send (docs/mod_cors.md, "Report-only").
+ *    CORSEngine ReportOnly there is no filter: nothing is written.
  *  - log_transaction, REALLY_FIRST: CORS_RESULT, CORS_REASON (and under
- *    ReportOnly CORS_SHADOW) for mod_log_config on the last request of an
- *    internal-redirect chain,
+ *    ReportOnly CORS_SHADOW, judged on the headers that went out) for
+ *    mod_log_config on the last request of an internal-redirect chain,
  *    whatever path the response took.
  *  - check_config: every CORSPolicy line of the main configuration names a
  *    <CORSPolicy>, and each section using one is combined with it once.
@@ -147,7 +145,6 @@ static int cors_config_read;                 /* the main configuration is
 /* The filters, resolved at registration to spare a name lookup per request. */
 static ap_filter_rec_t *cors_filter_handle;
 static ap_filter_rec_t *cors_late_filter_handle;
-static ap_filter_rec_t *cors_shadow_filter_handle;
 
 /*
  * The request the client sent, as Apache read it, kept on the first request
@@ -185,7 +182,13 @@ typedef struct cors_state {
                                 * preflight itself */
     const char *shadow;        /* ReportOnly: CORS_SHADOW, once the
                                 * response has been judged */
+    const char *origin;        /* ReportOnly: the request's Origin and */
+    const char *request_method; /* Access-Control-Request-Method and */
+    const char *request_headers; /* -Headers, as decided on */
 } cors_state;
+
+/* CORS_SHADOW when the response agrees with On (compared by address). */
+static const char cors_shadow_match[] = "match";
 
 /* -------------------------------------------------------------------- */
 /* Configuration: create and merge                                       */
@@ -1411,6 +1414,9 @@ static cors_state *cors_state_of(request_rec *r, cors_chain *ch)
         req.self = ap_construct_url(r->pool, "", r);
     }
     cors_decide(r->pool, &conf->pol, &req, &st->v);
+    st->origin = req.origin;
+    st->request_method = req.request_method;
+    st->request_headers = req.request_headers;
 
     if (st->v.reason) {
         ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, r, "%s denied: %s",
@@ -1667,6 +1673,9 @@ static void cors_settle_preflight(const request_rec *r, cors_state *st)
 {
     int answered = st->answered;
 
+    if (!st->v.preflight) {
+        return;
+    }
     /* Under ReportOnly, On would have answered a preflight that reached
      * its fixups or that it would have let past authentication, and one
      * that something else (a mod_rewrite or mod_headers recipe in fixups)
@@ -1798,47 +1807,118 @@ static const char **cors_shadow_slot(cors_shadow_side *side, int i)
 }
 
 /*
+ * Whether the header name key, len bytes long (8 or more), is pat, a
+ * lowercase name of letters and '-': eight bytes at a time, each byte of
+ * key ORed with 0x20, which folds an ASCII letter to lowercase and leaves
+ * '-' as it is (only a CR, which no header name holds, would pass for it).
+ */
+static int cors_name_is(const char *key, const char *pat, apr_size_t len)
+{
+    const apr_uint64_t fold = APR_UINT64_C(0x2020202020202020);
+    apr_uint64_t a, b;
+    apr_size_t i;
+
+    for (i = 0; i + 8 <= len; i += 8) {
+        memcpy(&a, key + i, 8);
+        memcpy(&b, pat + i, 8);
+        if ((a | fold) != b) {
+            return 0;
+        }
+    }
+    if (i < len) {
+        memcpy(&a, key + len - 8, 8);
+        memcpy(&b, pat + len - 8, 8);
+        return (a | fold) == b;
+    }
+    return 1;
+}
+
+/* Which of the five a response header is (by its length first), or -1. */
+static int cors_shadow_which(const char *key)
+{
+    apr_size_t len;
+
+    /* "Acce" and then 's' (not Accept-Ranges), byte by byte: most names
+     * stop at the first. */
+    if (!key || (key[0] | 0x20) != 'a' || (key[1] | 0x20) != 'c'
+        || (key[2] | 0x20) != 'c' || (key[3] | 0x20) != 'e'
+        || (key[4] | 0x20) != 's') {
+        return -1;
+    }
+    switch (len = strlen(key)) {
+    case 27:
+        return cors_name_is(key, "access-control-allow-origin", len) ? 0 : -1;
+    case 32:
+        return cors_name_is(key, "access-control-allow-credentials", len)
+                   ? 1
+                   : -1;
+    case 28:
+        return cors_name_is(key, "access-control-allow-methods", len)   ? 2
+               : cors_name_is(key, "access-control-allow-headers", len) ? 3
+                                                                        : -1;
+    case 29:
+        return cors_name_is(key, "access-control-expose-headers", len) ? 4
+                                                                       : -1;
+    default:
+        return -1;
+    }
+}
+
+/*
  * The response's five headers from one table, each line joined to the ones
- * before it with ", " as a browser combines them, and every header name
- * into names (what Access-Control-Expose-Headers picks from).
+ * before it with ", " as a browser combines them.  One pass, and the first
+ * byte rules out most names.
  */
 static void cors_shadow_read(apr_pool_t *p, const apr_table_t *t,
-                             cors_shadow_side *got, apr_array_header_t *names)
+                             cors_shadow_side *got)
 {
     const apr_array_header_t *arr = apr_table_elts(t);
     const apr_table_entry_t *e = (const apr_table_entry_t *)arr->elts;
     int i, k;
 
     for (i = 0; i < arr->nelts; i++) {
-        if (!e[i].key) {
+        const char **slot;
+        if ((k = cors_shadow_which(e[i].key)) < 0) {
             continue;
         }
-        APR_ARRAY_PUSH(names, const char *) = e[i].key;
-        if (!cors_is_access_control_header(e[i].key)) {
-            continue;
-        }
-        for (k = 0; k < 5; k++) {
-            if (strcasecmp(e[i].key, cors_shadow_headers[k]) == 0) {
-                const char **slot = cors_shadow_slot(got, k);
-                const char *val = e[i].val ? e[i].val : "";
-                *slot = *slot ? apr_pstrcat(p, *slot, ", ", val, NULL) : val;
-                break;
-            }
-        }
+        slot = cors_shadow_slot(got, k);
+        *slot = !*slot ? (e[i].val ? e[i].val : "")
+                       : apr_pstrcat(p, *slot, ", ", e[i].val ? e[i].val : "",
+                                     NULL);
     }
 }
 
+/* What cors_shadow_compare() asks for when the expose lists differ: every
+ * header name of the response r. */
+static const apr_array_header_t *cors_shadow_names(void *baton)
+{
+    request_rec *r = baton;
+    const apr_array_header_t *arr = apr_table_elts(r->headers_out);
+    const apr_table_entry_t *e = (const apr_table_entry_t *)arr->elts;
+    apr_array_header_t *names =
+        apr_array_make(r->pool, arr->nelts + 1, sizeof(const char *));
+    int i;
+
+    for (i = 0; i < arr->nelts; i++) {
+        if (e[i].key) {
+            APR_ARRAY_PUSH(names, const char *) = e[i].key;
+        }
+    }
+    return names;
+}
+
 /*
- * Judge r's response as it goes out against what CORSEngine On would have
- * sent, as a browser would (modules/cors_shadow.c), and keep CORS_SHADOW
- * on the decision.  with_err: read err_headers_out too (the HTTP header
- * filter has not merged it into headers_out yet).
+ * Judge the response r sent against what CORSEngine On would have sent, as
+ * a browser would (modules/cors_shadow.c), and keep CORS_SHADOW on the
+ * decision.  Called when r is logged: by then r->headers_out holds every
+ * header that went out, whoever set it (the handler, a proxied backend,
+ * mod_headers' filters, "Header always" included): the HTTP header filter
+ * (modules/http/http_filters.c) and mod_http2 merge err_headers_out into it
+ * before they write the response.
  */
-static void cors_shadow_judge(request_rec *r, cors_state *st, int with_err)
+static void cors_shadow_judge(request_rec *r, cors_state *st)
 {
     const cors_verdict *v = &st->v;
-    apr_array_header_t *names =
-        apr_array_make(r->pool, 16, sizeof(const char *));
     cors_shadow_request req;
     cors_shadow_side want, got;
     const char *diff;
@@ -1847,33 +1927,22 @@ static void cors_shadow_judge(request_rec *r, cors_state *st, int with_err)
     /* A preflight answered by someone else: what On would have answered. */
     cors_settle_preflight(r, st);
 
-    memset(&req, 0, sizeof(req));
-    memset(&want, 0, sizeof(want));
-    memset(&got, 0, sizeof(got));
+    req.origin = st->origin;
     req.preflight = v->preflight;
-    if (v->preflight) {
-        cors_request facts;
-        memset(&facts, 0, sizeof(facts));
-        cors_read_preflight_headers(r->headers_in, &facts);
-        req.origin = facts.origin;
-        req.request_method = facts.request_method;
-        req.request_headers = facts.request_headers;
-    }
-    else {
-        req.origin = apr_table_get(r->headers_in, "Origin");
-    }
-    req.response_names = names;
+    req.request_method = st->request_method;
+    req.request_headers = st->request_headers;
+    req.response_names = cors_shadow_names;
+    req.baton = r;
 
-    cors_shadow_read(r->pool, r->headers_out, &got, names);
-    if (with_err) {
-        cors_shadow_read(r->pool, r->err_headers_out, &got, names);
-    }
+    memset(&got, 0, sizeof(got));
+    cors_shadow_read(r->pool, r->headers_out, &got);
     got.ok_status = ap_is_HTTP_SUCCESS(r->status);
 
     want.allow_origin = v->allow_origin;
     want.allow_credentials = v->allow_credentials;
     want.allow_methods = v->allow_methods;
     want.allow_headers = v->allow_headers;
+    want.expose_headers = NULL;
     if (v->allow_origin) {
         want.expose_headers = v->expose_response_names
                                   ? cors_expose_response_names(r, st)
@@ -1881,13 +1950,13 @@ static void cors_shadow_judge(request_rec *r, cors_state *st, int with_err)
     }
     want.ok_status = v->result == CORS_RESULT_PREFLIGHT_OK;
 
-    diff = cors_shadow_compare(&req, &want, &got);
-    if (!diff) {
-        st->shadow = "match";
+    if (!(diff = cors_shadow_compare(&req, &want, &got))) {
+        st->shadow = cors_shadow_match;
         return;
     }
-    st->shadow = apr_pstrcat(r->pool, "mismatch:", diff, NULL);
-    for (k = 0; k < 4 && strcasecmp(diff, cors_shadow_headers[k]) != 0; k++) {
+    st->shadow = diff;
+    for (k = 0; k < 4 && strcasecmp(diff + 9, cors_shadow_headers[k]) != 0;
+         k++) {
         continue;
     }
     ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, r,
@@ -1902,19 +1971,6 @@ static void cors_shadow_judge(request_rec *r, cors_state *st, int with_err)
                                              : "(none)");
 }
 
-/*
- * CORS_SHADOW: under ReportOnly, after every filter that may still set
- * headers (mod_headers' FIXUP_HEADERS_OUT and FIXUP_HEADERS_ERR, "Header
- * always" included, work at CONTENT_SET) and before the HTTP header filter
- * sends them: what it sees is what the client gets.
- */
-static apr_status_t cors_shadow_filter(ap_filter_t *f, apr_bucket_brigade *bb)
-{
-    cors_shadow_judge(f->r, f->ctx, 1);
-    ap_remove_output_filter(f);
-    return ap_pass_brigade(f->next, bb);
-}
-
 static void cors_insert_filter(request_rec *r)
 {
     cors_chain *ch;
@@ -1923,9 +1979,11 @@ static void cors_insert_filter(request_rec *r)
     if (!(ch = cors_chain_of(r)) || !(st = cors_state_of(r, ch))) {
         return;
     }
-    ap_add_output_filter_handle(st->report ? cors_shadow_filter_handle
-                                           : cors_filter_handle,
-                                st, r, r->connection);
+    /* Under ReportOnly nothing is written: the response is judged when it
+     * is logged. */
+    if (!st->report) {
+        ap_add_output_filter_handle(cors_filter_handle, st, r, r->connection);
+    }
 }
 
 /* A preflight, answered here: the handler never runs. */
@@ -2414,25 +2472,26 @@ static int cors_log_transaction(request_rec *r)
         }
     }
     cors_settle_preflight(last, st);
+    /* addn, not setn: the module is these variables' only writer, once per
+     * request (an internal redirect renames its predecessor's to
+     * REDIRECT_*), and setn's search of the table costs more than judging
+     * the response. */
     if (st->report) {
-        /* A response that left without passing CORS_SHADOW (mod_cache's
-         * quick handler): judged as it stands, the HTTP header filter
-         * having merged err_headers_out into headers_out. */
         if (!st->shadow) {
-            cors_shadow_judge(last, st, 0);
+            cors_shadow_judge(last, st);
         }
-        apr_table_setn(last->subprocess_env, "CORS_SHADOW", st->shadow);
+        apr_table_addn(last->subprocess_env, "CORS_SHADOW", st->shadow);
     }
-    apr_table_setn(last->subprocess_env, "CORS_RESULT",
+    apr_table_addn(last->subprocess_env, "CORS_RESULT",
                    cors_result_name(st->v.result));
     if (st->v.why) {
-        apr_table_setn(last->subprocess_env, "CORS_REASON",
+        apr_table_addn(last->subprocess_env, "CORS_REASON",
                        cors_reason_name(st->v.why));
     }
     /* Counted here, once per request the client sent. */
     cors_count(last->server, cors_count_verdict(st->v.result, st->v.why));
     if (st->report) {
-        cors_count(last->server, strcmp(st->shadow, "match") == 0
+        cors_count(last->server, st->shadow == cors_shadow_match
                                      ? CORS_COUNT_SHADOW_MATCH
                                      : CORS_COUNT_SHADOW_MISMATCH);
     }
@@ -2525,10 +2584,6 @@ static void cors_register_hooks(apr_pool_t *p)
         "CORS", cors_out_filter, NULL, AP_FTYPE_CONTENT_SET - 2);
     cors_late_filter_handle = ap_register_output_filter(
         "CORS_LATE", cors_late_filter, NULL, AP_FTYPE_PROTOCOL - 1);
-    /* CORSEngine ReportOnly's judge sits where CORS_LATE does: after every
-     * filter that may still set a header. */
-    cors_shadow_filter_handle = ap_register_output_filter(
-        "CORS_SHADOW", cors_shadow_filter, NULL, AP_FTYPE_PROTOCOL - 1);
 }
 
 /* clang-format off */

@@ -41,10 +41,13 @@ enum {
     CORS_SHADOW_FIELDS
 };
 
-static const char *const cors_shadow_names[CORS_SHADOW_FIELDS] = {
-    "access-control-allow-origin", "access-control-allow-credentials",
-    "access-control-allow-methods", "access-control-allow-headers",
-    "access-control-expose-headers"};
+/* CORS_SHADOW's value for a difference in each. */
+static const char *const cors_shadow_values[CORS_SHADOW_FIELDS] = {
+    "mismatch:access-control-allow-origin",
+    "mismatch:access-control-allow-credentials",
+    "mismatch:access-control-allow-methods",
+    "mismatch:access-control-allow-headers",
+    "mismatch:access-control-expose-headers"};
 
 static int cors_is_ows(char c)
 {
@@ -72,171 +75,234 @@ static apr_size_t cors_shadow_trim(const char *s, const char **start)
     return len;
 }
 
-/* Whether a present value, trimmed, is exactly want. */
-static int cors_shadow_is(const char *value, const char *want)
-{
-    const char *v;
-    apr_size_t len;
-
-    if (!value) {
-        return 0;
-    }
-    len = cors_shadow_trim(value, &v);
-    return len == strlen(want) && memcmp(v, want, len) == 0;
-}
-
 /*
- * Walk the items of a comma-separated list (RFC 9110 #rule: empty items
- * and whitespace around items are allowed).  Calls fn for each non-empty
- * item; stops and returns 0 when fn does, else 1.
+ * The next item of a comma-separated list (RFC 9110 #rule: empty items and
+ * whitespace around items are allowed): 1 with *item and *len set and *s
+ * moved past it, 0 at the end.  Empty items are skipped.
  */
-typedef int (*cors_item_fn)(void *ctx, const char *item, apr_size_t len);
-
-static int cors_shadow_items(const char *list, cors_item_fn fn, void *ctx)
+static int cors_shadow_next(const char **s, const char **item, apr_size_t *len)
 {
-    const char *s = list;
+    const char *p = *s, *start, *end;
 
-    while (s && *s) {
-        const char *start, *end;
-        apr_size_t len;
-
-        while (cors_is_ows(*s) || *s == ',') {
-            s++;
+    for (;;) {
+        while (cors_is_ows(*p) || *p == ',') {
+            p++;
         }
-        start = s;
-        while (*s && *s != ',') {
-            s++;
+        if (!*p) {
+            *s = p;
+            return 0;
         }
-        end = s;
+        start = p;
+        while (*p && *p != ',') {
+            p++;
+        }
+        end = p;
         while (end > start && cors_is_ows(end[-1])) {
             end--;
         }
-        len = (apr_size_t)(end - start);
-        if (len && !fn(ctx, start, len)) {
-            return 0;
+        if (end > start) {
+            *item = start;
+            *len = (apr_size_t)(end - start);
+            *s = p;
+            return 1;
         }
     }
-    return 1;
 }
 
-static int cors_item_is_token(void *ctx, const char *item, apr_size_t len)
-{
-    return cors_is_token(item, len);
-}
-
-/* A list a browser can parse: every item a token (an absent list is an
- * empty one). */
-static int cors_shadow_list_valid(const char *list)
-{
-    return cors_shadow_items(list, cors_item_is_token, NULL);
-}
-
-typedef struct {
-    const char *name;
-    apr_size_t len;
-    int nocase;
-    int found;
-} cors_item_search;
-
-static int cors_item_match(void *ctx, const char *item, apr_size_t len)
-{
-    cors_item_search *s = ctx;
-
-    if (len == s->len
-        && (s->nocase ? strncasecmp(item, s->name, len) == 0
-                      : memcmp(item, s->name, len) == 0)) {
-        s->found = 1;
-        return 0;
-    }
-    return 1;
-}
-
-/* Whether a list has name[0..len) among its items. */
+/* Whether a list has name[0..len) among its items (case-insensitively
+ * for header names); an absent list has none. */
 static int cors_shadow_list_has(const char *list, const char *name,
                                 apr_size_t len, int nocase)
 {
-    cors_item_search s;
+    const char *item;
+    apr_size_t n;
 
-    s.name = name;
-    s.len = len;
-    s.nocase = nocase;
-    s.found = 0;
-    cors_shadow_items(list, cors_item_match, &s);
-    return s.found;
-}
-
-/* The allow-origin stage of the CORS check in one credentials mode: "*"
- * passes only without credentials, else the value must be the request's
- * Origin byte for byte.  A preflight also needs an ok status, without which
- * a browser reads none of the headers. */
-static int cors_shadow_origin_ok(const cors_shadow_request *req,
-                                 const cors_shadow_side *side, int credentials)
-{
-    const char *ao;
-    apr_size_t len;
-
-    if ((req->preflight && !side->ok_status) || !side->allow_origin) {
-        return 0;
+    while (list && cors_shadow_next(&list, &item, &n)) {
+        if (n == len
+            && (nocase ? strncasecmp(item, name, len) == 0
+                       : memcmp(item, name, len) == 0)) {
+            return 1;
+        }
     }
-    len = cors_shadow_trim(side->allow_origin, &ao);
-    if (!credentials && len == 1 && ao[0] == '*') {
-        return 1;
-    }
-    return req->origin && len == strlen(req->origin)
-           && memcmp(ao, req->origin, len) == 0;
-}
-
-typedef struct {
-    const char *allowed;
-    int credentials;
-    int ok;
-} cors_header_walk;
-
-/* Each requested header name must be listed, or covered by a wildcard. */
-static int cors_item_header_allowed(void *ctx, const char *item, apr_size_t len)
-{
-    cors_header_walk *w = ctx;
-
-    if (cors_shadow_list_has(w->allowed, item, len, 1)) {
-        return 1;
-    }
-    if (!w->credentials && cors_shadow_list_has(w->allowed, "*", 1, 0)
-        && !(len == 13 && strncasecmp(item, "authorization", 13) == 0)) {
-        return 1;
-    }
-    w->ok = 0;
     return 0;
 }
 
-/* The allow-methods stage of a preflight in one credentials mode. */
-static int cors_shadow_methods_ok(const cors_shadow_request *req,
-                                  const cors_shadow_side *side, int credentials)
-{
-    const char *m = req->request_method ? req->request_method : "";
+/*
+ * What one response grants the request, worked out once and read in both
+ * credentials modes (the Fetch standard's CORS check and CORS-preflight
+ * fetch):
+ */
+typedef struct {
+    int ok_status; /* a preflight's status is 2xx (always, for an actual
+                    * request) */
+    int ao_star;   /* Access-Control-Allow-Origin is "*" */
+    int ao_exact;  /* ... is the request's Origin, byte for byte */
+    int ac_true;   /* Access-Control-Allow-Credentials is "true" */
+    int am_valid;  /* Access-Control-Allow-Methods: every item a token */
+    int am_star;   /* ... has "*" */
+    int am_listed; /* ... lists the requested method (byte for byte) */
+    int ah_valid;  /* Access-Control-Allow-Headers: every item a token */
+    int ah_star;   /* ... has "*" */
+    int ah_listed; /* ... lists every requested header name */
+    int ah_auth;   /* ... leaves out a requested authorization, which no
+                    * wildcard covers */
+} cors_shadow_grant;
 
-    if (!cors_shadow_list_valid(side->allow_methods)) {
-        return 0;
+/* The most items of a list kept for lookups; a longer list is searched
+ * again for each name. */
+#define CORS_SHADOW_ITEMS 32
+
+/* A list's items, kept where they are. */
+typedef struct {
+    const char *item[CORS_SHADOW_ITEMS];
+    apr_size_t len[CORS_SHADOW_ITEMS];
+    int n;
+    int overflow;
+} cors_shadow_items;
+
+/*
+ * One pass over an allow list: every item a token (valid), "*" among them
+ * (star), and, when want is not NULL, whether it lists want[0..wlen)
+ * byte for byte (listed).  The items go to items when that is not NULL.
+ */
+static void cors_shadow_scan(const char *list, int *valid, int *star,
+                             const char *want, apr_size_t wlen, int *listed,
+                             cors_shadow_items *items)
+{
+    const char *item;
+    apr_size_t n;
+
+    *valid = 1;
+    *star = 0;
+    if (items) {
+        items->n = items->overflow = 0;
     }
-    return cors_method_safelisted(m)
-           || cors_shadow_list_has(side->allow_methods, m, strlen(m), 0)
-           || (!credentials
-               && cors_shadow_list_has(side->allow_methods, "*", 1, 0));
+    while (list && cors_shadow_next(&list, &item, &n)) {
+        if (!cors_is_token(item, n)) {
+            *valid = 0;
+            continue;
+        }
+        if (n == 1 && item[0] == '*') {
+            *star = 1;
+        }
+        if (want && n == wlen && memcmp(item, want, n) == 0) {
+            *listed = 1;
+        }
+        if (items) {
+            if (items->n < CORS_SHADOW_ITEMS) {
+                items->item[items->n] = item;
+                items->len[items->n++] = n;
+            }
+            else {
+                items->overflow = 1;
+            }
+        }
+    }
 }
 
-/* The allow-headers stage of a preflight in one credentials mode. */
-static int cors_shadow_headers_ok(const cors_shadow_request *req,
-                                  const cors_shadow_side *side, int credentials)
+/* Whether the kept items of list have name[0..len), case-insensitively. */
+static int cors_shadow_items_have(const cors_shadow_items *items,
+                                  const char *list, const char *name,
+                                  apr_size_t len)
 {
-    cors_header_walk w;
+    int i;
 
-    if (!cors_shadow_list_valid(side->allow_headers)) {
-        return 0;
+    if (items->overflow) {
+        return cors_shadow_list_has(list, name, len, 1);
     }
-    w.allowed = side->allow_headers;
-    w.credentials = credentials;
-    w.ok = 1;
-    cors_shadow_items(req->request_headers, cors_item_header_allowed, &w);
-    return w.ok;
+    for (i = 0; i < items->n; i++) {
+        if (items->len[i] == len
+            && strncasecmp(items->item[i], name, len) == 0) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* The requested header names, parsed once for both sides. */
+typedef cors_shadow_items cors_shadow_names;
+
+static void cors_shadow_grant_of(const cors_shadow_request *req,
+                                 const cors_shadow_names *asked,
+                                 const cors_shadow_side *side,
+                                 cors_shadow_grant *g)
+{
+    cors_shadow_items items;
+    const char *ao, *rh, *name;
+    apr_size_t len, n;
+    int i;
+
+    memset(g, 0, sizeof(*g));
+    g->ok_status = !req->preflight || side->ok_status;
+    if (side->allow_origin) {
+        len = cors_shadow_trim(side->allow_origin, &ao);
+        g->ao_star = len == 1 && ao[0] == '*';
+        g->ao_exact = req->origin && len == strlen(req->origin)
+                      && memcmp(ao, req->origin, len) == 0;
+    }
+    if (side->allow_credentials) {
+        len = cors_shadow_trim(side->allow_credentials, &ao);
+        g->ac_true = len == 4 && memcmp(ao, "true", 4) == 0;
+    }
+    if (!req->preflight) {
+        return;
+    }
+    cors_shadow_scan(side->allow_methods, &g->am_valid, &g->am_star,
+                     req->request_method ? req->request_method : "",
+                     req->request_method ? strlen(req->request_method) : 0,
+                     &g->am_listed, NULL);
+    cors_shadow_scan(side->allow_headers, &g->ah_valid, &g->ah_star, NULL, 0,
+                     NULL, &items);
+    g->ah_listed = 1;
+    if (!asked->overflow) {
+        for (i = 0; i < asked->n; i++) {
+            name = asked->item[i];
+            n = asked->len[i];
+            if (!cors_shadow_items_have(&items, side->allow_headers, name, n)) {
+                g->ah_listed = 0;
+                if (n == 13 && strncasecmp(name, "authorization", 13) == 0) {
+                    g->ah_auth = 1;
+                }
+            }
+        }
+        return;
+    }
+    for (rh = req->request_headers; rh && cors_shadow_next(&rh, &name, &n);) {
+        if (!cors_shadow_items_have(&items, side->allow_headers, name, n)) {
+            g->ah_listed = 0;
+            if (n == 13 && strncasecmp(name, "authorization", 13) == 0) {
+                g->ah_auth = 1;
+            }
+        }
+    }
+}
+
+/* One stage of the browser's verdict in one credentials mode; a failed
+ * stage fails the request.  The origin stage carries a preflight's status:
+ * without a 2xx a browser reads none of the headers. */
+static int cors_shadow_stage(const cors_shadow_request *req,
+                             const cors_shadow_grant *g, int stage,
+                             int credentials)
+{
+    switch (stage) {
+    case CORS_SHADOW_ORIGIN:
+        return g->ok_status && (g->ao_exact || (!credentials && g->ao_star));
+    case CORS_SHADOW_CREDENTIALS:
+        return !credentials || g->ac_true;
+    case CORS_SHADOW_METHODS:
+        return !req->preflight
+               || (g->am_valid
+                   && (cors_method_safelisted(
+                           req->request_method ? req->request_method : "")
+                       || g->am_listed || (!credentials && g->am_star)));
+    case CORS_SHADOW_HEADERS:
+        return !req->preflight
+               || (g->ah_valid
+                   && (g->ah_listed
+                       || (!credentials && g->ah_star && !g->ah_auth)));
+    default:
+        return 1;
+    }
 }
 
 /* Response headers a script reads whatever the response says (CORS-
@@ -272,38 +338,20 @@ static int cors_shadow_exposed(const cors_shadow_side *side, const char *name,
                && cors_shadow_list_has(side->expose_headers, "*", 1, 0));
 }
 
-/* One stage of the browser's verdict in one credentials mode; a failed
- * stage fails the request. */
-static int cors_shadow_stage(const cors_shadow_request *req,
-                             const cors_shadow_side *side, int stage,
-                             int credentials)
-{
-    switch (stage) {
-    case CORS_SHADOW_ORIGIN:
-        return cors_shadow_origin_ok(req, side, credentials);
-    case CORS_SHADOW_CREDENTIALS:
-        return !credentials || cors_shadow_is(side->allow_credentials, "true");
-    case CORS_SHADOW_METHODS:
-        return !req->preflight
-               || cors_shadow_methods_ok(req, side, credentials);
-    case CORS_SHADOW_HEADERS:
-        return !req->preflight
-               || cors_shadow_headers_ok(req, side, credentials);
-    default:
-        return 1;
-    }
-}
-
 /* Whether a script reads the same response headers through a and b (both
  * passed the CORS check in this mode). */
 static int cors_shadow_same_exposed(const cors_shadow_request *req,
+                                    const apr_array_header_t **names,
                                     const cors_shadow_side *a,
                                     const cors_shadow_side *b, int credentials)
 {
     int i;
 
-    for (i = 0; req->response_names && i < req->response_names->nelts; i++) {
-        const char *name = APR_ARRAY_IDX(req->response_names, i, const char *);
+    if (!*names && req->response_names) {
+        *names = req->response_names(req->baton);
+    }
+    for (i = 0; *names && i < (*names)->nelts; i++) {
+        const char *name = APR_ARRAY_IDX(*names, i, const char *);
         if (!cors_shadow_name_fixed(name)
             && cors_shadow_exposed(a, name, credentials)
                    != cors_shadow_exposed(b, name, credentials)) {
@@ -313,34 +361,70 @@ static int cors_shadow_same_exposed(const cors_shadow_request *req,
     return 1;
 }
 
+/* Two values of one header, byte for byte (both absent included). */
+static int cors_shadow_same(const char *a, const char *b)
+{
+    return a == b || (a && b && strcmp(a, b) == 0);
+}
+
 /*
  * The verdict is the conjunction of the stages, so where two verdicts
  * differ some stage differs: the first one in the order of the headers
  * names the header.  Stages compared in a mode where the verdicts agree
  * (both refused, at whatever stage) do not count: a browser does the same.
+ * When every header that matters is sent byte for byte alike (the usual
+ * case beside a recipe that agrees) there is nothing to judge.
  */
 const char *cors_shadow_compare(const cors_shadow_request *req,
                                 const cors_shadow_side *want,
                                 const cors_shadow_side *got)
 {
+    const apr_array_header_t *names = NULL;
+    cors_shadow_names asked;
+    cors_shadow_grant gw, gg;
     int first = CORS_SHADOW_FIELDS, credentials, stage;
+
+    /* A preflight's methods and headers; an actual response's expose list:
+     * the others mean nothing to the browser. */
+    if (cors_shadow_same(want->allow_origin, got->allow_origin)
+        && (!req->preflight || !want->ok_status == !got->ok_status)
+        && cors_shadow_same(want->allow_credentials, got->allow_credentials)
+        && (req->preflight
+                ? cors_shadow_same(want->allow_methods, got->allow_methods)
+                      && cors_shadow_same(want->allow_headers,
+                                          got->allow_headers)
+                : cors_shadow_same(want->expose_headers,
+                                   got->expose_headers))) {
+        return NULL;
+    }
+    if (req->preflight) {
+        int valid, star;
+        cors_shadow_scan(req->request_headers, &valid, &star, NULL, 0, NULL,
+                         &asked);
+    }
+    else {
+        asked.n = asked.overflow = 0;
+    }
+    cors_shadow_grant_of(req, &asked, want, &gw);
+    cors_shadow_grant_of(req, &asked, got, &gg);
 
     for (credentials = 0; credentials <= 1; credentials++) {
         int sw[CORS_SHADOW_FIELDS], sg[CORS_SHADOW_FIELDS];
         int pw = 1, pg = 1;
 
         for (stage = 0; stage < CORS_SHADOW_EXPOSE; stage++) {
-            sw[stage] = cors_shadow_stage(req, want, stage, credentials);
-            sg[stage] = cors_shadow_stage(req, got, stage, credentials);
+            sw[stage] = cors_shadow_stage(req, &gw, stage, credentials);
+            sg[stage] = cors_shadow_stage(req, &gg, stage, credentials);
             pw = pw && sw[stage];
             pg = pg && sg[stage];
         }
         if (pw == pg) {
             /* Both refused, or both passed: then only what a script may
              * read of an actual response can differ. */
-            if (pw && !req->preflight
-                && !cors_shadow_same_exposed(req, want, got, credentials)
-                && CORS_SHADOW_EXPOSE < first) {
+            if (pw && !req->preflight && CORS_SHADOW_EXPOSE < first
+                && !cors_shadow_same(want->expose_headers, got->expose_headers)
+                && !cors_shadow_same_exposed(req, &names, want, got,
+                                             credentials)) {
                 first = CORS_SHADOW_EXPOSE;
             }
             continue;
@@ -352,5 +436,5 @@ const char *cors_shadow_compare(const cors_shadow_request *req,
             }
         }
     }
-    return first < CORS_SHADOW_FIELDS ? cors_shadow_names[first] : NULL;
+    return first < CORS_SHADOW_FIELDS ? cors_shadow_values[first] : NULL;
 }

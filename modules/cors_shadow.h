@@ -40,18 +40,18 @@ typedef struct cors_shadow_request {
                                   * Method */
     const char *request_headers; /* a preflight's Access-Control-Request-
                                   * Headers, or NULL */
-    const apr_array_header_t
-        *response_names; /* an actual response's own
-                          * header names (const char *), which
-                          * Access-Control-Expose-Headers picks
-                          * from; NULL: none */
+    /* An actual response's own header names (const char *), which
+     * Access-Control-Expose-Headers picks from: asked for at most once,
+     * only when the two expose lists differ; NULL: none. */
+    const apr_array_header_t *(*response_names)(void *baton);
+    void *baton;
 } cors_shadow_request;
 
 /*
  * NULL when a browser would do exactly the same with `got` as with `want`,
  * with and without credentials: pass or fail the request, and let a script
- * read the same response headers.  Otherwise the lowercase name of the
- * first header, in the order access-control-allow-origin, -allow-
+ * read the same response headers.  Otherwise CORS_SHADOW's value for it,
+ * "mismatch:" and the lowercase name of the first header, in the order access-control-allow-origin, -allow-
  * credentials, -allow-methods, -allow-headers, -expose-headers, whose part
  * of the browser's verdict differs in a credentials mode where the verdicts
  * differ.  A preflight whose status is not 2xx grants nothing whatever its
