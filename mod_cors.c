@@ -59,6 +59,7 @@
 #include "apr_strings.h"
 
 #include "cors_count.h"
+#include "cors_json.h"
 #include "cors_list.h"
 #include "cors_origin.h"
 #include "cors_origin_check.h"
@@ -2545,6 +2546,669 @@ static int cors_check_config(apr_pool_t *pconf, apr_pool_t *plog,
     return failed ? !OK : OK;
 }
 
+/* -------------------------------------------------------------------- */
+/* The explain page (docs/mod_cors.md, "The explain page")              */
+
+/*
+ * SetHandler cors-explain: what the server's configuration gives a request
+ * that a visitor describes (URL, Origin, method, request headers), without
+ * sending it.  The URL is looked up with a subrequest (ap_sub_req_method_
+ * uri), which runs the real walk (virtual host, <Directory>, .htaccess,
+ * <Files>, <Location>, <If>) and stops before the handler, which never
+ * runs; the policy found is then asked for its verdict, as the module's own
+ * hooks would.  Everything echoed is escaped (ap_escape_html2, cors_json_str).
+ */
+#define CORS_EXPLAIN_URL_MAX 2048
+#define CORS_EXPLAIN_ORIGIN_MAX 1024
+#define CORS_EXPLAIN_METHOD_MAX 64
+#define CORS_EXPLAIN_HEADERS_MAX 2048
+#define CORS_EXPLAIN_HOST_MAX 255
+
+/* The form. */
+typedef struct {
+    const char *url, *origin, *method, *headers, *host, *format;
+    int json;
+} cors_explain_form;
+
+/* One request the page explains: the lookup, and the verdict. */
+typedef struct {
+    request_rec *rr;           /* the subrequest that looked the URL up */
+    const cors_dir_conf *conf; /* the policy it found */
+    cors_verdict v;
+    int decided;               /* the engine is On or ReportOnly there */
+} cors_explain_case;
+
+/* A query argument's value checked against its limit: NULL, or why not. */
+static const char *cors_explain_check(apr_pool_t *p, const char *name,
+                                      const char *v, apr_size_t max)
+{
+    const unsigned char *c;
+
+    if (strlen(v) > max) {
+        return apr_psprintf(p, "%s is longer than %lu bytes", name,
+                            (unsigned long)max);
+    }
+    for (c = (const unsigned char *)v; *c; c++) {
+        if (*c < 0x20 || *c == 0x7f) {
+            return apr_psprintf(p,
+                                "%s has a control character (0x%02x): no "
+                                "header value holds one",
+                                name, *c);
+        }
+    }
+    return NULL;
+}
+
+/* Read the form from the query string: NULL, or the reason for a 400. */
+static const char *cors_explain_form_of(request_rec *r, cors_explain_form *f)
+{
+    char *args = r->args ? apr_pstrdup(r->pool, r->args) : NULL;
+    char *pair, *last = NULL;
+    const char *accept, *err;
+
+    memset(f, 0, sizeof(*f));
+    for (pair = args ? apr_strtok(args, "&;", &last) : NULL; pair;
+         pair = apr_strtok(NULL, "&;", &last)) {
+        char *v = strchr(pair, '=');
+        const char **slot;
+        if (v) {
+            *v++ = '\0';
+        }
+        else {
+            v = "";
+        }
+        if (ap_unescape_urlencoded(pair) || ap_unescape_urlencoded(v)) {
+            return "the query string is not validly %-encoded";
+        }
+        slot = strcmp(pair, "url") == 0       ? &f->url
+               : strcmp(pair, "origin") == 0  ? &f->origin
+               : strcmp(pair, "method") == 0  ? &f->method
+               : strcmp(pair, "headers") == 0 ? &f->headers
+               : strcmp(pair, "host") == 0    ? &f->host
+               : strcmp(pair, "format") == 0  ? &f->format
+                                              : NULL;
+        if (slot && !*slot) {
+            *slot = v;
+        }
+    }
+    if (f->format && *f->format && strcmp(f->format, "json") != 0
+        && strcmp(f->format, "html") != 0) {
+        return "format must be json or html";
+    }
+    accept = apr_table_get(r->headers_in, "Accept");
+    f->json = f->format && *f->format
+                  ? strcmp(f->format, "json") == 0
+                  : accept && ap_strcasestr(accept, "application/json") != NULL;
+    if ((f->url && (err = cors_explain_check(r->pool, "url", f->url,
+                                             CORS_EXPLAIN_URL_MAX)))
+        || (f->origin && (err = cors_explain_check(r->pool, "origin", f->origin,
+                                                   CORS_EXPLAIN_ORIGIN_MAX)))
+        || (f->method && (err = cors_explain_check(r->pool, "method", f->method,
+                                                   CORS_EXPLAIN_METHOD_MAX)))
+        || (f->headers
+            && (err = cors_explain_check(r->pool, "headers", f->headers,
+                                         CORS_EXPLAIN_HEADERS_MAX)))
+        || (f->host && (err = cors_explain_check(r->pool, "host", f->host,
+                                                 CORS_EXPLAIN_HOST_MAX)))) {
+        return err;
+    }
+    if (f->origin && !*f->origin) {
+        f->origin = NULL;
+    }
+    if (f->headers && !*f->headers) {
+        f->headers = NULL;
+    }
+    if (f->host && !*f->host) {
+        f->host = NULL;
+    }
+    if (!f->method || !*f->method) {
+        f->method = "GET";
+    }
+    if (!cors_is_token(f->method, strlen(f->method))) {
+        return "method must be a method token, such as GET or PUT";
+    }
+    if (f->url && *f->url && (f->url[0] != '/' || f->url[1] == '/')) {
+        return "url must be a local path starting with a single '/', not a "
+               "full URL: the page explains this server's configuration";
+    }
+    return NULL;
+}
+
+/*
+ * host=NAME[:PORT]: the virtual host whose ServerName or ServerAlias
+ * (wildcards as ServerAlias writes them) is NAME, listening on PORT when it
+ * is given; the first in configuration order, as Apache picks among name-
+ * based hosts of one address.  NULL, with *err, when there is none.
+ */
+static server_rec *cors_explain_vhost(request_rec *r, const char *host,
+                                      const char **err)
+{
+    char *name = apr_pstrdup(r->pool, host), *colon = strrchr(name, ':');
+    apr_port_t port = 0;
+    server_rec *s;
+    const char *c;
+
+    if (colon && !strchr(colon, ']')) {
+        *colon++ = '\0';
+        port = (apr_port_t)atoi(colon);
+        if (!*colon || strspn(colon, "0123456789") != strlen(colon)
+            || port == 0) {
+            *err = "host must be NAME or NAME:PORT";
+            return NULL;
+        }
+    }
+    for (c = name; *c; c++) {
+        if (!apr_isalnum(*c) && *c != '-' && *c != '.' && *c != '_') {
+            *err = "host must be NAME or NAME:PORT";
+            return NULL;
+        }
+    }
+    for (s = ap_server_conf; s; s = s->next) {
+        int named = s->server_hostname
+                    && strcasecmp(s->server_hostname, name) == 0;
+        int i;
+        server_addr_rec *a;
+
+        for (i = 0; !named && s->names && i < s->names->nelts; i++) {
+            named = strcasecmp(APR_ARRAY_IDX(s->names, i, char *), name) == 0;
+        }
+        for (i = 0; !named && s->wild_names && i < s->wild_names->nelts; i++) {
+            named = ap_strcasecmp_match(
+                        name, APR_ARRAY_IDX(s->wild_names, i, char *))
+                    == 0;
+        }
+        if (!named) {
+            continue;
+        }
+        if (!port || s->port == port) {
+            return s;
+        }
+        for (a = s->addrs; a; a = a->next) {
+            if (a->host_port == port) {
+                return s;
+            }
+        }
+    }
+    *err = apr_psprintf(r->pool,
+                        "no virtual host is named '%s'%s%s (ServerName or "
+                        "ServerAlias)",
+                        name, port ? " on port " : "", port ? colon : "");
+    return NULL;
+}
+
+/*
+ * Look the URL up as a request with this method and these headers would
+ * be, on server s, and decide it as the module's hooks would.  The
+ * subrequest copies the explaining request's server and request headers
+ * (server/request.c), so both are swapped in for the time of the lookup:
+ * <If> sections that test the Origin then see the form's.
+ */
+static void cors_explain_lookup(request_rec *r, server_rec *s,
+                                const cors_explain_form *f, int preflight,
+                                cors_explain_case *c)
+{
+    apr_table_t *in = apr_table_make(r->pool, 6);
+    apr_table_t *saved_in = r->headers_in;
+    server_rec *saved_s = r->server;
+    const char *hosthdr = f->host ? f->host : apr_table_get(saved_in, "Host");
+    cors_request req;
+
+    if (hosthdr) {
+        apr_table_setn(in, "Host", hosthdr);
+    }
+    if (f->origin) {
+        apr_table_setn(in, "Origin", f->origin);
+    }
+    if (preflight) {
+        apr_table_setn(in, "Access-Control-Request-Method", f->method);
+        if (f->headers) {
+            apr_table_setn(in, "Access-Control-Request-Headers", f->headers);
+        }
+    }
+    r->headers_in = in;
+    r->server = s;
+    c->rr = ap_sub_req_method_uri(preflight ? "OPTIONS" : f->method, f->url, r,
+                                  NULL);
+    r->headers_in = saved_in;
+    r->server = saved_s;
+
+    c->conf = cors_conf(c->rr);
+    c->decided = c->conf->pol.engine == CORS_ENGINE_ON
+                 || c->conf->pol.engine == CORS_ENGINE_REPORT;
+    memset(&c->v, 0, sizeof(c->v));
+    if (!c->decided) {
+        return;
+    }
+    memset(&req, 0, sizeof(req));
+    req.method = preflight ? "OPTIONS" : f->method;
+    req.origin = f->origin;
+    if (preflight) {
+        req.request_method = f->method;
+        req.request_headers = f->headers;
+    }
+    if (c->conf->pol.reject && req.origin) {
+        req.self = ap_construct_url(c->rr->pool, "", c->rr);
+    }
+    cors_decide(r->pool, &c->conf->pol, &req, &c->v);
+    /* A preflight the server refuses before the module can answer it
+     * (Require ip; authentication where CORSPreflightBypassAuth is Off or
+     * the handler answers): what the module's hooks make of it. */
+    if (c->v.preflight && ap_is_HTTP_ERROR(c->rr->status)
+        && !(c->rr->status == HTTP_UNAUTHORIZED && c->conf->pol.bypass_auth
+             && !c->conf->pol.passthrough)) {
+        cors_verdict_served(r->pool, &c->conf->pol, &c->v, 0, c->rr->status,
+                            0);
+    }
+}
+
+/* The Access-Control-* and Vary headers a verdict sends, in order, as
+ * name/value pairs. */
+static apr_array_header_t *cors_explain_headers(apr_pool_t *p,
+                                                const cors_explain_case *c)
+{
+    const cors_verdict *v = &c->v;
+    apr_array_header_t *h = apr_array_make(p, 8, sizeof(const char *));
+    const char *expose = v->allow_origin ? v->expose_headers : NULL;
+
+#define CORS_EXPLAIN_PAIR(n, val)                                              \
+    if (val) {                                                                 \
+        APR_ARRAY_PUSH(h, const char *) = (n);                                 \
+        APR_ARRAY_PUSH(h, const char *) = (val);                               \
+    }
+    CORS_EXPLAIN_PAIR("Access-Control-Allow-Origin", v->allow_origin);
+    CORS_EXPLAIN_PAIR("Access-Control-Allow-Credentials", v->allow_credentials);
+    CORS_EXPLAIN_PAIR("Access-Control-Allow-Methods", v->allow_methods);
+    CORS_EXPLAIN_PAIR("Access-Control-Allow-Headers", v->allow_headers);
+    CORS_EXPLAIN_PAIR("Access-Control-Max-Age", v->max_age);
+    if (v->allow_origin && v->expose_response_names) {
+        expose = apr_pstrcat(p, expose ? expose : "",
+                             expose ? ", " : "",
+                             "(and the response's own header names the list "
+                             "allows)",
+                             NULL);
+    }
+    CORS_EXPLAIN_PAIR("Access-Control-Expose-Headers", expose);
+    CORS_EXPLAIN_PAIR("Vary", v->vary);
+    CORS_EXPLAIN_PAIR("Allow", v->allow);
+#undef CORS_EXPLAIN_PAIR
+    return h;
+}
+
+/* A setting's effective value, as the manual writes it. */
+static const char *cors_explain_value(apr_pool_t *p, const cors_policy *pol,
+                                      int field)
+{
+    const cors_field_def *d = &cors_fields[field];
+    const void *at = (const char *)pol + d->offset;
+
+    switch (d->kind) {
+    case CORS_KIND_INT: {
+        int v = *(const int *)at;
+        if (field == CORS_FIELD_ENGINE) {
+            return v == CORS_ENGINE_ON       ? "On"
+                   : v == CORS_ENGINE_REPORT ? "ReportOnly"
+                                             : "Off";
+        }
+        if (field == CORS_FIELD_PREFLIGHT_STATUS) {
+            return apr_itoa(p, v);
+        }
+        return v ? "On" : "Off";
+    }
+    case CORS_KIND_STRING:
+        return *(const char *const *)at ? *(const char *const *)at : "Off";
+    case CORS_KIND_LIST: {
+        const cors_list *l = *(const cors_list *const *)at;
+        apr_array_header_t *items;
+        const char *joined;
+        if (!l) {
+            return "(none)";
+        }
+        items = cors_list_items(p, l);
+        joined = cors_join(p, items);
+        if (cors_list_star(l)) {
+            joined = *joined ? apr_pstrcat(p, "* (", joined, ")", NULL) : "*";
+        }
+        return *joined ? joined : "(none)";
+    }
+    default: {
+        const cors_origins *o = *(const cors_origins *const *)at, *cur;
+        apr_array_header_t *items = cors_list_items(p, o->list);
+        int i;
+        if (cors_list_star(o->list)) {
+            APR_ARRAY_PUSH(items, const char *) = "*";
+        }
+        for (cur = o; cur; cur = cur->base) {
+            for (i = 0; cur->regexes && i < cur->regexes->nelts; i++) {
+                APR_ARRAY_PUSH(items, const char *) = apr_pstrcat(
+                    p, "regex ",
+                    APR_ARRAY_IDX(cur->regexes, i, cors_origin_regex).source,
+                    NULL);
+            }
+        }
+        return items->nelts ? cors_join(p, items) : "(none)";
+    }
+    }
+}
+
+/* The setting a verdict hangs on, for the page to point at, or -1. */
+static int cors_explain_decisive(const cors_explain_case *c)
+{
+    if (!c->decided) {
+        return CORS_FIELD_ENGINE;
+    }
+    switch (c->v.why) {
+    case CORS_REASON_NONE:
+        return c->v.result == CORS_RESULT_NONE ? -1 : CORS_FIELD_ORIGINS;
+    case CORS_REASON_ORIGIN:
+    case CORS_REASON_MALFORMED:
+        return CORS_FIELD_ORIGINS;
+    case CORS_REASON_METHOD:
+        return CORS_FIELD_METHODS;
+    case CORS_REASON_HEADERS:
+        return CORS_FIELD_ALLOW_HEADERS;
+    default:
+        return -1;
+    }
+}
+
+/* The status the module answers with, in words. */
+static const char *cors_explain_status(apr_pool_t *p, const cors_explain_case *c)
+{
+    if (!c->decided) {
+        return "the handler's (the module changes nothing)";
+    }
+    if (c->v.status) {
+        return apr_itoa(p, c->v.status);
+    }
+    return "the handler's";
+}
+
+static const char *cors_explain_json_case(request_rec *r,
+                                          const cors_explain_case *c,
+                                          int preflight)
+{
+    apr_array_header_t *h = cors_explain_headers(r->pool, c);
+    const char *out = "{";
+    int i;
+
+    out = apr_pstrcat(
+        r->pool, out, "\"result\": ",
+        c->decided ? cors_json_str(r->pool, cors_result_name(c->v.result))
+                   : "null",
+        ", \"reason\": ",
+        cors_json_str(r->pool, c->decided ? cors_reason_name(c->v.why) : NULL),
+        ", \"detail\": ", cors_json_str(r->pool, c->v.reason),
+        ", \"lookup_status\": ", apr_itoa(r->pool, c->rr->status), NULL);
+    if (preflight) {
+        out = apr_pstrcat(r->pool, out, ", \"status\": ",
+                          c->decided && c->v.status
+                              ? apr_itoa(r->pool, c->v.status)
+                              : "null",
+                          NULL);
+    }
+    out = apr_pstrcat(r->pool, out, ", \"headers\": {", NULL);
+    for (i = 0; i + 1 < h->nelts; i += 2) {
+        out = apr_pstrcat(
+            r->pool, out, i ? ", " : "",
+            cors_json_str(r->pool, APR_ARRAY_IDX(h, i, const char *)), ": ",
+            cors_json_str(r->pool, APR_ARRAY_IDX(h, i + 1, const char *)),
+            NULL);
+    }
+    return apr_pstrcat(r->pool, out, "}}", NULL);
+}
+
+static void cors_explain_json(request_rec *r, const cors_explain_form *f,
+                              const cors_explain_case *pf,
+                              const cors_explain_case *ac)
+{
+    const cors_policy *pol = &ac->conf->pol;
+    int field, decisive = cors_explain_decisive(ac), first = 1;
+
+    ap_set_content_type(r, "application/json");
+    ap_rprintf(r, "{\"url\": %s, \"host\": %s, \"origin\": %s, \"method\": %s,\n",
+               cors_json_str(r->pool, f->url), cors_json_str(r->pool, f->host),
+               cors_json_str(r->pool, f->origin),
+               cors_json_str(r->pool, f->method));
+    ap_rprintf(r, " \"engine\": %s, \"applied\": %s,\n",
+               cors_json_str(r->pool,
+                             cors_explain_value(r->pool, pol, CORS_FIELD_ENGINE)),
+               pol->engine == CORS_ENGINE_ON ? "true" : "false");
+    ap_rprintf(r, " \"preflight\": %s,\n",
+               cors_explain_json_case(r, pf, 1));
+    ap_rprintf(r, " \"actual\": %s,\n", cors_explain_json_case(r, ac, 0));
+    ap_rputs(" \"settings\": [", r);
+    for (field = 0; field < CORS_FIELDS; field++) {
+        const cors_where *w =
+            (pol->set & CORS_FIELD_BIT(field)) ? pol->where[field] : NULL;
+        ap_rprintf(r,
+                   "%s\n  {\"directive\": %s, \"value\": %s, \"file\": %s, "
+                   "\"line\": %s, \"as_written\": %s, \"decisive\": %s}",
+                   first ? "" : ",",
+                   cors_json_str(r->pool, cors_fields[field].directive),
+                   cors_json_str(r->pool,
+                                 cors_explain_value(r->pool, pol, field)),
+                   cors_json_str(r->pool, w ? w->file : NULL),
+                   w ? apr_itoa(r->pool, w->line) : "null",
+                   w ? cors_json_str(r->pool, apr_pstrcat(r->pool, w->directive,
+                                                          " ", w->args, NULL))
+                     : "null",
+                   field == decisive ? "true" : "false");
+        first = 0;
+    }
+    ap_rputs("\n ]}\n", r);
+}
+
+/* One verdict as a person reads it: allowed or refused, why, the status
+ * and the headers. */
+static void cors_explain_html_case(request_rec *r, const char *title,
+                                   const cors_explain_case *c, int preflight)
+{
+    apr_array_header_t *h = cors_explain_headers(r->pool, c);
+    int ok = c->decided
+             && (c->v.result == CORS_RESULT_PREFLIGHT_OK
+                 || c->v.result == CORS_RESULT_ACTUAL_OK);
+    const char *cls = !c->decided || c->v.result == CORS_RESULT_NONE
+                          ? "none"
+                      : ok ? "ok"
+                           : "refused";
+    const char *word = !c->decided ? "not in a CORS scope"
+                       : c->v.result == CORS_RESULT_NONE
+                           ? "no Origin: nothing to decide"
+                       : ok ? "allowed"
+                            : "refused";
+    int i;
+
+    ap_rprintf(r, "<section class=\"case %s\" id=\"%s\">\n<h2>%s: <span "
+                  "class=\"verdict\">%s</span></h2>\n<dl>\n",
+               cls, preflight ? "preflight" : "actual", title, word);
+    if (c->decided) {
+        ap_rprintf(r, "<dt>CORS_RESULT</dt><dd class=\"result\">%s</dd>\n",
+                   cors_result_name(c->v.result));
+    }
+    if (c->decided && c->v.why) {
+        ap_rprintf(r,
+                   "<dt>CORS_REASON</dt><dd class=\"reason\">%s</dd>\n"
+                   "<dt>Why</dt><dd class=\"detail\">%s</dd>\n",
+                   cors_reason_name(c->v.why),
+                   ap_escape_html2(r->pool, c->v.reason ? c->v.reason : "", 0));
+    }
+    ap_rprintf(r, "<dt>Status</dt><dd class=\"status\">%s</dd>\n</dl>\n",
+               ap_escape_html2(r->pool, cors_explain_status(r->pool, c), 0));
+    if (h->nelts) {
+        ap_rputs("<table class=\"headers\">\n", r);
+        for (i = 0; i + 1 < h->nelts; i += 2) {
+            ap_rprintf(r, "<tr><th>%s</th><td>%s</td></tr>\n",
+                       APR_ARRAY_IDX(h, i, const char *),
+                       ap_escape_html2(r->pool,
+                                       APR_ARRAY_IDX(h, i + 1, const char *),
+                                       0));
+        }
+        ap_rputs("</table>\n", r);
+    }
+    else {
+        ap_rputs("<p class=\"headers\">No Access-Control-* or Vary header.</p>\n",
+                 r);
+    }
+    ap_rputs("</section>\n", r);
+}
+
+static void cors_explain_html_form(request_rec *r, const cors_explain_form *f)
+{
+    static const char *const fields[][2] = {
+        {"url", "URL (a local path)"},
+        {"origin", "Origin"},
+        {"method", "Method"},
+        {"headers", "Request headers (Access-Control-Request-Headers)"},
+        {"host", "Virtual host (host or host:port; empty: this one)"}};
+    const char *values[5];
+    int i;
+
+    values[0] = f->url;
+    values[1] = f->origin;
+    values[2] = f->method;
+    values[3] = f->headers;
+    values[4] = f->host;
+    ap_rputs("<form method=\"get\" action=\"\">\n", r);
+    for (i = 0; i < 5; i++) {
+        ap_rprintf(r,
+                   "<label>%s <input type=\"text\" name=\"%s\" id=\"f-%s\" "
+                   "value=\"%s\"></label>\n",
+                   fields[i][1], fields[i][0], fields[i][0],
+                   ap_escape_html2(r->pool, values[i] ? values[i] : "", 0));
+    }
+    ap_rprintf(r,
+               "<button type=\"submit\" id=\"f-submit\">Explain</button> "
+               "<a id=\"f-json\" href=\"?%s%sformat=json\">JSON</a>\n"
+               "</form>\n",
+               r->args ? ap_escape_html2(r->pool, r->args, 0) : "",
+               r->args ? "&amp;" : "");
+}
+
+static void cors_explain_html(request_rec *r, const cors_explain_form *f,
+                              const cors_explain_case *pf,
+                              const cors_explain_case *ac, const char *error)
+{
+    int field, decisive;
+
+    ap_set_content_type(r, "text/html; charset=utf-8");
+    ap_rputs(DOCTYPE_HTML_4_01
+             "<html><head><title>mod_cors: explain a request</title>\n"
+             "<style>body{font-family:sans-serif;margin:1.5em;max-width:70em}"
+             "label{display:block;margin:.3em 0}input{width:40em}"
+             ".case{border:2px solid #999;padding:.5em 1em;margin:1em 0}"
+             ".ok{border-color:#2a2;background:#efe}"
+             ".refused{border-color:#c22;background:#fee}"
+             ".none{background:#f4f4f4}.error{color:#c22;font-weight:bold}"
+             "table{border-collapse:collapse}td,th{border:1px solid #bbb;"
+             "padding:.2em .5em;text-align:left;vertical-align:top}"
+             "tr.decisive{background:#ffd;font-weight:bold}"
+             ".note{color:#555}</style>\n"
+             "</head><body>\n<h1>mod_cors: explain a request</h1>\n",
+             r);
+    if (error) {
+        ap_rprintf(r, "<p class=\"error\" id=\"error\">%s</p>\n",
+                   ap_escape_html2(r->pool, error, 0));
+    }
+    cors_explain_html_form(r, f);
+    if (!pf) {
+        ap_rputs("</body></html>\n", r);
+        return;
+    }
+    ap_rprintf(r,
+               "<p class=\"note\">%s %s, Origin %s%s. CORSEngine %s "
+               "there%s.</p>\n",
+               ap_escape_html2(r->pool, f->method, 0),
+               ap_escape_html2(r->pool, f->url, 0),
+               f->origin ? ap_escape_html2(r->pool, f->origin, 0) : "(none)",
+               f->host ? apr_pstrcat(r->pool, ", on ",
+                                     ap_escape_html2(r->pool, f->host, 0),
+                                     NULL)
+                       : "",
+               cors_explain_value(r->pool, &ac->conf->pol, CORS_FIELD_ENGINE),
+               ac->conf->pol.engine == CORS_ENGINE_REPORT
+                   ? ": decided and logged as On would, nothing sent"
+                   : "");
+    cors_explain_html_case(r, "Preflight", pf, 1);
+    cors_explain_html_case(r, "Actual request", ac, 0);
+
+    decisive = cors_explain_decisive(ac);
+    ap_rputs("<h2>Effective settings</h2>\n<table class=\"settings\">\n"
+             "<tr><th>Directive</th><th>Value</th><th>Set by</th></tr>\n",
+             r);
+    for (field = 0; field < CORS_FIELDS; field++) {
+        const cors_policy *pol = &ac->conf->pol;
+        const cors_where *w =
+            (pol->set & CORS_FIELD_BIT(field)) ? pol->where[field] : NULL;
+        ap_rprintf(
+            r, "<tr%s><td>%s</td><td>%s</td><td>%s</td></tr>\n",
+            field == decisive ? " class=\"decisive\"" : "",
+            cors_fields[field].directive,
+            ap_escape_html2(r->pool, cors_explain_value(r->pool, pol, field),
+                            0),
+            w ? ap_escape_html2(r->pool,
+                                apr_psprintf(r->pool, "%s:%d: %s %s", w->file,
+                                             w->line, w->directive, w->args),
+                                0)
+              : "default");
+    }
+    ap_rputs("</table>\n</body></html>\n", r);
+}
+
+/* A 400 with its reason, in the format asked for. */
+static int cors_explain_refuse(request_rec *r, const cors_explain_form *f,
+                               const char *why)
+{
+    r->status = HTTP_BAD_REQUEST;
+    if (f->json) {
+        ap_set_content_type(r, "application/json");
+        ap_rprintf(r, "{\"error\": %s}\n", cors_json_str(r->pool, why));
+    }
+    else {
+        cors_explain_html(r, f, NULL, NULL, why);
+    }
+    return OK;
+}
+
+static int cors_explain_handler(request_rec *r)
+{
+    cors_explain_form f;
+    cors_explain_case pf, ac;
+    server_rec *s = r->server;
+    const char *err;
+
+    if (!r->handler || strcmp(r->handler, "cors-explain") != 0) {
+        return DECLINED;
+    }
+    r->allowed = (AP_METHOD_BIT << M_GET);
+    if (r->method_number != M_GET) {
+        return HTTP_METHOD_NOT_ALLOWED;
+    }
+    if ((err = cors_explain_form_of(r, &f)) != NULL) {
+        return cors_explain_refuse(r, &f, err);
+    }
+    if (f.host && !(s = cors_explain_vhost(r, f.host, &err))) {
+        return cors_explain_refuse(r, &f, err);
+    }
+    if (!f.url || !*f.url) {
+        if (f.json) {
+            return cors_explain_refuse(r, &f, "url is required");
+        }
+        cors_explain_html(r, &f, NULL, NULL, NULL);
+        return OK;
+    }
+    cors_explain_lookup(r, s, &f, 1, &pf);
+    cors_explain_lookup(r, s, &f, 0, &ac);
+    if (f.json) {
+        cors_explain_json(r, &f, &pf, &ac);
+    }
+    else {
+        cors_explain_html(r, &f, &pf, &ac, NULL);
+    }
+    ap_destroy_sub_req(pf.rr);
+    ap_destroy_sub_req(ac.rr);
+    return OK;
+}
+
 /* The parent, configuration read, before the children start: the
  * counters' rows (see cors_count_init). */
 static int cors_post_config(apr_pool_t *pconf, apr_pool_t *plog,
@@ -2565,6 +3229,7 @@ static void cors_register_hooks(apr_pool_t *p)
     ap_hook_post_config(cors_post_config, NULL, NULL, APR_HOOK_MIDDLE);
     APR_OPTIONAL_HOOK(ap, status_hook, cors_status_hook, NULL, NULL,
                       APR_HOOK_MIDDLE);
+    ap_hook_handler(cors_explain_handler, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_check_access_ex(cors_bypass_auth, after_authz, NULL, APR_HOOK_LAST,
                             AP_AUTH_INTERNAL_PER_CONF);
     ap_hook_post_read_request(cors_post_read_request, NULL, NULL,
