@@ -2607,6 +2607,14 @@ static const char *cors_explain_form_of(request_rec *r, cors_explain_form *f)
     const char *accept, *err;
 
     memset(f, 0, sizeof(*f));
+    /* JSON when asked for, by format=json or by Accept (even if the rest
+     * of the query is refused). */
+    accept = apr_table_get(r->headers_in, "Accept");
+    f->json = accept && ap_strcasestr(accept, "application/json") != NULL;
+    if (args && (strncmp(args, "format=json", 11) == 0
+                 || ap_strstr_c(args, "&format=json"))) {
+        f->json = 1;
+    }
     for (pair = args ? apr_strtok(args, "&;", &last) : NULL; pair;
          pair = apr_strtok(NULL, "&;", &last)) {
         char *v = strchr(pair, '=');
@@ -2618,7 +2626,7 @@ static const char *cors_explain_form_of(request_rec *r, cors_explain_form *f)
             v = "";
         }
         if (ap_unescape_urlencoded(pair) || ap_unescape_urlencoded(v)) {
-            return "the query string is not validly %-encoded";
+            return "the query string is not validly %-encoded (or has %00)";
         }
         slot = strcmp(pair, "url") == 0       ? &f->url
                : strcmp(pair, "origin") == 0  ? &f->origin
@@ -2631,14 +2639,12 @@ static const char *cors_explain_form_of(request_rec *r, cors_explain_form *f)
             *slot = v;
         }
     }
-    if (f->format && *f->format && strcmp(f->format, "json") != 0
-        && strcmp(f->format, "html") != 0) {
-        return "format must be json or html";
+    if (f->format && *f->format) {
+        if (strcmp(f->format, "json") != 0 && strcmp(f->format, "html") != 0) {
+            return "format must be json or html";
+        }
+        f->json = strcmp(f->format, "json") == 0;
     }
-    accept = apr_table_get(r->headers_in, "Accept");
-    f->json = f->format && *f->format
-                  ? strcmp(f->format, "json") == 0
-                  : accept && ap_strcasestr(accept, "application/json") != NULL;
     if ((f->url && (err = cors_explain_check(r->pool, "url", f->url,
                                              CORS_EXPLAIN_URL_MAX)))
         || (f->origin && (err = cors_explain_check(r->pool, "origin", f->origin,
