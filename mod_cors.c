@@ -80,6 +80,17 @@ APLOG_USE_MODULE(cors);
 #define CORS_HEADER_PREFIX "Access-Control-"
 #define CORS_HEADER_PREFIX_LEN (sizeof(CORS_HEADER_PREFIX) - 1)
 
+/*
+ * Whether a header name may start with "Access" (any case): its first and
+ * sixth bytes, the sixth read only once the first five are known to be
+ * there.  Rules out Accept, Accept-Ranges and Age before any comparison.
+ */
+static APR_INLINE int cors_starts_access(const char *k)
+{
+    return (k[0] | 0x20) == 'a' && k[1] && k[2] && k[3] && k[4]
+           && (k[5] | 0x20) == 's';
+}
+
 typedef struct cors_dir_conf {
     cors_policy pol;             /* the section's CORS directives, every
                                   * default applied (cors_policy.h) */
@@ -217,8 +228,8 @@ static int cors_scoped(const cors_dir_conf *conf)
     return conf->scoped || (conf->section && cors_has_directives(conf));
 }
 
-static cors_dir_conf *cors_merge_confs(apr_pool_t *p, cors_dir_conf *base,
-                                       cors_dir_conf *add)
+static APR_INLINE cors_dir_conf *
+cors_merge_confs(apr_pool_t *p, cors_dir_conf *base, cors_dir_conf *add)
 {
     cors_dir_conf *conf;
 
@@ -444,8 +455,7 @@ static void cors_mark(cmd_parms *cmd, cors_dir_conf *conf, cors_field field)
     where->args = cmd->directive ? cmd->directive->args : "";
     where->file = cmd->directive ? cmd->directive->filename : "?";
     where->line = cmd->directive ? cmd->directive->line_num : 0;
-    conf->pol.set |= CORS_FIELD_BIT(field);
-    conf->pol.where[field] = where;
+    cors_policy_mark(cmd->pool, &conf->pol, field, where);
 }
 
 static const char *cors_set_engine(cmd_parms *cmd, void *dconf,
@@ -1343,7 +1353,7 @@ static void cors_read_preflight_headers(const apr_table_t *in,
                 req->origin = e[i].val;
             }
         }
-        else if ((k[0] == 'A' || k[0] == 'a')
+        else if (cors_starts_access(k)
                  && strncasecmp(k, CORS_REQUEST_HEADER_PREFIX,
                                 CORS_REQUEST_HEADER_PREFIX_LEN)
                         == 0) {
@@ -1464,15 +1474,11 @@ static const char *cors_our_value(const cors_state *st, const char *name)
     return NULL;
 }
 
-/*
- * An Access-Control-* header name.  The first and sixth bytes rule out most
- * names before the comparison, Accept-Ranges (on every static file) among
- * them; the sixth is read only once the first five are known to be there.
- */
+/* An Access-Control-* header name.  cors_starts_access() rules out most
+ * names before the comparison. */
 static APR_INLINE int cors_is_access_control_header(const char *key)
 {
-    return key && (key[0] | 0x20) == 'a' && key[1] && key[2] && key[3]
-           && key[4] && (key[5] | 0x20) == 's'
+    return key && cors_starts_access(key)
            && strncasecmp(key, CORS_HEADER_PREFIX, CORS_HEADER_PREFIX_LEN) == 0;
 }
 

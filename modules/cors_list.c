@@ -24,7 +24,7 @@ const cors_list cors_list_none = {NULL, NULL, NULL, 0, 0, 0, 1};
 /*
  * The lists' hash function.  Keys are origins (20-40 bytes) and tokens
  * looked up on every request; APR's default takes a byte per step, this one
- * eight (then the tail), with a multiply-xorshift mix (an FNV-style
+ * eight (then the tail as one word), with a multiply-xorshift mix (an FNV-style
  * multiplier) so that keys differing in any byte spread across buckets.
  */
 static unsigned int cors_hash(const char *key, apr_ssize_t *klen)
@@ -43,8 +43,21 @@ static unsigned int cors_hash(const char *key, apr_ssize_t *klen)
         h = (h ^ w) * 0x100000001b3ULL;
         h ^= h >> 29;
     }
-    for (; i < len; i++) {
-        h = (h ^ s[i]) * 0x100000001b3ULL;
+    if (i < len) {
+        /* The tail, up to seven bytes, as one more word: the key's last
+         * eight bytes when it has eight (one load), else zero-padded; its
+         * length in the top byte, so that "a" and "a\0" differ. */
+        apr_uint64_t w = 0;
+        if (len >= 8) {
+            memcpy(&w, s + len - 8, 8);
+        }
+        else {
+            for (; i < len; i++) {
+                w |= (apr_uint64_t)s[i] << (8 * i);
+            }
+        }
+        h = (h ^ w ^ ((apr_uint64_t)len << 56)) * 0x100000001b3ULL;
+        h ^= h >> 29;
     }
     h ^= h >> 32;
     return (unsigned int)h;

@@ -612,6 +612,64 @@ static const char *cors_origin_split(apr_pool_t *p, const char *s,
     return NULL;
 }
 
+/*
+ * The Origin nearly every browser request carries: "http://" or
+ * "https://", a lowercase host name of letters, digits, '-' and '.' (no
+ * empty label) whose last label starts with a letter, so that it is no
+ * IPv4 address, and no port or one that is not the scheme's default,
+ * without a leading zero.  Such a value is already its own key, and
+ * cors_origin_split() would make exactly this of it; anything else (an IP
+ * literal, an uppercase letter, a default port written out) takes that
+ * longer path.  Returns 1 when *out is filled.
+ */
+static int cors_origin_canonical(apr_pool_t *p, const char *s, apr_size_t len,
+                                 cors_origin *out)
+{
+    const char *h, *c, *label, *end = s + len;
+    int default_port, port = 0;
+
+    if (len > 8 && memcmp(s, "https://", 8) == 0) {
+        out->scheme = "https";
+        default_port = 443;
+        h = s + 8;
+    }
+    else if (len > 7 && memcmp(s, "http://", 7) == 0) {
+        out->scheme = "http";
+        default_port = 80;
+        h = s + 7;
+    }
+    else {
+        return 0;
+    }
+    for (c = label = h; c < end && *c != ':'; c++) {
+        if (*c == '.') {
+            if (c == label) {
+                return 0;
+            }
+            label = c + 1;
+        }
+        else if (!((*c >= 'a' && *c <= 'z') || (*c >= '0' && *c <= '9')
+                   || *c == '-')) {
+            return 0;
+        }
+    }
+    if (c == label || *label < 'a' || *label > 'z' || c - h > 253) {
+        return 0;
+    }
+    if (c < end) {
+        port = cors_parse_port(c + 1, (apr_size_t)(end - c - 1));
+        if (!port || port == default_port) {
+            return 0;
+        }
+        out->port_written = 1;
+    }
+    out->kind = CORS_ORIGIN_EXACT;
+    out->host = apr_pstrmemdup(p, h, (apr_size_t)(c - h));
+    out->port = port ? port : default_port;
+    out->key = s;
+    return 1;
+}
+
 const char *cors_origin_parse_request(apr_pool_t *p, const char *value,
                                       cors_origin *out)
 {
@@ -623,6 +681,10 @@ const char *cors_origin_parse_request(apr_pool_t *p, const char *value,
     }
     if (len > CORS_ORIGIN_MAX) {
         return "it is longer than 512 bytes";
+    }
+    /* The usual value first: it admits fewer bytes than the check below. */
+    if (cors_origin_canonical(p, value, len, out)) {
+        return NULL;
     }
     for (i = 0; i < len; i++) {
         unsigned char c = (unsigned char)value[i];

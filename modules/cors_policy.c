@@ -110,56 +110,35 @@ void cors_policy_defaults(apr_pool_t *p, cors_policy *pol,
     pol->bypass_auth = 1;
 }
 
-/*
- * Merges run on every request, once per section that applies: only the
- * fields the child set are visited, and an edit list is moved onto the
- * parent's value only when the parent (or a section above it) set one: an
- * edit already rests on the default it would otherwise be moved onto.
- */
-void cors_policy_merge(apr_pool_t *p, const cors_policy *base,
-                       const cors_policy *add, cors_policy *out)
+void cors_policy_mark(apr_pool_t *p, cors_policy *pol, cors_field field,
+                      const cors_where *where)
 {
-    apr_uint32_t todo = add->set;
-    int f;
-
-    *out = *base;
-    out->set = base->set | add->set;
-    for (f = 0; todo; f++, todo >>= 1) {
-        const char *from = (const char *)add + cors_fields[f].offset;
-        char *to = (char *)out + cors_fields[f].offset;
-        int inherited = (base->set & CORS_FIELD_BIT(f)) != 0;
-
-        if (!(todo & 1)) {
-            continue;
-        }
-        out->where[f] = add->where[f];
-        switch (cors_fields[f].kind) {
-        case CORS_KIND_INT:
-            *(int *)to = *(const int *)from;
-            break;
-        case CORS_KIND_STRING:
-            *(const char **)to = *(const char *const *)from;
-            break;
-        case CORS_KIND_LIST:
-            *(cors_list **)to =
-                inherited ? cors_list_rebase(p, *(cors_list *const *)from,
-                                             *(cors_list **)to)
-                          : *(cors_list *const *)from;
-            break;
-        case CORS_KIND_ORIGINS:
-            *(cors_origins **)to =
-                inherited ? cors_origins_rebase(p, *(cors_origins *const *)from,
-                                                *(cors_origins **)to)
-                          : *(cors_origins *const *)from;
-            break;
-        }
+    if (!pol->lines) {
+        pol->lines = apr_pcalloc(p, CORS_FIELDS * sizeof(*pol->lines));
     }
+    pol->lines[field] = where;
+    pol->set |= CORS_FIELD_BIT(field);
+}
+
+const cors_where *cors_policy_where(const cors_policy *pol, cors_field field)
+{
+    apr_uint32_t bit = CORS_FIELD_BIT(field);
+
+    while (pol && (pol->set & bit)) {
+        if (pol->lines) {
+            return pol->lines[field];
+        }
+        pol = (pol->add->set & bit) ? pol->add : pol->base;
+    }
+    return NULL;
 }
 
 int cors_is_preflight(const cors_request *req)
 {
-    return req->method && strcmp(req->method, "OPTIONS") == 0 && req->origin
-           && req->request_method;
+    /* Access-Control-Request-Method first: absent from nearly every
+     * request that is no preflight. */
+    return req->request_method && req->origin && req->method
+           && strcmp(req->method, "OPTIONS") == 0;
 }
 
 int cors_method_safelisted(const char *method)

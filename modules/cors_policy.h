@@ -105,8 +105,10 @@ typedef struct cors_where {
  * merged.  Every field holds its effective value from the start (the
  * defaults of docs/mod_cors.md, "Directives"), so request-time code never
  * meets an unset value; `set' says which fields the section (or one of the
- * sections merged into it) wrote, and `where' where.  Built while the
- * configuration is read, read-only afterwards.
+ * sections merged into it) wrote.  Where each was written is kept out of
+ * the merge's way: a section has its lines, a merged policy the two it was
+ * merged from, and cors_policy_where() follows them when asked.  Built while
+ * the configuration is read (or an .htaccess file), read-only afterwards.
  */
 typedef struct cors_policy {
     int engine;                /* CORSEngine: CORS_ENGINE_* */
@@ -122,7 +124,9 @@ typedef struct cors_policy {
     int bypass_auth;           /* CORSPreflightBypassAuth (On) */
     int reject;                /* CORSRejectDisallowed (Off) */
     apr_uint32_t set;          /* 1 << field for each field written */
-    const cors_where *where[CORS_FIELDS]; /* for each field written */
+    const cors_where **lines;  /* a section's: CORS_FIELDS entries, the line
+                                * that set each field; NULL when merged */
+    const struct cors_policy *base, *add; /* merged from, else NULL */
 } cors_policy;
 
 #define CORS_FIELD_BIT(f) ((apr_uint32_t)1 << (f))
@@ -134,11 +138,61 @@ void cors_policy_defaults(apr_pool_t *p, cors_policy *pol,
 
 /*
  * The merge: *out is base with every field add set taken from add (a list
- * or origin set that edits is moved onto base's).  Allocates only for an
- * edit over a value base set itself.
+ * or origin set that edits is moved onto base's).  base and add must
+ * outlive *out.  It runs on every request, once per section with CORS
+ * lines that applies, so it is inline and visits only the fields the child
+ * set; an edit is moved onto the parent's value only when the parent (or a
+ * section above it) set one: an edit already rests on the default it would
+ * otherwise be moved onto.  Allocates only then.  Provenance is two
+ * pointers (cors_policy_where() follows them).
  */
-void cors_policy_merge(apr_pool_t *p, const cors_policy *base,
-                       const cors_policy *add, cors_policy *out);
+static APR_INLINE void cors_policy_merge(apr_pool_t *p, const cors_policy *base,
+                                         const cors_policy *add,
+                                         cors_policy *out)
+{
+    apr_uint32_t todo = add->set;
+
+    *out = *base;
+    out->set = base->set | add->set;
+    out->lines = NULL;
+    out->base = base;
+    out->add = add;
+    while (todo) {
+        int f = __builtin_ctz(todo);
+        const char *from = (const char *)add + cors_fields[f].offset;
+        char *to = (char *)out + cors_fields[f].offset;
+        int inherited = (base->set & CORS_FIELD_BIT(f)) != 0;
+
+        todo &= todo - 1;
+        switch (cors_fields[f].kind) {
+        case CORS_KIND_INT:
+            *(int *)to = *(const int *)from;
+            break;
+        case CORS_KIND_STRING:
+            *(const char **)to = *(const char *const *)from;
+            break;
+        case CORS_KIND_LIST:
+            *(cors_list **)to =
+                inherited ? cors_list_rebase(p, *(cors_list *const *)from,
+                                             *(cors_list **)to)
+                          : *(cors_list *const *)from;
+            break;
+        case CORS_KIND_ORIGINS:
+            *(cors_origins **)to =
+                inherited ? cors_origins_rebase(p, *(cors_origins *const *)from,
+                                                *(cors_origins **)to)
+                          : *(cors_origins *const *)from;
+            break;
+        }
+    }
+}
+
+/* Record in a section's policy that a line set a field. */
+void cors_policy_mark(apr_pool_t *p, cors_policy *pol, cors_field field,
+                      const cors_where *where);
+
+/* The line that set the field's effective value, or NULL for a default. */
+const cors_where *cors_policy_where(const cors_policy *pol, cors_field field);
 
 /* The facts of a request; absent headers are NULL. */
 typedef struct cors_request {

@@ -18,22 +18,27 @@
 /*
  * tchar = "!" / "#" / "$" / "%" / "&" / "'" / "*" / "+" / "-" / "." /
  *         "^" / "_" / "`" / "|" / "~" / DIGIT / ALPHA
- * A 256-entry table keeps the request path free of strchr() per byte.
+ * A 256-entry table keeps the request path free of strchr() per byte: a
+ * tchar maps to itself lowercased, anything else to 0, so one lookup both
+ * checks and lowercases a header name.
  */
-static const unsigned char cors_tchar_table[256] = {
-    ['!'] = 1, ['#'] = 1, ['$'] = 1, ['%'] = 1, ['&'] = 1, ['\''] = 1,
-    ['*'] = 1, ['+'] = 1, ['-'] = 1, ['.'] = 1, ['^'] = 1, ['_'] = 1,
-    ['`'] = 1, ['|'] = 1, ['~'] = 1, ['0'] = 1, ['1'] = 1, ['2'] = 1,
-    ['3'] = 1, ['4'] = 1, ['5'] = 1, ['6'] = 1, ['7'] = 1, ['8'] = 1,
-    ['9'] = 1, ['A'] = 1, ['B'] = 1, ['C'] = 1, ['D'] = 1, ['E'] = 1,
-    ['F'] = 1, ['G'] = 1, ['H'] = 1, ['I'] = 1, ['J'] = 1, ['K'] = 1,
-    ['L'] = 1, ['M'] = 1, ['N'] = 1, ['O'] = 1, ['P'] = 1, ['Q'] = 1,
-    ['R'] = 1, ['S'] = 1, ['T'] = 1, ['U'] = 1, ['V'] = 1, ['W'] = 1,
-    ['X'] = 1, ['Y'] = 1, ['Z'] = 1, ['a'] = 1, ['b'] = 1, ['c'] = 1,
-    ['d'] = 1, ['e'] = 1, ['f'] = 1, ['g'] = 1, ['h'] = 1, ['i'] = 1,
-    ['j'] = 1, ['k'] = 1, ['l'] = 1, ['m'] = 1, ['n'] = 1, ['o'] = 1,
-    ['p'] = 1, ['q'] = 1, ['r'] = 1, ['s'] = 1, ['t'] = 1, ['u'] = 1,
-    ['v'] = 1, ['w'] = 1, ['x'] = 1, ['y'] = 1, ['z'] = 1,
+static const char cors_tchar_lower[256] = {
+    ['!'] = '!',   ['#'] = '#', ['$'] = '$', ['%'] = '%', ['&'] = '&',
+    ['\''] = '\'', ['*'] = '*', ['+'] = '+', ['-'] = '-', ['.'] = '.',
+    ['^'] = '^',   ['_'] = '_', ['`'] = '`', ['|'] = '|', ['~'] = '~',
+    ['0'] = '0',   ['1'] = '1', ['2'] = '2', ['3'] = '3', ['4'] = '4',
+    ['5'] = '5',   ['6'] = '6', ['7'] = '7', ['8'] = '8', ['9'] = '9',
+    ['A'] = 'a',   ['B'] = 'b', ['C'] = 'c', ['D'] = 'd', ['E'] = 'e',
+    ['F'] = 'f',   ['G'] = 'g', ['H'] = 'h', ['I'] = 'i', ['J'] = 'j',
+    ['K'] = 'k',   ['L'] = 'l', ['M'] = 'm', ['N'] = 'n', ['O'] = 'o',
+    ['P'] = 'p',   ['Q'] = 'q', ['R'] = 'r', ['S'] = 's', ['T'] = 't',
+    ['U'] = 'u',   ['V'] = 'v', ['W'] = 'w', ['X'] = 'x', ['Y'] = 'y',
+    ['Z'] = 'z',   ['a'] = 'a', ['b'] = 'b', ['c'] = 'c', ['d'] = 'd',
+    ['e'] = 'e',   ['f'] = 'f', ['g'] = 'g', ['h'] = 'h', ['i'] = 'i',
+    ['j'] = 'j',   ['k'] = 'k', ['l'] = 'l', ['m'] = 'm', ['n'] = 'n',
+    ['o'] = 'o',   ['p'] = 'p', ['q'] = 'q', ['r'] = 'r', ['s'] = 's',
+    ['t'] = 't',   ['u'] = 'u', ['v'] = 'v', ['w'] = 'w', ['x'] = 'x',
+    ['y'] = 'y',   ['z'] = 'z',
 };
 
 int cors_is_token(const char *s, apr_size_t len)
@@ -44,7 +49,7 @@ int cors_is_token(const char *s, apr_size_t len)
         return 0;
     }
     for (i = 0; i < len; i++) {
-        if (!cors_tchar_table[(unsigned char)s[i]]) {
+        if (!cors_tchar_lower[(unsigned char)s[i]]) {
             return 0;
         }
     }
@@ -79,6 +84,7 @@ const char *cors_split_header_names(apr_pool_t *p, const char *value,
 
     for (;;) {
         const char *start, *end;
+        char c;
 
         while (*s == ' ' || *s == '\t') {
             s++;
@@ -90,8 +96,8 @@ const char *cors_split_header_names(apr_pool_t *p, const char *value,
         APR_ARRAY_PUSH(out, const char *) = n;
         /* One pass: check, lowercase and copy to both results. */
         start = s;
-        while (cors_tchar_table[(unsigned char)*s]) {
-            char c = cors_ascii_lower(*s++);
+        for (c = cors_tchar_lower[(unsigned char)*s]; c;
+             c = cors_tchar_lower[(unsigned char)*++s]) {
             *n++ = c;
             *j++ = c;
         }

@@ -1326,6 +1326,86 @@ static void test_psl_system(void)
     CHECK_NULL(cors_origin_registrable("github.io"));
 }
 
+/*
+ * The request parser takes a short path for the usual browser Origin (a
+ * lowercase http/https host name, no default port written out).  Whatever
+ * path a value takes, the result must be the one the full parser gives:
+ * checked against the configuration parser (always the full path) on
+ * hand-picked values and on 20,000 random ones built from the characters
+ * that matter (letters of both cases, digits, '-', '.', ':', '/', '[').
+ */
+static void test_parse_request_paths(apr_pool_t *p)
+{
+    static const char *const same[] = {"https://app.example.com",
+                                       "http://a.b-c.example:8080",
+                                       "https://x1.example:1",
+                                       "https://a.example:65535",
+                                       "http://localhost",
+                                       "http://localhost:3000",
+                                       "https://9a.example",
+                                       "https://a.b.c.d.e.f.example",
+                                       "https://xn--bcher-kva.example"};
+    static const char *const differ[] = {
+        "https://App.example", "https://a.example:443",
+        "http://a.example:80", "https://a.example:0443",
+        "http://127.0.0.1",    "http://1.2.3",
+        "http://a.0x1f",       "https://a..example",
+        "https://.a.example",  "https://a.example.",
+        "http://[::1]:8080",   "https://a.example:99999",
+        "https://a.example:",  "HTTPS://a.example",
+        "https://a_b.example"};
+    static const char alphabet[] = "abcxyzAXZ019-.:/[";
+    apr_size_t i;
+    unsigned int seed = 12345;
+
+    for (i = 0; i < UNIT_COUNT(same) + UNIT_COUNT(differ); i++) {
+        const char *v =
+            i < UNIT_COUNT(same) ? same[i] : differ[i - UNIT_COUNT(same)];
+        cors_origin req, conf;
+        const char *re = cors_origin_parse_request(p, v, &req);
+        const char *ce = cors_origin_parse_config(p, v, &conf);
+        UNIT_ROW("request parser, both paths: %s", v);
+        if (i < UNIT_COUNT(same)) {
+            CHECK_NULL(re);
+            CHECK_NULL(ce);
+        }
+        if (!re && !ce) {
+            CHECK_STR(req.key, conf.key);
+            CHECK_STR(req.scheme, conf.scheme);
+            CHECK_STR(req.host, conf.host);
+            CHECK_INT(req.port, conf.port);
+            CHECK_INT(req.port_written, conf.port_written);
+            CHECK_INT(req.kind, CORS_ORIGIN_EXACT);
+        }
+    }
+    for (i = 0; i < 20000; i++) {
+        char v[48];
+        apr_size_t n, j;
+        cors_origin req, conf;
+        const char *re, *ce;
+
+        seed = seed * 1103515245u + 12345u;
+        strcpy(v, (seed >> 16) & 1 ? "https://" : "http://");
+        n = strlen(v);
+        seed = seed * 1103515245u + 12345u;
+        for (j = 1 + (seed >> 16) % 20; j > 0; j--) {
+            seed = seed * 1103515245u + 12345u;
+            v[n++] = alphabet[(seed >> 16) % (sizeof(alphabet) - 1)];
+        }
+        v[n] = '\0';
+        re = cors_origin_parse_request(p, v, &req);
+        ce = cors_origin_parse_config(p, v, &conf);
+        if (re || ce) {
+            continue;
+        }
+        UNIT_ROW("request parser, random value: %s", v);
+        CHECK_STR(req.key, conf.key);
+        CHECK_STR(req.host, conf.host);
+        CHECK_INT(req.port, conf.port);
+        CHECK_INT(req.port_written, conf.port_written);
+    }
+}
+
 int main(void)
 {
     apr_pool_t *p;
@@ -1347,6 +1427,7 @@ int main(void)
     test_psl_system();
 
     test_parse_request(p);
+    test_parse_request_paths(p);
     test_parse_config(p);
     test_sets(p);
     test_set_merge_order(p);

@@ -1196,8 +1196,9 @@ static void test_defaults(apr_pool_t *p)
     UNIT_ROW("defaults");
     CHECK_INT(d.set, 0);
     for (f = 0; f < CORS_FIELDS; f++) {
-        CHECK_NULL(d.where[f]);
+        CHECK_NULL(cors_policy_where(&d, (cors_field)f));
     }
+    CHECK_NULL(d.lines);
     CHECK_INT(d.engine, CORS_ENGINE_OFF);
     CHECK_NOT_NULL(d.origins);
     CHECK_INT(cors_origins_any(d.origins), 0);
@@ -1257,22 +1258,21 @@ static void test_merge(apr_pool_t *p)
     child = section(p);
     child.methods = cors_list_make(p, 1, dflt_methods);
     cors_list_add(child.methods, "DELETE");
-    child.set |= CORS_FIELD_BIT(CORS_FIELD_METHODS);
-    child.where[CORS_FIELD_METHODS] = &where_child;
+    cors_policy_mark(p, &child, CORS_FIELD_METHODS, &where_child);
     cors_policy_merge(p, &parent, &child, &out);
     CHECK(out.methods == child.methods);
     CHECK_STR(cors_list_joined(p, out.methods), "GET, HEAD, POST, DELETE");
-    CHECK(out.where[CORS_FIELD_METHODS] == &where_child);
+    CHECK(cors_policy_where(&out, CORS_FIELD_METHODS) == &where_child);
+    CHECK_NULL(out.lines);
 
     UNIT_ROW("merge: edit over the parent's list");
     parent.methods = cors_list_make(p, 0, NULL);
     cors_list_add(parent.methods, "PUT");
     cors_list_seal(p, parent.methods);
-    parent.set |= CORS_FIELD_BIT(CORS_FIELD_METHODS);
-    parent.where[CORS_FIELD_METHODS] = &where_parent;
+    cors_policy_mark(p, &parent, CORS_FIELD_METHODS, &where_parent);
     cors_policy_merge(p, &parent, &child, &out);
     CHECK_STR(cors_list_joined(p, out.methods), "PUT, DELETE");
-    CHECK(out.where[CORS_FIELD_METHODS] == &where_child);
+    CHECK(cors_policy_where(&out, CORS_FIELD_METHODS) == &where_child);
     /* The child's own list is untouched by the merge. */
     CHECK_STR(cors_list_joined(p, child.methods), "GET, HEAD, POST, DELETE");
 
@@ -1286,8 +1286,22 @@ static void test_merge(apr_pool_t *p)
     UNIT_ROW("merge: provenance of fields the child left alone");
     child = section(p);
     cors_policy_merge(p, &parent, &child, &out);
-    CHECK(out.where[CORS_FIELD_METHODS] == &where_parent);
-    CHECK_NULL(out.where[CORS_FIELD_CREDENTIALS]);
+    CHECK(cors_policy_where(&out, CORS_FIELD_METHODS) == &where_parent);
+    CHECK_NULL(cors_policy_where(&out, CORS_FIELD_CREDENTIALS));
+
+    UNIT_ROW("merge: provenance through three levels");
+    {
+        static const cors_where where_grand = {"CORSAllowCredentials", "On",
+                                               "grand.conf", 30};
+        cors_policy grand = section(p), out2;
+        grand.credentials = 1;
+        cors_policy_mark(p, &grand, CORS_FIELD_CREDENTIALS, &where_grand);
+        cors_policy_merge(p, &out, &grand, &out2);
+        CHECK(cors_policy_where(&out2, CORS_FIELD_METHODS) == &where_parent);
+        CHECK(cors_policy_where(&out2, CORS_FIELD_CREDENTIALS) == &where_grand);
+        CHECK_NULL(cors_policy_where(&out2, CORS_FIELD_ENGINE));
+        CHECK_INT(out2.credentials, 1);
+    }
 }
 
 /* ------------------------------------------------------------------ */
