@@ -2991,7 +2991,7 @@ static void cors_explain_json(request_rec *r, const cors_explain_form *f,
     ap_rputs(" \"settings\": [", r);
     for (field = 0; field < CORS_FIELDS; field++) {
         const cors_where *w =
-            (pol->set & CORS_FIELD_BIT(field)) ? pol->where[field] : NULL;
+            cors_policy_where(pol, (cors_field)field);
         ap_rprintf(r,
                    "%s\n  {\"directive\": %s, \"value\": %s, \"file\": %s, "
                    "\"line\": %s, \"as_written\": %s, \"decisive\": %s}",
@@ -3150,7 +3150,7 @@ static void cors_explain_html(request_rec *r, const cors_explain_form *f,
     for (field = 0; field < CORS_FIELDS; field++) {
         const cors_policy *pol = &ac->conf->pol;
         const cors_where *w =
-            (pol->set & CORS_FIELD_BIT(field)) ? pol->where[field] : NULL;
+            cors_policy_where(pol, (cors_field)field);
         ap_rprintf(
             r, "<tr%s><td>%s</td><td>%s</td><td>%s</td></tr>\n",
             field == decisive ? " class=\"decisive\"" : "",
