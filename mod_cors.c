@@ -40,6 +40,9 @@
  *    whatever path the response took.
  *  - check_config: every CORSPolicy line of the main configuration names a
  *    <CORSPolicy>, and each section using one is combined with it once.
+ *  - post_config: the counters' shared memory, kept across restarts, and
+ *    mod_status' optional status_hook, which shows them.
+ *  - handler: "cors-explain", the explain page.
  */
 
 #include "httpd.h"
