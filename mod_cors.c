@@ -2046,9 +2046,9 @@ static int cors_act(request_rec *r, cors_state *st)
         }
         else {
             ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, r,
-                          "CORSRejectDisallowed: %d for %s (CORSEngine "
-                          "ReportOnly: not sent): %s",
-                          st->v.status, r->uri, st->v.reason);
+                          "CORSEngine ReportOnly: On would refuse %s with "
+                          "%d (not sent): %s",
+                          r->uri, st->v.status, st->v.reason);
         }
         return DECLINED;
     }
@@ -3191,7 +3191,9 @@ static int cors_explain_handler(request_rec *r)
     server_rec *s = r->server;
     const char *err;
 
-    if (!r->handler || strcmp(r->handler, "cors-explain") != 0) {
+    /* Asked of every request: the first byte settles most. */
+    if (!r->handler || r->handler[0] != 'c'
+        || strcmp(r->handler, "cors-explain") != 0) {
         return DECLINED;
     }
     r->allowed = (AP_METHOD_BIT << M_GET);
