@@ -20,13 +20,14 @@
  *    "Require ip" or "Require all denied" still refuse it.
  *  - post_read_request, REALLY_LAST: mark each request Apache has read
  *    whole; every other hook leaves the rest (400, 408, 414, ...) alone.
- *  - fixups, REALLY_LAST: answer preflights (and CORSRejectDisallowed's
- *    403/405) once mod_dir has picked the index file and per-directory
- *    mod_rewrite has decided on an internal redirect, so that the policy of
- *    the content served decides.  The preflight response is sent here and
- *    DONE returned, so no handler runs and ErrorDocument is never
- *    consulted.  REALLY_FIRST too, for a preflight to a directory without
- *    its trailing slash, before mod_dir's 301.
+ *  - fixups, REALLY_LAST: answer preflights (and refuse what
+ *    CORSCrossOriginProtection and CORSRejectDisallowed refuse) once mod_dir
+ *    has picked the index file and per-directory mod_rewrite has decided on
+ *    an internal redirect, so that the policy of the content served
+ *    decides.  The preflight response (and cross-origin protection's 403)
+ *    is sent here and DONE returned, so no handler runs and ErrorDocument
+ *    is never consulted.  REALLY_FIRST too, for a preflight to a
+ *    directory without its trailing slash, before mod_dir's 301.
  *  - insert_filter and insert_error_filter: every other response in scope,
  *    errors included, gets the CORS filter (before mod_cache's save filter,
  *    so a cached copy keeps its CORS headers and Vary).  When other filters
@@ -190,7 +191,8 @@ typedef struct cors_state {
     const char *vary;          /* the first Vary line cors_write left */
     int acted;                 /* the fixups have acted on it */
     int answered;              /* the module answered the preflight */
-    int refused;               /* CORSRejectDisallowed refused it */
+    int refused;               /* CORSRejectDisallowed or cross-origin
+                                * protection refused it */
     int report;                /* CORSEngine ReportOnly: decide, say so,
                                 * change nothing */
     int would_answer;          /* ReportOnly: On would have answered the
@@ -1257,6 +1259,10 @@ static const command_rec cors_cmds[] = {
         (void *)CORS_FIELD_REJECT, OR_FILEINFO,
         "On to answer cross-origin requests from disallowed origins with 403 "
         "and disallowed methods with 405"),
+    AP_INIT_FLAG("CORSCrossOriginProtection", cors_set_flag,
+        (void *)CORS_FIELD_CROSS_ORIGIN, OR_FILEINFO,
+        "On to refuse state-changing requests (not GET, HEAD or OPTIONS) "
+        "from other sites, by Sec-Fetch-Site or Origin, with 403"),
     AP_INIT_TAKE1("CORSPolicy", cors_set_policy, NULL, OR_FILEINFO,
         "A <CORSPolicy> to start this scope from; the scope's own CORS lines "
         "apply on top of it"),
@@ -1375,6 +1381,28 @@ static void cors_read_preflight_headers(const apr_table_t *in,
 }
 
 /*
+ * The Host header, as apr_table_get(in, "Host") finds it but without its
+ * key checksum and strcasecmp(): cross-origin protection reads it for every
+ * state-changing request without Fetch Metadata, and Host is nearly always
+ * the first header.  ('x' | 0x20 is 'x' lowercase for the letters here.)
+ */
+static const char *cors_host_header(const apr_table_t *in)
+{
+    const apr_array_header_t *arr = apr_table_elts(in);
+    const apr_table_entry_t *e = (const apr_table_entry_t *)arr->elts;
+    int i;
+
+    for (i = 0; i < arr->nelts; i++) {
+        const char *k = e[i].key;
+        if (k && (k[0] | 0x20) == 'h' && (k[1] | 0x20) == 'o'
+            && (k[2] | 0x20) == 's' && (k[3] | 0x20) == 't' && !k[4]) {
+            return e[i].val;
+        }
+    }
+    return NULL;
+}
+
+/*
  * The decision for r: made once per governing request and policy, and kept
  * on the chain, so that every request of an internal-redirect chain that
  * one policy governs shares it (a refusal included).  NULL where
@@ -1426,6 +1454,17 @@ static cors_state *cors_state_of(request_rec *r, cors_chain *ch)
         /* The server's own origin as Apache sees it (scheme, host and port
          * from the request and UseCanonicalName), never X-Forwarded-*. */
         req.self = ap_construct_url(r->pool, "", r);
+    }
+    if (conf->pol.cross_origin && ch->method_number != M_GET
+        && ch->method_number != M_OPTIONS) {
+        /* Cross-origin protection's facts, read only for the methods it
+         * judges (M_GET is GET and HEAD); Host only where the decision
+         * consults it, without Fetch Metadata. */
+        req.fetch_site = apr_table_get(r->headers_in, "Sec-Fetch-Site");
+        if (!req.fetch_site) {
+            req.host = cors_host_header(r->headers_in);
+        }
+        req.error_document = cors_error_redirect(r);
     }
     cors_decide(r->pool, &conf->pol, &req, &st->v);
     st->origin = req.origin;
@@ -1996,13 +2035,16 @@ static void cors_insert_filter(request_rec *r)
     }
 }
 
-/* A preflight, answered here: the handler never runs. */
-static int cors_answer_preflight(request_rec *r, cors_state *st)
+/* A preflight, or a request cross-origin protection refuses, answered
+ * here: the handler never runs. */
+static int cors_answer(request_rec *r, cors_state *st)
 {
-    /* A body sent with the preflight is read and dropped by Apache when the
+    /* A body sent with the request is read and dropped by Apache when the
      * request is finalized (ap_finalize_request_protocol() in
      * server/protocol.c), so it is never taken for the next request on
-     * the connection (t/preflight.t sends one). */
+     * the connection (t/preflight.t sends one; so does t/cross_origin.t).
+     * The status is the answer's by then, so a client waiting for "100
+     * Continue" gets none (modules/http/http_filters.c). */
     st->answered = 1;
     cors_write(r, st);
 
@@ -2022,10 +2064,11 @@ static int cors_answer_preflight(request_rec *r, cors_state *st)
 }
 
 /*
- * The request's preflight answer or CORSRejectDisallowed refusal, before
- * its handler runs, as the verdict of the policy that governs it says.
- * Once per governing policy of a chain: a later request of the chain that
- * the same policy governs has nothing new to decide.
+ * The request's preflight answer, or its refusal by cross-origin
+ * protection or CORSRejectDisallowed, before its handler runs, as the
+ * verdict of the policy that governs it says.  Once per governing policy
+ * of a chain: a later request of the chain that the same policy governs
+ * has nothing new to decide.
  */
 static int cors_act(request_rec *r, cors_state *st)
 {
@@ -2053,9 +2096,17 @@ static int cors_act(request_rec *r, cors_state *st)
         return DECLINED;
     }
     if (st->v.preflight) {
-        return cors_answer_preflight(r, st);
+        return cors_answer(r, st);
     }
     st->refused = 1;
+    if (st->v.body) {
+        /* Cross-origin protection: the module's own one-line 403, like a
+         * refused preflight's; ErrorDocument is not consulted. */
+        ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, r,
+                      "CORSCrossOriginProtection: %d for %s: %s", st->v.status,
+                      r->uri, st->v.reason);
+        return cors_answer(r, st);
+    }
     ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, r,
                   "CORSRejectDisallowed: %d for %s: %s", st->v.status, r->uri,
                   st->v.reason);
@@ -2804,6 +2855,11 @@ static void cors_explain_lookup(request_rec *r, server_rec *s,
     if (c->conf->pol.reject && req.origin) {
         req.self = ap_construct_url(c->rr->pool, "", c->rr);
     }
+    if (c->conf->pol.cross_origin && !preflight) {
+        /* Judged as a client without Fetch Metadata (no Sec-Fetch-Site):
+         * an Origin passes when it is allowed or names the Host. */
+        req.host = hosthdr;
+    }
     cors_decide(r->pool, &c->conf->pol, &req, &c->v);
     /* A preflight the server refuses before the module can answer it
      * (Require ip; authentication where CORSPreflightBypassAuth is Off or
@@ -2921,6 +2977,8 @@ static int cors_explain_decisive(const cors_explain_case *c)
         return CORS_FIELD_METHODS;
     case CORS_REASON_HEADERS:
         return CORS_FIELD_ALLOW_HEADERS;
+    case CORS_REASON_CROSS_ORIGIN:
+        return CORS_FIELD_CROSS_ORIGIN;
     default:
         return -1;
     }

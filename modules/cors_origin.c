@@ -425,41 +425,39 @@ static int cors_is_scheme(const char *s, apr_size_t len)
     return 1;
 }
 
-/* How much longer an IP host's canonical form can be than its spelling. */
-#define CORS_IP_GROWTH 48
+/* The parts of scheme://host[:port] as written, while they are parsed. */
+typedef struct {
+    const char *scheme_end; /* the "://" */
+    const char *auth, *end; /* the authority: host[:port] */
+    const char *host;       /* the host, without a leading "*." */
+    apr_size_t host_len;
+    const char *port; /* the port's digits, or NULL */
+    apr_size_t port_len;
+    int explicit_port; /* the port as a number, 0 if none (or '*') */
+} cors_origin_parts;
 
-/* Shared by both parsers: split scheme://authority and the authority into
- * host and port.  `config` selects the host rules, the wording, and the
- * patterns only configuration may use (a leftmost '*' label, port '*'). */
-static const char *cors_origin_split(apr_pool_t *p, const char *s,
-                                     cors_origin *out, int config)
+/* The scheme, lowercased into *names, and the authority's bounds: no path,
+ * query, fragment or userinfo. */
+static const char *cors_split_scheme(const char *s, cors_origin *out,
+                                     char **names, cors_origin_parts *pt,
+                                     int config)
 {
-    /* One allocation per origin (this runs on every request): the key,
-     * then the lowercase scheme and host.  None is longer than s, but for
-     * a configured IP host written short ("http://0" is 0.0.0.0). */
-    apr_size_t len = strlen(s);
-    char *buf = apr_palloc(p, 2 * (len + CORS_IP_GROWTH) + 8);
-    char *names = buf + len + CORS_IP_GROWTH + 4, *k;
-    const char *sep, *auth, *end, *host, *host_end, *port = NULL;
-    apr_size_t host_len, port_len = 0;
-    int explicit_port = 0;
-    char ip[48]; /* an IP host's canonical form */
+    const char *sep = strstr(s, "://");
 
-    sep = strstr(s, "://");
     if (!sep || !cors_is_scheme(s, (apr_size_t)(sep - s))) {
         return config ? "it has no scheme (write https://host)"
                       : "it is not scheme://host[:port]";
     }
-    out->scheme = names;
-    names = cors_lower_into(names, s, (apr_size_t)(sep - s)) + 1;
+    out->scheme = *names;
+    *names = cors_lower_into(*names, s, (apr_size_t)(sep - s)) + 1;
     if (config && strcmp(out->scheme, "http") != 0
         && strcmp(out->scheme, "https") != 0) {
         return "the scheme must be http or https";
     }
-
-    auth = sep + 3;
-    end = auth + strcspn(auth, "/?#");
-    switch (*end) {
+    pt->scheme_end = sep;
+    pt->auth = sep + 3;
+    pt->end = pt->auth + strcspn(pt->auth, "/?#");
+    switch (*pt->end) {
     case '/':
         return "it has a path";
     case '?':
@@ -469,11 +467,22 @@ static const char *cors_origin_split(apr_pool_t *p, const char *s,
     default:
         break;
     }
-    if (memchr(auth, '@', (apr_size_t)(end - auth))) {
+    if (memchr(pt->auth, '@', (apr_size_t)(pt->end - pt->auth))) {
         return "it has userinfo";
     }
+    return NULL;
+}
 
-    host = auth;
+/* The authority split into host and port; in the configuration, port '*'
+ * and a leftmost '*' label (then pt->host is what follows "*."). */
+static const char *cors_split_authority(cors_origin *out, cors_origin_parts *pt,
+                                        int config)
+{
+    const char *host = pt->auth, *end = pt->end, *host_end;
+    const char *bad_host = config ? "the host is not a valid host name or IP "
+                                    "address"
+                                  : "the host is not a valid IPv6 literal";
+
     if (config && *host != '[' && memchr(host, '[', (apr_size_t)(end - host))) {
         /* "*.[::1]", "a[b]": brackets belong around a whole IPv6 host. */
         return "the host is not a valid host name or IP address";
@@ -481,49 +490,59 @@ static const char *cors_origin_split(apr_pool_t *p, const char *s,
     if (*host == '[') {
         const char *close = memchr(host, ']', (apr_size_t)(end - host));
         if (!close) {
-            return config ? "the host is not a valid host name or IP address"
-                          : "the host is not a valid IPv6 literal";
+            return bad_host;
         }
         host_end = close + 1;
         if (host_end < end && *host_end != ':') {
-            return config ? "the host is not a valid host name or IP address"
-                          : "the host is not a valid IPv6 literal";
+            return bad_host;
         }
     }
-    else {
-        host_end = memchr(host, ':', (apr_size_t)(end - host));
-        if (!host_end) {
-            host_end = end;
-        }
+    else if (!(host_end = memchr(host, ':', (apr_size_t)(end - host)))) {
+        host_end = end;
     }
-    host_len = (apr_size_t)(host_end - host);
-    if (host_len == 0) {
+    pt->host = host;
+    pt->host_len = (apr_size_t)(host_end - host);
+    if (pt->host_len == 0) {
         return "the host is empty";
     }
     if (host_end < end) {
-        port = host_end + 1;
-        port_len = (apr_size_t)(end - port);
-        if (config && port_len == 1 && *port == '*') {
+        pt->port = host_end + 1;
+        pt->port_len = (apr_size_t)(end - pt->port);
+        if (config && pt->port_len == 1 && *pt->port == '*') {
             out->any_port = 1;
         }
-        else if (!(explicit_port = cors_parse_port(port, port_len))) {
+        else if (!(pt->explicit_port =
+                       cors_parse_port(pt->port, pt->port_len))) {
             return "the port must be a number from 1 to 65535";
         }
         out->port_written = 1;
     }
-    if (config && memchr(host, '*', host_len)) {
-        if (host_len < 2 || host[0] != '*' || host[1] != '.'
-            || memchr(host + 1, '*', host_len - 1)) {
+    if (config && memchr(host, '*', pt->host_len)) {
+        if (pt->host_len < 2 || host[0] != '*' || host[1] != '.'
+            || memchr(host + 1, '*', pt->host_len - 1)) {
             return "'*' must be the whole leftmost label, as in "
                    "https://*.example.com";
         }
         out->wildcard = 1;
-        host += 2;
-        host_len -= 2;
+        pt->host += 2;
+        pt->host_len -= 2;
     }
+    return NULL;
+}
+
+/*
+ * The host checked, and an IP host put in the one form browsers send
+ * (written into ip, at least 48 bytes): the configuration's other
+ * spellings are normalised, the request's are refused.
+ */
+static const char *cors_check_host(apr_pool_t *p, cors_origin *out,
+                                   cors_origin_parts *pt, char *ip, int config)
+{
+    const char *host = pt->host;
+    apr_size_t host_len = pt->host_len, n;
+
     if (*host == '[') {
         apr_uint16_t a[8];
-        apr_size_t n;
         if (!cors_ipv6_parse(host + 1, host_len - 2, a)) {
             return config ? "the host is not a valid IPv6 address"
                           : "the host is not a valid IPv6 literal";
@@ -538,75 +557,108 @@ static const char *cors_origin_split(apr_pool_t *p, const char *s,
                                 "browsers write it (%s)",
                                 ip);
         }
-        host = ip;
-        host_len = n + 2;
+        pt->host = ip;
+        pt->host_len = n + 2;
+        return NULL;
     }
-    else {
-        if (config ? !cors_is_config_host(host, host_len)
-                   : !cors_is_request_host(host, host_len)) {
-            return config ? "the host is not a valid host name or IP address"
-                          : "the host has a character a host name cannot have";
-        }
-        /* A wildcard over a number is refused below, in its own words. */
-        if (!out->wildcard && cors_host_ends_in_number(host, host_len)) {
-            apr_uint32_t v4;
-            apr_size_t n;
-            if (!cors_ipv4_parse(host, host_len, &v4)) {
-                return config ? "the host ends in a number but is not a "
-                                "valid IPv4 address"
-                              : "the host ends in a number but is not an "
-                                "IPv4 address";
-            }
-            n = cors_ipv4_serialize(v4, ip);
-            if (!config && (n != host_len || memcmp(ip, host, n) != 0)) {
-                return apr_psprintf(p,
-                                    "the IPv4 address is not written as "
-                                    "browsers write it (%s)",
-                                    ip);
-            }
-            host = ip;
-            host_len = n;
-        }
+    if (config ? !cors_is_config_host(host, host_len)
+               : !cors_is_request_host(host, host_len)) {
+        return config ? "the host is not a valid host name or IP address"
+                      : "the host has a character a host name cannot have";
     }
-
-    out->kind = CORS_ORIGIN_EXACT;
-    out->host = names;
-    cors_lower_into(names, host, host_len);
-    out->port = explicit_port ? explicit_port : cors_default_port(out->scheme);
-    if (out->wildcard) {
-        const char *last = strrchr(out->host, '.');
-        out->kind = CORS_ORIGIN_PATTERN;
-        if (apr_isdigit((unsigned char)(last ? last[1] : out->host[0]))) {
-            return "a wildcard cannot cover an IP address";
+    /* A wildcard over a number is refused later, in its own words. */
+    if (!out->wildcard && cors_host_ends_in_number(host, host_len)) {
+        apr_uint32_t v4;
+        if (!cors_ipv4_parse(host, host_len, &v4)) {
+            return config ? "the host ends in a number but is not a "
+                            "valid IPv4 address"
+                          : "the host ends in a number but is not an "
+                            "IPv4 address";
         }
-        if (cors_origin_public_suffix(out->host)) {
+        n = cors_ipv4_serialize(v4, ip);
+        if (!config && (n != host_len || memcmp(ip, host, n) != 0)) {
             return apr_psprintf(p,
-                                "'%s' is a public suffix: a wildcard "
-                                "over it would trust every site under it",
-                                out->host);
+                                "the IPv4 address is not written as "
+                                "browsers write it (%s)",
+                                ip);
         }
+        pt->host = ip;
+        pt->host_len = n;
     }
-    if (out->any_port) {
-        out->kind = CORS_ORIGIN_PATTERN;
+    return NULL;
+}
+
+/* A pattern's own rules: no wildcard over an IP address or a public
+ * suffix. */
+static const char *cors_check_pattern(apr_pool_t *p, const cors_origin *out)
+{
+    const char *last = strrchr(out->host, '.');
+
+    if (apr_isdigit((unsigned char)(last ? last[1] : out->host[0]))) {
+        return "a wildcard cannot cover an IP address";
+    }
+    if (cors_origin_public_suffix(out->host)) {
+        return apr_psprintf(p,
+                            "'%s' is a public suffix: a wildcard "
+                            "over it would trust every site under it",
+                            out->host);
+    }
+    return NULL;
+}
+
+/* How much longer an IP host's canonical form can be than its spelling. */
+#define CORS_IP_GROWTH 48
+
+/* Shared by both parsers: scheme://authority split, the host checked (and
+ * an IP host normalised), and the key built.  `config` selects the host
+ * rules, the wording, and the patterns only configuration may use (a
+ * leftmost '*' label, port '*'). */
+static const char *cors_origin_split(apr_pool_t *p, const char *s,
+                                     cors_origin *out, int config)
+{
+    /* One allocation per origin: the key, then the lowercase scheme and
+     * host.  None is longer than s, but for a configured IP host written
+     * short ("http://0" is 0.0.0.0). */
+    apr_size_t len = strlen(s);
+    char *buf = apr_palloc(p, 2 * (len + CORS_IP_GROWTH) + 8);
+    char *names = buf + len + CORS_IP_GROWTH + 4, *k;
+    char ip[48]; /* an IP host's canonical form */
+    cors_origin_parts pt;
+    const char *err;
+
+    memset(&pt, 0, sizeof(pt));
+    if ((err = cors_split_scheme(s, out, &names, &pt, config)) != NULL
+        || (err = cors_split_authority(out, &pt, config)) != NULL
+        || (err = cors_check_host(p, out, &pt, ip, config)) != NULL) {
+        return err;
+    }
+    out->kind = out->wildcard || out->any_port ? CORS_ORIGIN_PATTERN
+                                               : CORS_ORIGIN_EXACT;
+    out->host = names;
+    cors_lower_into(names, pt.host, pt.host_len);
+    out->port =
+        pt.explicit_port ? pt.explicit_port : cors_default_port(out->scheme);
+    if (out->wildcard && (err = cors_check_pattern(p, out)) != NULL) {
+        return err;
     }
     /* The key: scheme "://" ["*."] host [":" port | ":*"], the port only
      * when it is not the scheme's default. */
-    k = buf;
-    k = cors_lower_into(k, out->scheme, (apr_size_t)(sep - s));
+    k = cors_lower_into(buf, out->scheme, (apr_size_t)(pt.scheme_end - s));
     memcpy(k, "://", 3);
     k += 3;
     if (out->wildcard) {
         memcpy(k, "*.", 2);
         k += 2;
     }
-    k = cors_lower_into(k, out->host, host_len);
+    k = cors_lower_into(k, out->host, pt.host_len);
     if (out->any_port) {
         memcpy(k, ":*", 3);
     }
-    else if (explicit_port && explicit_port != cors_default_port(out->scheme)) {
+    else if (pt.explicit_port
+             && pt.explicit_port != cors_default_port(out->scheme)) {
         /* The port as sent: digits without a leading zero (checked). */
         *k++ = ':';
-        cors_lower_into(k, port, port_len);
+        cors_lower_into(k, pt.port, pt.port_len);
     }
     out->key = buf;
     return NULL;

@@ -11,8 +11,13 @@
  * requested method, then each requested header name.  The first failure is
  * the reason; a reason quotes the offending request value, bounded and
  * escaped by cors_quote(), and never the configured policy.
+ *
+ * An actual request: the Origin, then cross-origin protection (asked only
+ * where it is on and the method may change state; cors_cross_origin), then
+ * CORSRejectDisallowed.  The first refusal is the answer.
  */
 
+#include "cors_origin.h"
 #include "cors_policy.h"
 #include "cors_origin.h"
 #include "cors_string.h"
@@ -80,6 +85,7 @@ const cors_field_def cors_fields[CORS_FIELDS] = {
     CORS_FIELD("CORSPreflightPassthrough", CORS_KIND_INT, passthrough),
     CORS_FIELD("CORSPreflightBypassAuth", CORS_KIND_INT, bypass_auth),
     CORS_FIELD("CORSRejectDisallowed", CORS_KIND_INT, reject),
+    CORS_FIELD("CORSCrossOriginProtection", CORS_KIND_INT, cross_origin),
 };
 
 /* An empty list that a section's edits start from. */
@@ -234,6 +240,7 @@ static int cors_check_origin(apr_pool_t *p, const cors_policy *pol,
 
     v->origin_allowed = cors_origins_allow_request(p, pol->origins, req->origin,
                                                    !credentials, &bad);
+    v->origin_malformed = bad != NULL;
     if (bad) {
         cors_deny(v, CORS_REASON_MALFORMED,
                   apr_psprintf(p, "origin '%s' is malformed: %s",
@@ -376,6 +383,53 @@ static void cors_decide_rejection(apr_pool_t *p, const cors_policy *pol,
                            cors_quote(p, req->method)));
 }
 
+/* GET, HEAD or OPTIONS; inlined where cross-origin protection is asked on
+ * every request of a scope, so that a GET pays a few comparisons only. */
+static APR_INLINE int cors_method_is_safe(const char *method)
+{
+    switch (method[0]) {
+    case 'G':
+        return method[1] == 'E' && method[2] == 'T' && !method[3];
+    case 'H':
+        return strcmp(method + 1, "EAD") == 0;
+    case 'O':
+        return strcmp(method + 1, "PTIONS") == 0;
+    default:
+        return 0;
+    }
+}
+
+/* Whether cross-origin protection judges the request: the caller's test,
+ * inlined, so that a GET in a protected scope makes no call for it. */
+static APR_INLINE int cors_protects(const cors_policy *pol,
+                                    const cors_request *req)
+{
+    return pol->cross_origin && !cors_method_is_safe(req->method);
+}
+
+/*
+ * CORSCrossOriginProtection (docs/mod_cors.md, "Protecting state-changing
+ * endpoints"): a state-changing request from another site gets the
+ * module's own 403, a one-line text/plain reason and no Access-Control-*
+ * header.  Decided before CORSRejectDisallowed, whose refusal it
+ * pre-empts.  An error document is served as the error it stands for.
+ * Asked (cors_protects) only where it is on and the method may change
+ * state.
+ */
+static void cors_decide_protection(apr_pool_t *p, const cors_policy *pol,
+                                   const cors_request *req, cors_verdict *v)
+{
+    const char *why;
+
+    if (req->error_document || !(why = cors_cross_origin(p, req, v))) {
+        return;
+    }
+    cors_verdict_silence(v);
+    cors_deny(v, CORS_REASON_CROSS_ORIGIN, why);
+    v->status = 403;
+    v->body = apr_pstrcat(p, "Cross-origin request refused: ", why, "\n", NULL);
+}
+
 /* An actual request (docs/mod_cors.md, "Actual requests"). */
 static void cors_decide_actual(apr_pool_t *p, const cors_policy *pol,
                                const cors_request *req, int credentials,
@@ -396,6 +450,9 @@ static void cors_decide_actual(apr_pool_t *p, const cors_policy *pol,
     }
     if (!req->origin) {
         v->result = CORS_RESULT_NONE;
+        if (cors_protects(pol, req)) {
+            cors_decide_protection(p, pol, req, v);
+        }
         return;
     }
     if (cors_check_origin(p, pol, req, credentials, v)) {
@@ -406,7 +463,12 @@ static void cors_decide_actual(apr_pool_t *p, const cors_policy *pol,
             cors_decide_expose(p, pol, credentials, v);
         }
     }
-    cors_decide_rejection(p, pol, req, v);
+    if (cors_protects(pol, req)) {
+        cors_decide_protection(p, pol, req, v);
+    }
+    if (!v->status) {
+        cors_decide_rejection(p, pol, req, v);
+    }
 }
 
 void cors_decide(apr_pool_t *p, const cors_policy *pol, const cors_request *req,
@@ -478,4 +540,143 @@ void cors_verdict_served(apr_pool_t *p, const cors_policy *pol, cors_verdict *v,
                                  "before mod_cors could",
                                  status);
     }
+}
+
+/* ------------------------------------------------------------------ */
+/* Cross-origin protection                                              */
+
+int cors_method_safe(const char *method)
+{
+    return cors_method_is_safe(method);
+}
+
+/* A Host header's port: 1 to 65535 in digits, else 0. */
+static int cors_host_port(const char *s)
+{
+    long port = 0;
+
+    if (!*s) {
+        return 0;
+    }
+    for (; *s; s++) {
+        if (*s < '0' || *s > '9' || (port = port * 10 + (*s - '0')) > 65535) {
+            return 0;
+        }
+    }
+    return (int)port;
+}
+
+int cors_origin_is_host(const char *origin, const char *host)
+{
+    const char *o = origin;
+    int deflt, oport;
+
+    /* The Origin is valid (cors_decide() checked it), so its host is as
+     * browsers write it and its port has no leading zero.  This runs for
+     * every state-changing request without Fetch Metadata: one pass over
+     * the two hosts, nothing allocated, no general string search. */
+    if (!host || cors_ascii_lower(o[0]) != 'h' || cors_ascii_lower(o[1]) != 't'
+        || cors_ascii_lower(o[2]) != 't' || cors_ascii_lower(o[3]) != 'p') {
+        return 0;
+    }
+    o += 4;
+    deflt = 80;
+    if (cors_ascii_lower(*o) == 's') {
+        deflt = 443;
+        o++;
+    }
+    /* Only an http(s) origin names an HTTP authority; the scheme itself is
+     * never compared (a proxy in front may have terminated TLS). */
+    if (o[0] != ':' || o[1] != '/' || o[2] != '/') {
+        return 0;
+    }
+    o += 3;
+
+    /* The hosts, byte for byte but for case, to the end of the Origin's:
+     * an IPv6 literal through its ']', any other host to its ':' or the
+     * end.  Host is uri-host [":" port] (RFC 9110), brackets and all. */
+    if (*o == '[') {
+        char c;
+        do {
+            c = *o++;
+            if (!c
+                || (c != *host
+                    && cors_ascii_lower(c) != cors_ascii_lower(*host))) {
+                return 0;
+            }
+            host++;
+        } while (c != ']');
+    }
+    else {
+        /* Browsers send lowercase hosts: fold only where bytes differ. */
+        for (; *o && *o != ':'; o++, host++) {
+            if (*o != *host
+                && cors_ascii_lower(*o) != cors_ascii_lower(*host)) {
+                return 0;
+            }
+        }
+    }
+    if (*host && *host != ':') {
+        return 0;
+    }
+    oport = *o == ':' ? cors_host_port(o + 1) : deflt;
+
+    /* A Host without a port says "the default port" of a scheme the module
+     * cannot see: it equals an Origin on its own scheme's default port
+     * (https://a.example and Host a.example, through a proxy that
+     * terminated TLS or not).  A Host with a port equals the Origin's port,
+     * written or implied (https://a.example and Host a.example:443). */
+    if (!*host) {
+        return oport == deflt;
+    }
+    return oport && cors_host_port(host + 1) == oport;
+}
+
+const char *cors_cross_origin(apr_pool_t *p, const cors_request *req,
+                              const cors_verdict *v)
+{
+    if (!req->method || cors_method_safe(req->method)) {
+        return NULL;
+    }
+
+    /* A browser that sends Fetch Metadata says where the request comes
+     * from; only an origin the policy allows may come from elsewhere. */
+    if (req->fetch_site) {
+        const char *fs = req->fetch_site;
+        if (strcmp(fs, "same-origin") == 0 || strcmp(fs, "none") == 0
+            || v->origin_allowed) {
+            return NULL;
+        }
+        if (!req->origin) {
+            return apr_psprintf(p,
+                                "Sec-Fetch-Site is '%s' and the request has "
+                                "no Origin",
+                                cors_quote(p, fs));
+        }
+        return apr_psprintf(p,
+                            "Sec-Fetch-Site is '%s' and origin '%s' is not "
+                            "allowed",
+                            cors_quote(p, fs), cors_quote(p, req->origin));
+    }
+
+    /* No Fetch Metadata: an older browser, or no browser at all.  Without
+     * an Origin it is no browser's cross-origin request. */
+    if (!req->origin || v->origin_allowed
+        || (!v->origin_malformed
+            && cors_origin_is_host(req->origin, req->host))) {
+        return NULL;
+    }
+    if (v->origin_malformed) {
+        cors_origin o;
+        return apr_psprintf(p,
+                            "no Sec-Fetch-Site, and origin '%s' is "
+                            "malformed: %s",
+                            cors_quote(p, req->origin),
+                            cors_origin_parse_request(p, req->origin, &o));
+    }
+    return apr_psprintf(p,
+                        "no Sec-Fetch-Site, and origin '%s' is neither the "
+                        "Host '%s' nor allowed",
+                        cors_quote(p, req->origin),
+                        req->host ? cors_quote(p, req->host) : "");
 }

@@ -65,6 +65,7 @@ typedef enum {
     CORS_FIELD_PASSTHROUGH,
     CORS_FIELD_BYPASS_AUTH,
     CORS_FIELD_REJECT,
+    CORS_FIELD_CROSS_ORIGIN,
     CORS_FIELDS
 } cors_field;
 
@@ -123,6 +124,7 @@ typedef struct cors_policy {
     int passthrough;           /* CORSPreflightPassthrough (Off) */
     int bypass_auth;           /* CORSPreflightBypassAuth (On) */
     int reject;                /* CORSRejectDisallowed (Off) */
+    int cross_origin;          /* CORSCrossOriginProtection (Off) */
     apr_uint32_t set;          /* 1 << field for each field written */
     const cors_where **lines;  /* a section's: CORS_FIELDS entries, the line
                                 * that set each field; NULL when merged */
@@ -204,6 +206,14 @@ typedef struct cors_request {
     const char *self;            /* the server's own origin as Apache sees
                                   * it (scheme://host[:port]); needed only
                                   * where CORSRejectDisallowed is On */
+    const char *fetch_site;      /* Sec-Fetch-Site; needed only where
+                                  * CORSCrossOriginProtection is On and the
+                                  * method is not GET, HEAD or OPTIONS */
+    const char *host;            /* Host; likewise (consulted only
+                                  * without Sec-Fetch-Site) */
+    int error_document;          /* the request serves an error document,
+                                  * which cross-origin protection never
+                                  * refuses */
 } cors_request;
 
 typedef struct cors_verdict {
@@ -213,6 +223,7 @@ typedef struct cors_verdict {
     const char *reason;      /* why denied, in words (quotes request values
                               * only), for the error log and the 403 body */
     int origin_allowed;      /* the Origin passed (actual requests too) */
+    int origin_malformed;    /* the Origin is no serialized origin */
     int method_allowed;      /* the method passes CORSAllowMethods */
     int credentials_dropped; /* credentials configured but refused: '*'
                               * or a canary regex met them via merging */
@@ -231,10 +242,13 @@ typedef struct cors_verdict {
     const char *vary;           /* tokens to merge into Vary */
 
     /* What the module answers before any handler runs: 0 (the handler
-     * answers), 204 or 200 (an allowed preflight), 403 (a refused preflight
-     * or origin) or 405 (a method CORSRejectDisallowed refuses). */
+     * answers), 204 or 200 (an allowed preflight), 403 (a refused preflight,
+     * a cross-origin request or an origin CORSRejectDisallowed refuses) or
+     * 405 (a method CORSRejectDisallowed refuses). */
     int status;
-    const char *body;  /* a refused preflight's one-line text/plain body */
+    const char *body;  /* the module's own one-line text/plain body: a
+                        * refused preflight's or cross-origin protection's
+                        * (the others go through Apache's error path) */
     const char *allow; /* the 405's Allow header */
 } cors_verdict;
 
@@ -256,6 +270,32 @@ int cors_method_safelisted(const char *method);
 /* Decide.  Everything allocated comes from p. */
 void cors_decide(apr_pool_t *p, const cors_policy *policy,
                  const cors_request *req, cors_verdict *v);
+
+/*
+ * Cross-origin protection (CORSCrossOriginProtection; docs/mod_cors.md,
+ * "Protecting state-changing endpoints").  Facts: req's method, origin,
+ * fetch_site and host, and what cors_decide() found of that Origin (v's
+ * origin_allowed and origin_malformed: the same origin set decides).  NULL
+ * when the request passes, else why it is refused, in words that quote
+ * request values only.
+ */
+const char *cors_cross_origin(apr_pool_t *p, const cors_request *req,
+                              const cors_verdict *v);
+
+/* Non-zero for GET, HEAD and OPTIONS, which cross-origin protection always
+ * lets through (case-sensitive, like every method name). */
+int cors_method_safe(const char *method);
+
+/*
+ * Whether a request's Origin, a serialized origin (cors_origin_parse_request
+ * accepts it), names the host and port of its Host header, schemes aside
+ * (docs/mod_cors.md, "Protecting state-changing endpoints"): hosts compare
+ * case-insensitively; a Host with a port equals an http or https Origin
+ * whose port, written or the scheme's default, is that port; a Host without
+ * one equals an Origin on its scheme's default port.  0 for an opaque or
+ * non-http(s) Origin, or a Host that is no host[:port].  Allocates nothing.
+ */
+int cors_origin_is_host(const char *origin, const char *host);
 
 /*
  * What the server did to a preflight decides what its response carries: one

@@ -348,7 +348,8 @@ bad('regex whose comment swallows the anchors',
 
 # --- On/Off directives ---------------------------------------------------------------
 for my $d (qw(CORSAllowCredentials CORSAllowPrivateNetwork
-              CORSPreflightPassthrough CORSPreflightBypassAuth CORSRejectDisallowed)) {
+              CORSPreflightPassthrough CORSPreflightBypassAuth CORSRejectDisallowed
+              CORSCrossOriginProtection)) {
     bad("$d maybe", "$d must be On or Off", 0, "$d maybe");
     good("$d On/Off", "$d Off", $loc->("$d On"));
 }
@@ -362,7 +363,8 @@ my @all = ('CORSEngine On', 'CORSAllowOrigin https://a.example',
            'CORSAllowOriginMatch https://[a-z]+\.example\.org', 'CORSAllowMethods GET PUT',
            'CORSAllowHeaders X-A', 'CORSExposeHeaders X-B', 'CORSAllowCredentials On',
            'CORSMaxAge 600', 'CORSAllowPrivateNetwork On', 'CORSPreflightStatus 200',
-           'CORSPreflightPassthrough Off', 'CORSPreflightBypassAuth On', 'CORSRejectDisallowed On');
+           'CORSPreflightPassthrough Off', 'CORSPreflightBypassAuth On', 'CORSRejectDisallowed On',
+           'CORSCrossOriginProtection On');
 for my $ctx (['server config', '', ''],
              ['<VirtualHost>', '<VirtualHost *:80>', '</VirtualHost>'],
              ['<Directory>', "<Directory \"$dir\">", '</Directory>'],

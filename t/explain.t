@@ -69,7 +69,12 @@ is_deeply($j->{actual}{headers},
           {'Access-Control-Allow-Origin' => APP, 'Vary' => 'Origin'},
           'actual: the exact headers');
 is(calls_for($id), 0, "the target's handler never ran");
-is(scalar @{ $j->{settings} }, 12, 'one setting per directive');
+is_deeply([map { $_->{directive} } @{ $j->{settings} }],
+          [qw(CORSEngine CORSAllowOrigin CORSAllowMethods CORSAllowHeaders CORSExposeHeaders
+              CORSAllowCredentials CORSMaxAge CORSAllowPrivateNetwork CORSPreflightStatus
+              CORSPreflightPassthrough CORSPreflightBypassAuth CORSRejectDisallowed
+              CORSCrossOriginProtection)],
+          'one setting per directive');
 for my $s (@{ $j->{settings} }) {
     ok(exists $s->{$_}, "setting $s->{directive}: has $_") for qw(directive value file line);
 }
@@ -135,6 +140,13 @@ is($j->{preflight}{headers}{'Access-Control-Allow-Methods'}, 'GET, PATCH', 'its 
 $j = explain_json(url => '/h/ex/x', origin => 'https://vh.example',
                   host => 'api.explain.example:' . vhost_port('cors_explain_vh'));
 is($j->{actual}{result}, 'actual-ok', 'host= by a wildcard ServerAlias and port');
+
+# cross-origin protection (cross_origin.t's /xo/h, conf/cross_origin.conf.in),
+# judged as for a client without Fetch Metadata
+$j = explain_json(url => '/xo/h/x', origin => EVIL, method => 'POST');
+is($j->{actual}{result}, 'actual-denied', 'cross-origin protection: refused');
+is($j->{actual}{reason}, 'cross-origin', 'its reason');
+ok(setting($j, 'CORSCrossOriginProtection')->{decisive}, 'and the decisive setting');
 
 # --- JSON by Accept -------------------------------------------------------------
 $r = req('GET', '/cors-explain?' . q_of(url => '/h/eng/x', origin => APP),

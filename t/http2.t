@@ -108,6 +108,14 @@ my @cases = (
     ['cached static file', 'GET', '/interop/cache/st/a.txt?h2', 'Origin: ' . APP],
     ['cached static file, other origin', 'GET', '/interop/cache/st/a.txt?h2',
      'Origin: https://api.example.com'],
+    # cross-origin protection (conf/cross_origin.conf.in): over HTTP/2 the
+    # Host it compares with is the :authority
+    ['cross-origin protection: cross-site POST', 'POST', '/xo/h/m',
+     'Origin: ' . EVIL, 'Sec-Fetch-Site: cross-site'],
+    ['cross-origin protection: Origin naming the Host', 'POST', '/xo/h/m',
+     "Origin: http://127.0.0.1:$port"],
+    ['cross-origin protection: Origin on another port', 'POST', '/xo/h/m',
+     'Origin: http://127.0.0.1:' . ($port + 1)],
 );
 
 for my $c (@cases) {
@@ -131,6 +139,10 @@ is_deeply([grep { $_->[0] eq 'access-control-allow-origin' } @{ $r->{headers} }]
 $r = curl('h2', 'GET', '/interop/px/x', 'Origin: ' . APP);
 is_deeply([grep { $_->[0] eq 'access-control-allow-origin' } @{ $r->{headers} }],
           [['access-control-allow-origin', APP]], "h2 proxied: one ACAO, the backend's replaced");
+$r = curl('h2', 'POST', '/xo/h/m', 'Origin: ' . EVIL, 'Sec-Fetch-Site: cross-site');
+is($r->{status}, 403, 'h2 cross-site POST: 403 (cross-origin protection)');
+$r = curl('h2', 'POST', '/xo/h/m', "Origin: http://127.0.0.1:$port");
+is($r->{status}, 200, 'h2 POST, Origin naming the :authority: 200');
 $r = curl('h2', 'GET', '/h/act/x', 'Origin: ' . EVIL);
 is(scalar(grep { $_->[0] =~ /^access-control-/ } @{ $r->{headers} }), 0,
    'h2 disallowed origin: no Access-Control-*');

@@ -19,7 +19,8 @@ my $top = "$FindBin::Bin/..";
 my @spec = qw(CORSEngine CORSAllowOrigin CORSAllowOriginMatch CORSAllowMethods
     CORSAllowHeaders CORSExposeHeaders CORSAllowCredentials CORSMaxAge
     CORSAllowPrivateNetwork CORSPreflightStatus CORSPreflightPassthrough
-    CORSPreflightBypassAuth CORSRejectDisallowed CORSPolicy <CORSPolicy);
+    CORSPreflightBypassAuth CORSRejectDisallowed CORSCrossOriginProtection
+    CORSPolicy <CORSPolicy);
 
 # The help strings as the source registers them: AP_INIT_*("Name", ...,
 # "help" "continued") in cors_cmds[], adjacent literals joined as C does.

@@ -198,6 +198,20 @@ $id = uid();
 $r = req('GET', "/h/ro/rej/x?id=$id", [Origin => same_origin()]);
 is(shadow_of($id), 'actual-denied origin match', 'same origin: never refused, logged as On logs it');
 
+# --- cross-origin protection: decided, logged, never enforced --------------------
+$id = uid();
+$r = req('POST', "/h/ro/xop/x?id=$id", [Origin => EVIL, 'Sec-Fetch-Site' => 'cross-site'],
+         body => 'a=1');
+is($r->{status}, 200, 'CORSCrossOriginProtection: a cross-site POST is served');
+is(calls_for($id), 1, 'the handler ran');
+is(shadow_of($id), 'actual-denied cross-origin match',
+   'logged as On would refuse it: reason cross-origin');
+$id = uid();
+$r = req('POST', "/h/ro/xop/x?id=$id", [Origin => APP, 'Sec-Fetch-Site' => 'cross-site'],
+         body => 'a=1');
+is(shadow_of($id), 'actual-ok - mismatch:access-control-allow-origin',
+   'an allowed origin passes, as under On');
+
 # --- authentication -------------------------------------------------------
 $id = uid();
 $r = preflight("/h/ro/auth/x?id=$id", APP, 'PUT');

@@ -93,6 +93,14 @@ printf 'OPTIONS /f.txt HTTP/1.1\r\nHost: 127.0.0.1\r\nUser-Agent: bench\r\nAccep
     "$ORIGIN" >"$W/req/preflight"
 printf 'GET /f.txt HTTP/1.1\r\nHost: 127.0.0.1\r\nUser-Agent: bench\r\nAccept: */*\r\nOrigin: %s\r\n\r\n' \
     "$ORIGIN" >"$W/req/get"
+# A form POST as a current browser sends it from the allowed origin
+# (Sec-Fetch-Site), and as an older one sends it from the server's own
+# page (Origin naming the Host): the two ways CORSCrossOriginProtection
+# lets a POST through.  The static file answers POST like GET.
+printf 'POST /f.txt HTTP/1.1\r\nHost: 127.0.0.1\r\nUser-Agent: bench\r\nAccept: */*\r\nOrigin: %s\r\nSec-Fetch-Site: cross-site\r\nSec-Fetch-Mode: navigate\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 7\r\n\r\nitem=42' \
+    "$ORIGIN" >"$W/req/post"
+printf 'POST /f.txt HTTP/1.1\r\nHost: 127.0.0.1\r\nUser-Agent: bench\r\nAccept: */*\r\nOrigin: http://127.0.0.1\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 7\r\n\r\nitem=42' \
+    >"$W/req/post-host"
 
 # The policy of every mod_cors scenario, and the recipe admins write today
 # for the same policy with mod_setenvif, mod_headers and mod_rewrite.
@@ -161,6 +169,14 @@ scenario() {
     floor-get) mods=floor dir='CORSFloor On' ;;
     modcors-preflight) req=preflight mods=cors dir=$POLICY ;;
     modcors-get) mods=cors dir=$POLICY ;;
+    modcors-get-protected) mods=cors dir="$POLICY
+CORSCrossOriginProtection On" ;;
+    modcors-post) req=post mods=cors dir=$POLICY ;;
+    modcors-post-protected) req=post mods=cors dir="$POLICY
+CORSCrossOriginProtection On" ;;
+    modcors-post-host) req=post-host mods=cors dir=$POLICY ;;
+    modcors-post-host-protected) req=post-host mods=cors dir="$POLICY
+CORSCrossOriginProtection On" ;;
     modcors-*-named)
         # The same policy as a <CORSPolicy> the directory names.
         case $1 in *preflight*) req=preflight ;; esac
@@ -201,7 +217,8 @@ $POLICY
 IR_SCENARIOS="ceiling-204 ceiling-204-fixups recipe-preflight recipe-get plain-get
 floor-preflight floor-get modcors-preflight modcors-get modcors-preflight-named
 modcors-get-named modcors-get-10k
-modcors-get-1kwild loc-1-plain loc-1-cors loc-10-plain loc-10-cors
+modcors-get-1kwild modcors-get-protected modcors-post modcors-post-protected
+modcors-post-host modcors-post-host-protected loc-1-plain loc-1-cors loc-10-plain loc-10-cors
 loc-100-plain loc-100-cors reportonly-preflight reportonly-get"
 
 # write_conf NAME MPM PORT -> the configuration file's path
@@ -367,6 +384,9 @@ ir_report() {
         $r->("modcors-get", "recipe-get", 0.75, "GET vs recipe");
         $r->("modcors-get-10k", "modcors-get", 1.01, "10,000 origins");
         $r->("modcors-get-1kwild", "modcors-get", 1.01, "1,000 wildcards");
+        $r->("modcors-get-protected", "modcors-get", 1.001, "GET, cross-origin protection On");
+        $r->("modcors-post-protected", "modcors-post", 1.01, "POST, cross-origin protection (Sec-Fetch-Site)");
+        $r->("modcors-post-host-protected", "modcors-post-host", 1.01, "POST, cross-origin protection (Origin = Host)");
         $r->("reportonly-preflight", "recipe-preflight", 1.03, "ReportOnly beside the recipe, preflight");
         $r->("reportonly-get", "recipe-get", 1.03, "ReportOnly beside the recipe, GET");
         print "\n| target | ratio | limit | |\n|---|---|---|---|\n", map "$_\n", @t;

@@ -5,10 +5,15 @@
 //   id      unique; sent as the first query parameter c=<id>, so the API's
 //           access log can be matched to the case
 //   what    one line for the report
-//   page    'app' (allowed origin), 'other' (never allowed), or 'sandbox'
-//           (an <iframe sandbox="allow-scripts"> in the app page: origin null)
+//   page    'app' (allowed origin), 'other' (never allowed; the same site
+//           as the API, 127.0.0.1), 'cross' (never allowed; another site,
+//           cross.test), 'self' (a page of the API's own origin), or
+//           'sandbox' (an <iframe sandbox="allow-scripts"> in the app page:
+//           origin null)
 //   path    on the API origin; query adds parameters after c=<id>
 //   init    the fetch() options
+//   form    instead of init: the fields of a form POST the page submits
+//           into an iframe (a navigation: expect verdict 'navigated')
 //   read    response headers to read (default: READ)
 //   expect  verdict 'resolved' or 'TypeError'; for resolved: status, the
 //           value of each header read (null: not readable), and optionally
@@ -16,6 +21,7 @@
 //           cors, the corsError Chromium reports over DevTools
 //   log     what the API logged for the case, in order: "METHOD STATUS
 //           CORS_RESULT" (a dash where mod_cors set no CORS_RESULT)
+//   reasons optional: the CORS_REASON of each of those lines ('-': none)
 //   steps   instead of init: several fetches of the same URL, with
 //           'wait' between them to outlast Chromium's 5 s default preflight
 //           cache (the runner waits once for all such cases)
@@ -33,6 +39,8 @@ const none = { 'x-exposed': null, 'x-hidden': null, 'content-type': JSON_CT };
 const both = { 'x-exposed': EXPOSED, 'x-hidden': HIDDEN, 'content-type': JSON_CT };
 
 const ok = (status, headers, extra = {}) => ({ verdict: 'resolved', status, headers, ...extra });
+const navigated = { verdict: 'navigated' };
+const opaque = ok(0, { 'x-exposed': null, 'x-hidden': null, 'content-type': null }, { type: 'opaque' });
 const refused = (cors) => ({ verdict: 'TypeError', cors });
 
 export function buildCases() {
@@ -314,6 +322,69 @@ export function buildCases() {
       log: ['POST 403 actual-denied'],
     },
 
+    // --- CORSCrossOriginProtection ------------------------------------------
+    // The browser says where a request comes from (Sec-Fetch-Site); the
+    // module refuses state-changing requests from elsewhere before api.pl
+    // runs, unless they come from the app origin.  What a form or a
+    // no-cors fetch got is not the page's to read: the server's log says.
+    {
+      id: 'xop-cross-form', what: 'another site submits a form POST: 403 on the server, api.pl never runs',
+      page: 'cross', path: '/b/xop/items', form: { item: '42' },
+      expect: navigated,
+      log: ['POST 403 actual-denied'], reasons: ['cross-origin'],
+    },
+    {
+      id: 'xop-cross-nocors', what: "another site: fetch POST with mode 'no-cors': opaque, 403 on the server",
+      page: 'cross', path: '/b/xop/items', init: { mode: 'no-cors', method: 'POST', body: 'item=42' },
+      expect: opaque,
+      log: ['POST 403 actual-denied'], reasons: ['cross-origin'],
+    },
+    {
+      id: 'xop-same-site-form', what: 'the same site, another origin (127.0.0.1 on another port): the form POST is refused too',
+      page: 'other', path: '/b/xop/items', form: { item: '42' },
+      expect: navigated,
+      log: ['POST 403 actual-denied'], reasons: ['cross-origin'],
+    },
+    {
+      id: 'xop-cross-get', what: 'another site: a no-cors GET (no Origin) is never refused: api.pl runs',
+      page: 'cross', path: '/b/xop/items', init: { mode: 'no-cors' },
+      expect: opaque,
+      log: ['GET 200 none'], reasons: ['-'],
+    },
+    {
+      id: 'xop-self-form', what: "a page of the API's own origin submits a form POST: it passes",
+      page: 'self', path: '/b/xop/items', form: { item: '42' },
+      expect: navigated,
+      // Origin is the API's own, which the CORS list does not name: the
+      // CORS verdict is logged as ever, and the request is served.
+      log: ['POST 200 actual-denied'], reasons: ['origin'],
+    },
+    {
+      id: 'xop-self-fetch', what: "a page of the API's own origin: fetch POST passes and reads the answer",
+      page: 'self', path: '/b/xop/items', init: { method: 'POST', body: 'item=42' },
+      expect: ok(200, { 'x-exposed': EXPOSED, 'x-hidden': HIDDEN, 'content-type': JSON_CT },
+        { body: { method: 'POST', body: 'item=42' } }),
+      log: ['POST 200 actual-denied'], reasons: ['origin'],
+    },
+    {
+      id: 'xop-app-post', what: 'the allowed origin: a CORS fetch POST passes and is readable',
+      path: '/b/xop/items', init: { method: 'POST', body: 'item=42', headers: { 'Content-Type': 'text/plain' } },
+      expect: ok(200, none, { body: { method: 'POST', body: 'item=42' } }),
+      log: ['POST 200 actual-ok'], reasons: ['-'],
+    },
+    {
+      id: 'xop-app-put', what: 'the allowed origin: a preflighted PUT passes',
+      path: '/b/xop/items/1', init: { method: 'PUT', body: '{}', headers: { 'Content-Type': 'application/json' } },
+      expect: ok(200, none, { body: { method: 'PUT' } }),
+      log: ['OPTIONS 204 preflight-ok', 'PUT 200 actual-ok'], reasons: ['-', '-'],
+    },
+    {
+      id: 'xop-app-form', what: 'the allowed origin submits a form POST: it passes',
+      path: '/b/xop/items', form: { item: '42' },
+      expect: navigated,
+      log: ['POST 200 actual-ok'], reasons: ['-'],
+    },
+
     // --- CORSPreflightStatus, CORSPreflightPassthrough -----------------------
     {
       id: 'status-200', what: 'CORSPreflightStatus 200: the preflight is 200, the browser proceeds',
@@ -410,7 +481,7 @@ export function buildCases() {
     seen.add(c.id);
     c.page = c.page || 'app';
     c.read = c.read || READ;
-    c.steps = c.steps || [c.init];
+    c.steps = c.steps || [c.init || {}];
   }
   return cases;
 }

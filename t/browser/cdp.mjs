@@ -22,6 +22,9 @@ const FLAGS = [
   '--disable-default-apps',
   '--mute-audio',
   '--remote-debugging-pipe',
+  // A host name of another site than 127.0.0.1 (Fetch Metadata's
+  // cross-site), on loopback.
+  '--host-resolver-rules=MAP cross.test 127.0.0.1',
 ];
 
 export class Browser {

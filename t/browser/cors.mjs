@@ -8,6 +8,7 @@
 //   BT_CHROMIUM  the browser binary       BT_APP    the allowed page origin
 //   BT_WORKDIR   a fresh directory        BT_OTHER  the disallowed page origin
 //   BT_API_LOG   the API's access log     BT_API    the API origin
+//   BT_CROSS     another site's page origin (cross.test)
 //   BT_ONLY      optional: a regex, run only the matching case ids
 
 import { readFileSync } from 'node:fs';
@@ -27,6 +28,7 @@ const API_LOG = env('BT_API_LOG');
 const APP = env('BT_APP');
 const OTHER = env('BT_OTHER');
 const API = env('BT_API');
+const CROSS = env('BT_CROSS');
 const ONLY = process.env.BT_ONLY ? new RegExp(process.env.BT_ONLY) : null;
 
 // Runs in the page (or in the sandboxed iframe): one fetch, and what a
@@ -52,6 +54,34 @@ async function probe(a) {
     out.message = e.message;
   }
   return out;
+}
+
+// Runs in a page: a form POST (a navigation, not a fetch) into an iframe
+// of the page, as a page of any site can send one.  What the frame got is
+// not the page's to read; the server's log says what happened.
+function formPost(a) {
+  return new Promise((resolve) => {
+    const name = `bt-form-${Math.random().toString(36).slice(2)}`;
+    const frame = document.createElement('iframe');
+    frame.name = name;
+    document.body.appendChild(frame);
+    const form = document.createElement('form');
+    form.method = 'POST';
+    form.action = a.url;
+    form.target = name;
+    for (const [k, v] of Object.entries(a.fields)) {
+      const input = document.createElement('input');
+      input.type = 'hidden';
+      input.name = k;
+      input.value = v;
+      form.appendChild(input);
+    }
+    document.body.appendChild(form);
+    const timer = setTimeout(() => resolve({ verdict: 'timeout' }), 10000);
+    frame.addEventListener('load', () => { clearTimeout(timer); resolve({ verdict: 'navigated' }); },
+      { once: true });
+    form.submit();
+  });
 }
 
 // Runs in the app page: an <iframe sandbox=allow-scripts>, whose origin is
@@ -93,6 +123,9 @@ let sandboxes = 0;
 
 async function runStep(pages, c, init) {
   const a = { url: caseUrl(c), init, read: c.read };
+  if (c.form) {
+    return pages[c.page].evaluate(`(${formPost})(${JSON.stringify({ url: a.url, fields: c.form })})`);
+  }
   if (c.page === 'sandbox') {
     const tag = `bt-sandbox-${++sandboxes}`;
     await pages.app.evaluate(`(${sandboxOpen})(${JSON.stringify(tag)}, ${JSON.stringify(probe.toString())})`);
@@ -102,9 +135,10 @@ async function runStep(pages, c, init) {
   return pages[c.page].evaluate(`(${probe})(${JSON.stringify(a)})`);
 }
 
-// The API's access log, grouped by case: "METHOD STATUS CORS_RESULT", in
-// the order the requests began (Apache writes a line when a request ends,
-// and a redirect's target can end before the redirect's own line is out).
+// The API's access log, grouped by case: { what: "METHOD STATUS
+// CORS_RESULT", reason: CORS_REASON }, in the order the requests began
+// (Apache writes a line when a request ends, and a redirect's target can
+// end before the redirect's own line is out).
 function readLog() {
   const byCase = new Map();
   let text = '';
@@ -114,16 +148,16 @@ function readLog() {
     return byCase;
   }
   for (const line of text.split('\n')) {
-    const m = /^(\d+) (\S+) (\d+) (\S+) (\S+)$/.exec(line);
+    const m = /^(\d+) (\S+) (\d+) (\S+) (\S+) (\S+)$/.exec(line);
     if (!m) continue;
-    const q = m[5].indexOf('?');
-    const id = q < 0 ? null : new URLSearchParams(m[5].slice(q + 1)).get('c');
+    const q = m[6].indexOf('?');
+    const id = q < 0 ? null : new URLSearchParams(m[6].slice(q + 1)).get('c');
     if (!id) continue;
     if (!byCase.has(id)) byCase.set(id, []);
-    byCase.get(id).push({ begin: Number(m[1]), what: `${m[2]} ${m[3]} ${m[4]}` });
+    byCase.get(id).push({ begin: Number(m[1]), what: `${m[2]} ${m[3]} ${m[4]}`, reason: m[5] });
   }
   for (const [id, lines] of byCase) {
-    byCase.set(id, lines.sort((a, b) => a.begin - b.begin).map((l) => l.what));
+    byCase.set(id, lines.sort((a, b) => a.begin - b.begin));
   }
   return byCase;
 }
@@ -193,10 +227,18 @@ async function main() {
   const results = [];
   try {
     const version = await browser.send('Browser.getVersion');
-    console.log(`# ${version.product}; page origins ${APP} (allowed), ${OTHER} (never allowed); API ${API}`);
-    const pages = { app: await browser.newPage(), other: await browser.newPage() };
+    console.log(`# ${version.product}; page origins ${APP} (allowed), ${OTHER} (never allowed), `
+      + `${CROSS} (another site); API ${API}`);
+    const pages = {
+      app: await browser.newPage(),
+      other: await browser.newPage(),
+      cross: await browser.newPage(),
+      self: await browser.newPage(),
+    };
     await pages.app.goto(`${APP}/index.html`);
     await pages.other.goto(`${OTHER}/index.html`);
+    await pages.cross.goto(`${CROSS}/index.html`);
+    await pages.self.goto(`${API}/index.html`);
     // A cookie for the page's site (127.0.0.1, any port): it reaches the
     // API only with credentials: 'include'.
     await pages.app.evaluate(`document.cookie = 'bt=1; path=/'; document.cookie`);
@@ -246,9 +288,13 @@ async function main() {
       const reasons = chromiumReasons(pages, c);
       const bad = [];
       for (const got of outcomes.get(c.id)) bad.push(...checkOutcome(c.expect, got, reasons));
-      const seen = log.get(c.id) || [];
+      const seen = (log.get(c.id) || []).map((l) => l.what);
       if (!sameJSON(seen, c.log)) {
         bad.push(`server log: expected [${c.log.join(', ')}], got [${seen.join(', ')}]`);
+      }
+      const why = (log.get(c.id) || []).map((l) => l.reason);
+      if (c.reasons && !sameJSON(why, c.reasons)) {
+        bad.push(`CORS_REASON: expected [${c.reasons.join(', ')}], got [${why.join(', ')}]`);
       }
       results.push({ c, bad, reasons, got: outcomes.get(c.id) });
     }
@@ -259,8 +305,9 @@ async function main() {
   let passed = 0;
   let failed = 0;
   results.forEach(({ c, bad, reasons, got }, i) => {
-    const exp = c.expect.verdict === 'resolved'
-      ? `resolved ${c.expect.status}` : `TypeError (${c.expect.cors})`;
+    const exp = c.expect.verdict === 'resolved' ? `resolved ${c.expect.status}`
+      : c.expect.verdict === 'navigated' ? 'navigated (a form POST)'
+        : `TypeError (${c.expect.cors})`;
     if (bad.length === 0) {
       passed++;
       console.log(`ok ${i + 1} - ${c.id}: ${c.what} [${exp}]`);
@@ -268,7 +315,9 @@ async function main() {
     }
     failed++;
     console.log(`not ok ${i + 1} - ${c.id}: ${c.what}`);
-    console.log(`#   request:  ${c.page} page, fetch(${caseUrl(c)}, ${JSON.stringify(c.steps)})`);
+    console.log(`#   request:  ${c.page} page, ` + (c.form
+      ? `form POST to ${caseUrl(c)} with ${JSON.stringify(c.form)}`
+      : `fetch(${caseUrl(c)}, ${JSON.stringify(c.steps)})`));
     console.log(`#   expected: ${exp}`);
     const last = got[got.length - 1];
     console.log(`#   browser:  ${last.verdict}${last.verdict === 'resolved' ? ' ' + last.status : ''}`);

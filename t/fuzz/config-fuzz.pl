@@ -58,6 +58,7 @@ my %values = (
     CORSEngine => \@flags, CORSAllowCredentials => \@flags,
     CORSAllowPrivateNetwork => \@flags, CORSPreflightPassthrough => \@flags,
     CORSPreflightBypassAuth => \@flags, CORSRejectDisallowed => \@flags,
+    CORSCrossOriginProtection => \@flags,
     CORSMaxAge => \@ages, CORSPreflightStatus => \@statuses,
     CORSAllowOrigin => \@origins, CORSAllowOriginMatch => \@regexes,
     CORSAllowMethods => \@methods, CORSAllowHeaders => \@headers,

@@ -560,13 +560,23 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         return 0;
     }
 
-    /* cors_policy_of() */
+    /* The module's policy: every field has its default (CORSRejectDisallowed,
+     * CORSCrossOriginProtection, passthrough Off), the model's lists on top. */
+    cors_policy_defaults(p, &pol, fuzz_regex_match);
     pol.origins = conf->origins ? conf->origins
                                 : cors_origins_make(p, 0, fuzz_regex_match);
     pol.methods = conf->methods ? conf->methods : default_methods;
-    pol.allow_headers =
-        conf->allow_headers ? conf->allow_headers : &cors_list_none;
+    /* Every list has a value, as in the module (cors_policy_defaults). */
+    pol.allow_headers = conf->allow_headers;
+    if (!pol.allow_headers) {
+        pol.allow_headers = cors_list_make(p, 0, NULL);
+        cors_list_seal(p, pol.allow_headers);
+    }
     pol.expose_headers = conf->expose_headers;
+    if (!pol.expose_headers) {
+        pol.expose_headers = cors_list_make(p, 0, NULL);
+        cors_list_seal(p, pol.expose_headers);
+    }
     pol.credentials = conf->credentials == 1;
     pol.max_age = conf->max_age;
     pol.private_network = conf->private_network == 1;
@@ -590,6 +600,25 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                == (strcmp(req.method, "OPTIONS") == 0 && req.origin
                    && req.request_method));
     check_printable(v.reason);
+
+    /* Cross-origin protection on the same facts, with and without Fetch
+     * Metadata: safe methods always pass, an allowed Origin always passes,
+     * and a reason is one printable line. */
+    {
+        static const char *const sites[] = {NULL, "cross-site", "same-origin"};
+        int k;
+        for (k = 0; k < 3; k++) {
+            cors_request x = req;
+            const char *why;
+            x.fetch_site = sites[k];
+            x.host = req.origin ? "a.example:8443" : NULL;
+            why = cors_cross_origin(p, &x, &v);
+            check_printable(why);
+            FUZZ_CHECK(!why || !cors_method_safe(req.method));
+            FUZZ_CHECK(!why || !v.origin_allowed);
+            FUZZ_CHECK(!why || !sites[k] || strcmp(sites[k], "same-origin") != 0);
+        }
+    }
     if (v.allow_credentials) {
         FUZZ_CHECK(cred_eff && strcmp(v.allow_credentials, "true") == 0);
     }

@@ -968,6 +968,10 @@ static const char *expected_reason_name(const char *reason)
         || strncmp(reason, "Access-Control-Request-Headers ", 31) == 0) {
         return "headers";
     }
+    if (strncmp(reason, "Sec-Fetch-Site is ", 18) == 0
+        || strncmp(reason, "no Sec-Fetch-Site, ", 19) == 0) {
+        return "cross-origin";
+    }
     return "unrecognised reason";
 }
 
@@ -1162,6 +1166,365 @@ static void test_gate_and_bounds(apr_pool_t *p)
 }
 
 /* ------------------------------------------------------------------ */
+/* Cross-origin protection                                              */
+
+#define XO_EVIL "https://evil.example"
+
+struct xo_case {
+    const char *name;
+    const char *method;
+    const char *origin;     /* NULL: no Origin */
+    const char *fetch_site; /* NULL: no Sec-Fetch-Site */
+    const char *host;       /* NULL: no Host */
+    int origin_allowed;     /* what the policy's origin set said: 1
+                             * allowed, 2 malformed, 0 neither */
+    const char *reason;     /* NULL: passes */
+};
+
+#define XO_MALFORMED 2
+
+static const struct xo_case xo_cases[] = {
+    /* GET, HEAD and OPTIONS always pass, whatever else is said */
+    {"GET cross-site", "GET", XO_EVIL, "cross-site", "a.example", 0, NULL},
+    {"HEAD cross-site", "HEAD", XO_EVIL, "cross-site", "a.example", 0, NULL},
+    {"OPTIONS cross-site", "OPTIONS", XO_EVIL, "cross-site", "a.example", 0,
+     NULL},
+    {"GET without Fetch Metadata, another host", "GET", XO_EVIL, NULL,
+     "a.example", 0, NULL},
+    {"methods are case-sensitive: get is not GET", "get", XO_EVIL, "cross-site",
+     "a.example", 0,
+     "Sec-Fetch-Site is 'cross-site' and origin 'https://evil.example' is "
+     "not allowed"},
+    {"options is not OPTIONS", "options", XO_EVIL, "cross-site", "a.example", 0,
+     "Sec-Fetch-Site is 'cross-site' and origin 'https://evil.example' is "
+     "not allowed"},
+
+    /* Sec-Fetch-Site */
+    {"POST same-origin", "POST", XO_EVIL, "same-origin", "a.example", 0, NULL},
+    {"POST none (the user typed it)", "POST", NULL, "none", "a.example", 0,
+     NULL},
+    {"POST same-site, origin not allowed", "POST", "https://b.a.example",
+     "same-site", "a.example", 0,
+     "Sec-Fetch-Site is 'same-site' and origin 'https://b.a.example' is not "
+     "allowed"},
+    {"POST same-site, origin allowed", "POST", "https://b.a.example",
+     "same-site", "a.example", 1, NULL},
+    {"POST cross-site, origin allowed", "POST", XO_EVIL, "cross-site",
+     "a.example", 1, NULL},
+    {"PUT cross-site", "PUT", XO_EVIL, "cross-site", "a.example", 0,
+     "Sec-Fetch-Site is 'cross-site' and origin 'https://evil.example' is "
+     "not allowed"},
+    {"DELETE cross-site", "DELETE", XO_EVIL, "cross-site", "a.example", 0,
+     "Sec-Fetch-Site is 'cross-site' and origin 'https://evil.example' is "
+     "not allowed"},
+    {"PATCH cross-site", "PATCH", XO_EVIL, "cross-site", "a.example", 0,
+     "Sec-Fetch-Site is 'cross-site' and origin 'https://evil.example' is "
+     "not allowed"},
+    {"cross-site even when the Origin is the Host", "POST", "https://a.example",
+     "cross-site", "a.example", 0,
+     "Sec-Fetch-Site is 'cross-site' and origin 'https://a.example' is not "
+     "allowed"},
+    {"an unknown value", "POST", XO_EVIL, "bogus", "a.example", 0,
+     "Sec-Fetch-Site is 'bogus' and origin 'https://evil.example' is not "
+     "allowed"},
+    {"an unknown value, origin allowed", "POST", XO_EVIL, "bogus", "a.example",
+     1, NULL},
+    {"values are case-sensitive", "POST", XO_EVIL, "Same-Origin", "a.example",
+     0,
+     "Sec-Fetch-Site is 'Same-Origin' and origin 'https://evil.example' is "
+     "not allowed"},
+    {"an empty value is no same-origin", "POST", XO_EVIL, "", "a.example", 0,
+     "Sec-Fetch-Site is '' and origin 'https://evil.example' is not "
+     "allowed"},
+    {"cross-site without an Origin", "POST", NULL, "cross-site", "a.example", 0,
+     "Sec-Fetch-Site is 'cross-site' and the request has no Origin"},
+    {"a control byte is escaped", "POST", XO_EVIL, "cross\x01site", "a.example",
+     0,
+     "Sec-Fetch-Site is 'cross\\x01site' and origin 'https://evil.example' "
+     "is not allowed"},
+
+    /* No Sec-Fetch-Site: Origin against Host */
+    {"no Origin: not a browser", "POST", NULL, NULL, "a.example", 0, NULL},
+    {"no Origin, no Host", "DELETE", NULL, NULL, NULL, 0, NULL},
+    {"https Origin, Host without port", "POST", "https://a.example", NULL,
+     "a.example", 0, NULL},
+    {"http Origin, Host without port (schemes never compared)", "POST",
+     "http://a.example", NULL, "a.example", 0, NULL},
+    {"Origin with its default port written", "POST", "https://a.example:443",
+     NULL, "a.example", 0, NULL},
+    {"Host with the Origin's implied port", "POST", "https://a.example", NULL,
+     "a.example:443", 0, NULL},
+    {"Host with the other scheme's default port", "POST", "https://a.example",
+     NULL, "a.example:80", 0,
+     "no Sec-Fetch-Site, and origin 'https://a.example' is neither the Host "
+     "'a.example:80' nor allowed"},
+    {"http Origin, Host on 443", "POST", "http://a.example", NULL,
+     "a.example:443", 0,
+     "no Sec-Fetch-Site, and origin 'http://a.example' is neither the Host "
+     "'a.example:443' nor allowed"},
+    {"same other port", "PUT", "https://a.example:8443", NULL, "a.example:8443",
+     0, NULL},
+    {"same other port, the other scheme", "PUT", "http://a.example:8443", NULL,
+     "a.example:8443", 0, NULL},
+    {"Origin on another port than a port-less Host", "PUT",
+     "https://a.example:8443", NULL, "a.example", 0,
+     "no Sec-Fetch-Site, and origin 'https://a.example:8443' is neither the "
+     "Host 'a.example' nor allowed"},
+    {"Host on another port", "PUT", "https://a.example", NULL, "a.example:8443",
+     0,
+     "no Sec-Fetch-Site, and origin 'https://a.example' is neither the Host "
+     "'a.example:8443' nor allowed"},
+    {"hosts compare case-insensitively", "POST", "https://A.Example", NULL,
+     "a.EXAMPLE", 0, NULL},
+    {"another host", "POST", XO_EVIL, NULL, "a.example", 0,
+     "no Sec-Fetch-Site, and origin 'https://evil.example' is neither the "
+     "Host 'a.example' nor allowed"},
+    {"another host, origin allowed", "POST", XO_EVIL, NULL, "a.example", 1,
+     NULL},
+    {"a Host that only starts like the Origin's host", "POST",
+     "https://a.example", NULL, "a.example.evil.example", 0,
+     "no Sec-Fetch-Site, and origin 'https://a.example' is neither the Host "
+     "'a.example.evil.example' nor allowed"},
+    {"a Host with a trailing dot", "POST", "https://a.example", NULL,
+     "a.example.", 0,
+     "no Sec-Fetch-Site, and origin 'https://a.example' is neither the Host "
+     "'a.example.' nor allowed"},
+    {"a Host with an empty port", "POST", "https://a.example", NULL,
+     "a.example:", 0,
+     "no Sec-Fetch-Site, and origin 'https://a.example' is neither the Host "
+     "'a.example:' nor allowed"},
+    {"a Host with a port over 65535", "POST", "https://a.example:443", NULL,
+     "a.example:65979", 0,
+     "no Sec-Fetch-Site, and origin 'https://a.example:443' is neither the "
+     "Host 'a.example:65979' nor allowed"},
+    {"a Host with a non-numeric port", "POST", "https://a.example", NULL,
+     "a.example:https", 0,
+     "no Sec-Fetch-Site, and origin 'https://a.example' is neither the Host "
+     "'a.example:https' nor allowed"},
+    {"no Host at all", "POST", "https://a.example", NULL, NULL, 0,
+     "no Sec-Fetch-Site, and origin 'https://a.example' is neither the Host "
+     "'' nor allowed"},
+    {"IPv6 literal with port", "POST", "http://[::1]:8080", NULL, "[::1]:8080",
+     0, NULL},
+    {"IPv6 literal, default port", "POST", "http://[::1]", NULL, "[::1]", 0,
+     NULL},
+    {"IPv6 literal, Host without the Origin's port", "POST",
+     "http://[::1]:8080", NULL, "[::1]", 0,
+     "no Sec-Fetch-Site, and origin 'http://[::1]:8080' is neither the Host "
+     "'[::1]' nor allowed"},
+    {"IPv6 Host without its bracket", "POST", "http://[::1]", NULL, "[::1", 0,
+     "no Sec-Fetch-Site, and origin 'http://[::1]' is neither the Host "
+     "'[::1' nor allowed"},
+    {"IPv4 literal", "POST", "http://127.0.0.1:8529", NULL, "127.0.0.1:8529", 0,
+     NULL},
+    {"the opaque origin is no host", "POST", "null", NULL, "a.example", 0,
+     "no Sec-Fetch-Site, and origin 'null' is neither the Host 'a.example' "
+     "nor allowed"},
+    {"the opaque origin, allowed", "POST", "null", NULL, "a.example", 1, NULL},
+    {"a non-http scheme is no host", "POST", "chrome-extension://a.example",
+     NULL, "a.example", 0,
+     "no Sec-Fetch-Site, and origin 'chrome-extension://a.example' is "
+     "neither the Host 'a.example' nor allowed"},
+    {"a malformed Origin: a path", "POST", "https://a.example/", NULL,
+     "a.example", XO_MALFORMED,
+     "no Sec-Fetch-Site, and origin 'https://a.example/' is malformed: it "
+     "has a path"},
+    {"a malformed Origin: two joined", "POST",
+     "https://a.example, https://evil.example", NULL, "a.example", XO_MALFORMED,
+     "no Sec-Fetch-Site, and origin 'https://a.example, "
+     "https://evil.example' is malformed: it has a comma (more than one "
+     "Origin header?)"},
+};
+
+static void test_cross_origin(apr_pool_t *p)
+{
+    apr_size_t i;
+
+    for (i = 0; i < UNIT_COUNT(xo_cases); i++) {
+        const struct xo_case *t = &xo_cases[i];
+        cors_request req;
+        cors_verdict v;
+        const char *got;
+
+        memset(&req, 0, sizeof(req));
+        req.method = t->method;
+        req.origin = t->origin;
+        req.fetch_site = t->fetch_site;
+        req.host = t->host;
+        memset(&v, 0, sizeof(v));
+        v.origin_allowed = t->origin_allowed == 1;
+        v.origin_malformed = t->origin_allowed == XO_MALFORMED;
+        got = cors_cross_origin(p, &req, &v);
+
+        UNIT_ROW("cross-origin %lu: %s", (unsigned long)i, t->name);
+        CHECK_STR(got, t->reason);
+        if (got) {
+            CHECK_STR(expected_reason_name(got), "cross-origin");
+            CHECK(!strchr(got, '\n'));
+        }
+    }
+    UNIT_ROW("cors_reason_name(CORS_REASON_CROSS_ORIGIN)");
+    CHECK_STR(cors_reason_name(CORS_REASON_CROSS_ORIGIN), "cross-origin");
+}
+
+/* Cross-origin protection inside the verdict: cors_decide() asks it with
+ * its own origin check, on actual requests of a policy that has it on,
+ * before CORSRejectDisallowed. */
+static void test_cross_origin_verdict(apr_pool_t *p)
+{
+    static const struct {
+        const char *origins, *method, *origin, *fetch_site;
+        int protect, reject;
+        int status;      /* what the module answers: 0, 403 or 405 */
+        const char *why; /* CORS_REASON, or NULL */
+    } rows[] = {
+        {"P:" O, "POST", O, "cross-site", 1, 0, 0, NULL},
+        {"P:" O, "POST", "https://evil.example", "cross-site", 1, 0, 403,
+         "cross-origin"},
+        {"P:" O, "POST", "https://evil.example", "cross-site", 0, 0, 0,
+         "origin"},
+        {"P:" O, "GET", "https://evil.example", "cross-site", 1, 0, 0,
+         "origin"},
+        {"P:" O, "POST", "https://APP.example:443", "same-site", 1, 0, 0, NULL},
+        {"P:https://*.app.example", "PUT", "https://b.app.example", "same-site",
+         1, 0, 0, NULL},
+        {"P:https://*.app.example", "PUT", "https://app.example", "same-site",
+         1, 0, 403, "cross-origin"},
+        {"P:" O " | E:-" O, "POST", O, "cross-site", 1, 0, 403, "cross-origin"},
+        {"P:*", "POST", "https://evil.example", "cross-site", 1, 0, 0, NULL},
+        {"P:*", "POST", "https://evil.example/", "cross-site", 1, 0, 403,
+         "cross-origin"},
+        {"P:null", "POST", "null", "cross-site", 1, 0, 0, NULL},
+        {"P:re:https://[a-z]+\\.app\\.example", "DELETE",
+         "https://x.app.example", "cross-site", 1, 0, 0, NULL},
+        {"P:" O, "POST", NULL, "cross-site", 1, 0, 403, "cross-origin"},
+        {"P:" O, "POST", NULL, NULL, 1, 0, 0, NULL},
+        {"P:" O, "POST", "https://api.example", NULL, 1, 0, 0, "origin"},
+        {"P:" O, "POST", "https://evil.example", NULL, 1, 0, 403,
+         "cross-origin"},
+        /* beside CORSRejectDisallowed: protection first, then its 405 */
+        {"P:" O, "POST", "https://evil.example", "cross-site", 1, 1, 403,
+         "cross-origin"},
+        {"P:" O, "DELETE", O, "cross-site", 1, 1, 405, "method"},
+        {"P:" O, "GET", "https://evil.example", "cross-site", 1, 1, 403,
+         "origin"},
+    };
+    cors_policy pol;
+    cors_request req;
+    cors_verdict v;
+    apr_size_t i;
+
+    for (i = 0; i < UNIT_COUNT(rows); i++) {
+        cors_policy_defaults(p, &pol, posix_match);
+        pol.origins = make_origins(p, rows[i].origins);
+        pol.cross_origin = rows[i].protect;
+        pol.reject = rows[i].reject;
+        memset(&req, 0, sizeof(req));
+        req.method = rows[i].method;
+        req.origin = rows[i].origin;
+        req.fetch_site = rows[i].fetch_site;
+        req.host = "api.example";
+        req.self = "https://api.example";
+        cors_decide(p, &pol, &req, &v);
+
+        UNIT_ROW("cross-origin verdict %lu: %s %s from %s (%s)",
+                 (unsigned long)i, rows[i].origins, rows[i].method,
+                 rows[i].origin ? rows[i].origin : "(none)",
+                 rows[i].fetch_site ? rows[i].fetch_site : "no Sec-Fetch-Site");
+        CHECK_INT(v.status, rows[i].status);
+        CHECK_STR(cors_reason_name(v.why), rows[i].why);
+        if (v.why == CORS_REASON_CROSS_ORIGIN) {
+            CHECK_INT(v.result, CORS_RESULT_ACTUAL_DENIED);
+            CHECK_STR(v.body, apr_pstrcat(p, "Cross-origin request refused: ",
+                                          v.reason, "\n", NULL));
+            CHECK(!v.allow_origin && !v.allow_credentials && !v.expose_headers);
+            /* what the policy varies on, as ever ('*': nothing) */
+            CHECK_STR(v.vary,
+                      strcmp(rows[i].origins, "P:*") == 0 ? NULL : "Origin");
+        }
+        else if (v.status != 405) {
+            CHECK_NULL(v.body);
+        }
+    }
+
+    /* An error document is never refused: what CORS says of its Origin
+     * stands. */
+    UNIT_ROW("cross-origin verdict: an error document");
+    cors_policy_defaults(p, &pol, posix_match);
+    pol.origins = make_origins(p, "P:" O);
+    pol.cross_origin = 1;
+    memset(&req, 0, sizeof(req));
+    req.method = "POST";
+    req.origin = "https://evil.example";
+    req.fetch_site = "cross-site";
+    req.error_document = 1;
+    cors_decide(p, &pol, &req, &v);
+    CHECK_INT(v.status, 0);
+    CHECK_STR(cors_reason_name(v.why), "origin");
+    req.error_document = 0;
+    cors_decide(p, &pol, &req, &v);
+    CHECK_INT(v.status, 403);
+}
+
+/* The Origin/Host comparison on its own, for what the table above cannot
+ * reach (the Origin is one cors_origin_parse_request accepts). */
+static void test_origin_is_host(void)
+{
+    static const struct {
+        const char *origin, *host;
+        int want;
+    } rows[] = {
+        {"https://a.example", "a.example", 1},
+        {"HTTPS://A.EXAMPLE", "a.example", 1},
+        {"http://a.example:80", "a.example", 1},
+        {"http://a.example:80", "a.example:80", 1},
+        {"https://a.example", "a.example:0443", 1},
+        {"https://a.example", NULL, 0},
+        {"https://a.example", "", 0},
+        {"https://a.example", ":443", 0},
+        {"https://a.example", "a.example:443x", 0},
+        {"https://a.example", "a.example:-443", 0},
+        {"https://a.example", "a.example:443:443", 0},
+        {"https://a.exampl", "a.example", 0},
+        {"https://a.example", "a.exampl", 0},
+        {"http://[::1]:8080", "[::1]:8080", 1},
+        {"http://[::1]:8080", "[::1]8080", 0},
+        {"http://[::1]", "[::2]", 0},
+        {"http://[::1]", "::1", 0},
+        {"ftp://a.example", "a.example", 0},
+        {"httpx://a.example", "a.example", 0},
+        {"null", "null", 0},
+    };
+    apr_size_t i;
+
+    for (i = 0; i < UNIT_COUNT(rows); i++) {
+        UNIT_ROW("cors_origin_is_host(\"%s\", \"%s\")", rows[i].origin,
+                 rows[i].host ? rows[i].host : "(none)");
+        CHECK_INT(cors_origin_is_host(rows[i].origin, rows[i].host),
+                  rows[i].want);
+    }
+}
+
+static void test_safe_methods(void)
+{
+    static const struct {
+        const char *m;
+        int want;
+    } rows[] = {
+        {"GET", 1},    {"HEAD", 1},     {"OPTIONS", 1}, {"POST", 0},
+        {"PUT", 0},    {"DELETE", 0},   {"PATCH", 0},   {"get", 0},
+        {"OPTION", 0}, {"OPTIONSX", 0}, {"GETX", 0},    {"HEADX", 0},
+        {"G", 0},      {"", 0},         {"CONNECT", 0}, {"TRACE", 0},
+    };
+    apr_size_t i;
+
+    for (i = 0; i < UNIT_COUNT(rows); i++) {
+        UNIT_ROW("cors_method_safe(\"%s\")", rows[i].m);
+        CHECK_INT(cors_method_safe(rows[i].m) != 0, rows[i].want);
+    }
+}
+
+/* ------------------------------------------------------------------ */
 /* The field table, defaults and the merge                              */
 
 static const cors_where where_parent = {"CORSAllowMethods", "PUT",
@@ -1212,6 +1575,7 @@ static void test_defaults(apr_pool_t *p)
     CHECK_INT(d.passthrough, 0);
     CHECK_INT(d.bypass_auth, 1);
     CHECK_INT(d.reject, 0);
+    CHECK_INT(d.cross_origin, 0);
 }
 
 /* A section: the defaults, then what its lines set. */
@@ -1282,6 +1646,19 @@ static void test_merge(apr_pool_t *p)
     cors_list_seal(p, child.methods);
     cors_policy_merge(p, &parent, &child, &out);
     CHECK_STR(cors_list_joined(p, out.methods), "PATCH");
+
+    UNIT_ROW("merge: CORSCrossOriginProtection inherited, then turned off");
+    {
+        cors_policy up = section(p), down = section(p), merged;
+        up.cross_origin = 1;
+        up.set |= CORS_FIELD_BIT(CORS_FIELD_CROSS_ORIGIN);
+        cors_policy_merge(p, &up, &down, &merged);
+        CHECK_INT(merged.cross_origin, 1);
+        down.cross_origin = 0;
+        down.set |= CORS_FIELD_BIT(CORS_FIELD_CROSS_ORIGIN);
+        cors_policy_merge(p, &up, &down, &merged);
+        CHECK_INT(merged.cross_origin, 0);
+    }
 
     UNIT_ROW("merge: provenance of fields the child left alone");
     child = section(p);
@@ -1471,6 +1848,10 @@ int main(void)
     test_safelisted_methods();
     test_is_preflight();
     test_gate_and_bounds(p);
+    test_cross_origin(p);
+    test_cross_origin_verdict(p);
+    test_origin_is_host();
+    test_safe_methods();
     test_field_table();
     test_defaults(p);
     test_merge(p);
