@@ -2218,7 +2218,7 @@ static int cors_post_read_request(request_rec *r)
  * One row of counters per virtual host (and one for the main server), in
  * one anonymous shared memory segment that every child inherits from the
  * parent, so that all processes and threads add to the same numbers
- * without a lock (an atomic add each).  The segment is made in the
+ * without a lock (an atomic add each).  The segment is noted in the
  * parent's process pool, which outlives restarts, and found again there
  * by name on the next post_config: a graceful restart keeps the counts,
  * and a virtual host keeps its row by its name ("host:port") even when
@@ -2280,15 +2280,26 @@ static const char *cors_count_name(apr_pool_t *p, const server_rec *s)
                                    : 0u);
 }
 
-/* A segment of at least n rows, with old's rows copied over. */
-static cors_count_seg *cors_count_make(apr_pool_t *keep, server_rec *s,
+/*
+ * A segment of at least n rows, with old's rows copied over.  It lives in
+ * a pool of its own that nothing destroys: a child that exits runs
+ * apr_terminate() (registered with atexit()), which destroys every pool
+ * under the global one, the process pool included, and would unmap the
+ * segment while another thread of the child still counts a request it is
+ * finishing.  The memory goes with the process.
+ */
+static cors_count_seg *cors_count_make(server_rec *s,
                                        const cors_count_seg *old,
                                        apr_uint32_t n)
 {
     apr_size_t size = sizeof(cors_count_seg) + n * sizeof(cors_count_row);
     cors_count_seg *seg;
+    apr_pool_t *keep;
     apr_shm_t *shm;
-    apr_status_t rv = apr_shm_create(&shm, size, NULL, keep);
+    apr_status_t rv;
+
+    apr_pool_create_unmanaged_ex(&keep, NULL, NULL);
+    rv = apr_shm_create(&shm, size, NULL, keep);
 
     if (rv == APR_SUCCESS) {
         seg = apr_shm_baseaddr_get(shm);
@@ -2341,7 +2352,7 @@ static void cors_count_init(apr_pool_t *pconf, apr_pool_t *ptemp,
         || seg->row_size != sizeof(cors_count_row)
         || seg->capacity - seg->used < n) {
         apr_uint32_t want = (seg ? seg->used : 0) + n;
-        seg = cors_count_make(keep, main_s, seg, want < 32 ? 64 : 2 * want);
+        seg = cors_count_make(main_s, seg, want < 32 ? 64 : 2 * want);
         apr_pool_userdata_set(seg, CORS_COUNT_USERDATA, NULL, keep);
     }
     for (s = main_s; s; s = s->next) {
