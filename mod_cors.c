@@ -33,12 +33,17 @@
  *    so a cached copy keeps its CORS headers and Vary).  When other filters
  *    that may still write headers follow it (mod_headers), CORS adds
  *    CORS_LATE after them, so a left-over "Header set Access-Control-..."
- *    line cannot add a second Access-Control-Allow-Origin.
- *  - log_transaction, REALLY_FIRST: CORS_RESULT and CORS_REASON for
+ *    line cannot add a second Access-Control-Allow-Origin.  Under
+ *    CORSEngine ReportOnly there is no filter: nothing is written.
+ *  - log_transaction, REALLY_FIRST: CORS_RESULT, CORS_REASON (and under
+ *    ReportOnly CORS_SHADOW, judged on the headers that went out) for
  *    mod_log_config on the last request of an internal-redirect chain,
  *    whatever path the response took.
  *  - check_config: every CORSPolicy line of the main configuration names a
  *    <CORSPolicy>, and each section using one is combined with it once.
+ *  - post_config: the counters' shared memory, kept across restarts, and
+ *    mod_status' optional status_hook, which shows them.
+ *  - handler: "cors-explain", the explain page.
  */
 
 #include "httpd.h"
@@ -49,17 +54,22 @@
 #include "http_protocol.h"
 #include "http_request.h"
 #include "ap_regex.h"
+#include "mod_status.h"
 
 #include "apr_atomic.h"
+#include "apr_optional_hooks.h"
 #include "apr_lib.h"
 #include "apr_shm.h"
 #include "apr_strings.h"
 
+#include "cors_count.h"
+#include "cors_json.h"
 #include "cors_list.h"
 #include "cors_origin.h"
 #include "cors_origin_check.h"
 #include "cors_origin_set.h"
 #include "cors_policy.h"
+#include "cors_shadow.h"
 #include "cors_string.h"
 #include "cors_token.h"
 #include "cors_vary.h"
@@ -129,6 +139,8 @@ typedef struct cors_policy_use {
 /* Per (virtual) server: the <CORSPolicy> sections defined in it. */
 typedef struct {
     apr_hash_t *policies; /* NAME -> cors_dir_conf */
+    struct cors_count_row *count; /* this server's counters, in shared
+                                   * memory; NULL until post_config */
 } cors_server_conf;
 
 /*
@@ -185,7 +197,19 @@ typedef struct cors_state {
     int answered;              /* the module answered the preflight */
     int refused;               /* CORSRejectDisallowed or cross-origin
                                 * protection refused it */
+    int report;                /* CORSEngine ReportOnly: decide, say so,
+                                * change nothing */
+    int would_answer;          /* ReportOnly: On would have answered the
+                                * preflight itself */
+    const char *shadow;        /* ReportOnly: CORS_SHADOW, once the
+                                * response has been judged */
+    const char *origin;        /* ReportOnly: the request's Origin and */
+    const char *request_method; /* Access-Control-Request-Method and */
+    const char *request_headers; /* -Headers, as decided on */
 } cors_state;
+
+/* CORS_SHADOW when the response agrees with On (compared by address). */
+static const char cors_shadow_match[] = "match";
 
 /* -------------------------------------------------------------------- */
 /* Configuration: create and merge                                       */
@@ -443,11 +467,26 @@ static void cors_mark(cmd_parms *cmd, cors_dir_conf *conf, cors_field field)
     cors_policy_mark(cmd->pool, &conf->pol, field, where);
 }
 
-static const char *cors_set_engine(cmd_parms *cmd, void *dconf, int on)
+static const char *cors_set_engine(cmd_parms *cmd, void *dconf,
+                                   const char *arg)
 {
-    cors_mark(cmd, dconf, CORS_FIELD_ENGINE);
-    ((cors_dir_conf *)dconf)->pol.engine =
-        on ? CORS_ENGINE_ON : CORS_ENGINE_OFF;
+    cors_dir_conf *conf = dconf;
+
+    if (strcasecmp(arg, "On") == 0) {
+        conf->pol.engine = CORS_ENGINE_ON;
+    }
+    else if (strcasecmp(arg, "Off") == 0) {
+        conf->pol.engine = CORS_ENGINE_OFF;
+    }
+    else if (strcasecmp(arg, "ReportOnly") == 0) {
+        conf->pol.engine = CORS_ENGINE_REPORT;
+    }
+    else {
+        return apr_psprintf(cmd->pool,
+                            "%s: '%s' must be On, Off or ReportOnly",
+                            cmd->cmd->name, arg);
+    }
+    cors_mark(cmd, conf, CORS_FIELD_ENGINE);
     return NULL;
 }
 
@@ -1090,6 +1129,7 @@ static void *cors_create_server_conf(apr_pool_t *p, server_rec *s)
     cors_server_conf *sconf = apr_palloc(p, sizeof(*sconf));
 
     sconf->policies = apr_hash_make(p);
+    sconf->count = NULL;
     return sconf;
 }
 
@@ -1264,9 +1304,9 @@ static const char *cors_set_policy(cmd_parms *cmd, void *dconf,
 
 /* clang-format off */
 static const command_rec cors_cmds[] = {
-    AP_INIT_FLAG("CORSEngine", cors_set_engine, NULL, OR_FILEINFO,
+    AP_INIT_TAKE1("CORSEngine", cors_set_engine, NULL, OR_FILEINFO,
         "On to apply CORS in this scope, Off (default) to leave responses "
-        "alone"),
+        "alone, ReportOnly to decide and log as On would but change nothing"),
     AP_INIT_RAW_ARGS("CORSAllowOrigin", cors_set_allow_origin, NULL,
         OR_FILEINFO,
         "Origins allowed to read responses: scheme://host[:port], null or *; "
@@ -1496,7 +1536,7 @@ static const char *cors_host_header(const apr_table_t *in)
  * The decision for r: made once per governing request and policy, and kept
  * on the chain, so that every request of an internal-redirect chain that
  * one policy governs shares it (a refusal included).  NULL where
- * CORSEngine is not On.
+ * CORSEngine is Off.
  */
 static cors_state *cors_state_of(request_rec *r, cors_chain *ch)
 {
@@ -1505,7 +1545,8 @@ static cors_state *cors_state_of(request_rec *r, cors_chain *ch)
     cors_state *st;
     cors_request req;
 
-    if (conf->pol.engine != CORS_ENGINE_ON) {
+    if (conf->pol.engine != CORS_ENGINE_ON
+        && conf->pol.engine != CORS_ENGINE_REPORT) {
         return NULL;
     }
     for (st = ch->states; st; st = st->next) {
@@ -1520,7 +1561,9 @@ static cors_state *cors_state_of(request_rec *r, cors_chain *ch)
     st->key = st->conf = conf;
     st->expose = st->vary = NULL;
     st->expose_done = st->written = st->answered = st->refused = 0;
-    st->acted = 0;
+    st->acted = st->would_answer = 0;
+    st->report = conf->pol.engine == CORS_ENGINE_REPORT;
+    st->shadow = NULL;
     st->next = ch->states;
     ch->states = st;
 
@@ -1557,6 +1600,9 @@ static cors_state *cors_state_of(request_rec *r, cors_chain *ch)
         req.error_document = cors_error_redirect(r);
     }
     cors_decide(r->pool, &conf->pol, &req, &st->v);
+    st->origin = req.origin;
+    st->request_method = req.request_method;
+    st->request_headers = req.request_headers;
 
     if (st->v.reason) {
         ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, r, "%s denied: %s",
@@ -1807,8 +1853,21 @@ static void cors_write(request_rec *r, cors_state *st)
  */
 static void cors_settle_preflight(const request_rec *r, cors_state *st)
 {
-    cors_verdict_served(r->pool, &st->conf->pol, &st->v, st->answered,
-                        r->status, cors_error_redirect(r));
+    int answered = st->answered;
+
+    if (!st->v.preflight) {
+        return;
+    }
+    /* Under ReportOnly, On would have answered a preflight that reached
+     * its fixups or that it would have let past authentication, and one
+     * that something else (a mod_rewrite or mod_headers recipe in fixups)
+     * answers without an error today: the module's verdict stands.  One the
+     * server refuses first is refused under On too. */
+    if (st->report) {
+        answered = st->would_answer || !ap_is_HTTP_ERROR(r->status);
+    }
+    cors_verdict_served(r->pool, &st->conf->pol, &st->v, answered, r->status,
+                        cors_error_redirect(r));
 }
 
 /*
@@ -1904,6 +1963,196 @@ static apr_status_t cors_late_filter(ap_filter_t *f, apr_bucket_brigade *bb)
     return ap_pass_brigade(f->next, bb);
 }
 
+/* -------------------------------------------------------------------- */
+/* CORSEngine ReportOnly: what On would send beside what goes out         */
+
+/* The five headers cors_shadow_compare() judges, in its order. */
+static const char *const cors_shadow_headers[] = {
+    "Access-Control-Allow-Origin", "Access-Control-Allow-Credentials",
+    "Access-Control-Allow-Methods", "Access-Control-Allow-Headers",
+    "Access-Control-Expose-Headers"};
+
+static const char **cors_shadow_slot(cors_shadow_side *side, int i)
+{
+    switch (i) {
+    case 0:
+        return &side->allow_origin;
+    case 1:
+        return &side->allow_credentials;
+    case 2:
+        return &side->allow_methods;
+    case 3:
+        return &side->allow_headers;
+    default:
+        return &side->expose_headers;
+    }
+}
+
+/*
+ * Whether the header name key, len bytes long (8 or more), is pat, a
+ * lowercase name of letters and '-': eight bytes at a time, each byte of
+ * key ORed with 0x20, which folds an ASCII letter to lowercase and leaves
+ * '-' as it is (only a CR, which no header name holds, would pass for it).
+ */
+static int cors_name_is(const char *key, const char *pat, apr_size_t len)
+{
+    const apr_uint64_t fold = APR_UINT64_C(0x2020202020202020);
+    apr_uint64_t a, b;
+    apr_size_t i;
+
+    for (i = 0; i + 8 <= len; i += 8) {
+        memcpy(&a, key + i, 8);
+        memcpy(&b, pat + i, 8);
+        if ((a | fold) != b) {
+            return 0;
+        }
+    }
+    if (i < len) {
+        memcpy(&a, key + len - 8, 8);
+        memcpy(&b, pat + len - 8, 8);
+        return (a | fold) == b;
+    }
+    return 1;
+}
+
+/* Which of the five a response header is (by its length first), or -1. */
+static int cors_shadow_which(const char *key)
+{
+    apr_size_t len;
+
+    /* "Acce" and then 's' (not Accept-Ranges), byte by byte: most names
+     * stop at the first. */
+    if (!key || (key[0] | 0x20) != 'a' || (key[1] | 0x20) != 'c'
+        || (key[2] | 0x20) != 'c' || (key[3] | 0x20) != 'e'
+        || (key[4] | 0x20) != 's') {
+        return -1;
+    }
+    switch (len = strlen(key)) {
+    case 27:
+        return cors_name_is(key, "access-control-allow-origin", len) ? 0 : -1;
+    case 32:
+        return cors_name_is(key, "access-control-allow-credentials", len)
+                   ? 1
+                   : -1;
+    case 28:
+        return cors_name_is(key, "access-control-allow-methods", len)   ? 2
+               : cors_name_is(key, "access-control-allow-headers", len) ? 3
+                                                                        : -1;
+    case 29:
+        return cors_name_is(key, "access-control-expose-headers", len) ? 4
+                                                                       : -1;
+    default:
+        return -1;
+    }
+}
+
+/*
+ * The response's five headers from one table, each line joined to the ones
+ * before it with ", " as a browser combines them.  One pass, and the first
+ * byte rules out most names.
+ */
+static void cors_shadow_read(apr_pool_t *p, const apr_table_t *t,
+                             cors_shadow_side *got)
+{
+    const apr_array_header_t *arr = apr_table_elts(t);
+    const apr_table_entry_t *e = (const apr_table_entry_t *)arr->elts;
+    int i, k;
+
+    for (i = 0; i < arr->nelts; i++) {
+        const char **slot;
+        if ((k = cors_shadow_which(e[i].key)) < 0) {
+            continue;
+        }
+        slot = cors_shadow_slot(got, k);
+        *slot = !*slot ? (e[i].val ? e[i].val : "")
+                       : apr_pstrcat(p, *slot, ", ", e[i].val ? e[i].val : "",
+                                     NULL);
+    }
+}
+
+/* What cors_shadow_compare() asks for when the expose lists differ: every
+ * header name of the response r. */
+static const apr_array_header_t *cors_shadow_names(void *baton)
+{
+    request_rec *r = baton;
+    const apr_array_header_t *arr = apr_table_elts(r->headers_out);
+    const apr_table_entry_t *e = (const apr_table_entry_t *)arr->elts;
+    apr_array_header_t *names =
+        apr_array_make(r->pool, arr->nelts + 1, sizeof(const char *));
+    int i;
+
+    for (i = 0; i < arr->nelts; i++) {
+        if (e[i].key) {
+            APR_ARRAY_PUSH(names, const char *) = e[i].key;
+        }
+    }
+    return names;
+}
+
+/*
+ * Judge the response r sent against what CORSEngine On would have sent, as
+ * a browser would (modules/cors_shadow.c), and keep CORS_SHADOW on the
+ * decision.  Called when r is logged: by then r->headers_out holds every
+ * header that went out, whoever set it (the handler, a proxied backend,
+ * mod_headers' filters, "Header always" included): the HTTP header filter
+ * (modules/http/http_filters.c) and mod_http2 merge err_headers_out into it
+ * before they write the response.
+ */
+static void cors_shadow_judge(request_rec *r, cors_state *st)
+{
+    const cors_verdict *v = &st->v;
+    cors_shadow_request req;
+    cors_shadow_side want, got;
+    const char *diff;
+    int k;
+
+    /* A preflight answered by someone else: what On would have answered. */
+    cors_settle_preflight(r, st);
+
+    req.origin = st->origin;
+    req.preflight = v->preflight;
+    req.request_method = st->request_method;
+    req.request_headers = st->request_headers;
+    req.response_names = cors_shadow_names;
+    req.baton = r;
+
+    memset(&got, 0, sizeof(got));
+    cors_shadow_read(r->pool, r->headers_out, &got);
+    got.ok_status = ap_is_HTTP_SUCCESS(r->status);
+
+    want.allow_origin = v->allow_origin;
+    want.allow_credentials = v->allow_credentials;
+    want.allow_methods = v->allow_methods;
+    want.allow_headers = v->allow_headers;
+    want.expose_headers = NULL;
+    if (v->allow_origin) {
+        want.expose_headers = v->expose_response_names
+                                  ? cors_expose_response_names(r, st)
+                                  : v->expose_headers;
+    }
+    want.ok_status = v->result == CORS_RESULT_PREFLIGHT_OK;
+
+    if (!(diff = cors_shadow_compare(&req, &want, &got))) {
+        st->shadow = cors_shadow_match;
+        return;
+    }
+    st->shadow = diff;
+    for (k = 0; k < 4 && strcasecmp(diff + 9, cors_shadow_headers[k]) != 0;
+         k++) {
+        continue;
+    }
+    ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, r,
+                  "CORSEngine ReportOnly: %s for %s: On would send "
+                  "%s: '%s'%s, the response (status %d) has '%s'",
+                  st->shadow, r->uri, cors_shadow_headers[k],
+                  *cors_shadow_slot(&want, k) ? *cors_shadow_slot(&want, k)
+                                              : "(none)",
+                  v->preflight && !want.ok_status ? " (refusing it)" : "",
+                  r->status,
+                  *cors_shadow_slot(&got, k) ? *cors_shadow_slot(&got, k)
+                                             : "(none)");
+}
+
 static void cors_insert_filter(request_rec *r)
 {
     cors_chain *ch;
@@ -1912,7 +2161,11 @@ static void cors_insert_filter(request_rec *r)
     if (!(ch = cors_chain_of(r)) || !(st = cors_state_of(r, ch))) {
         return;
     }
-    ap_add_output_filter_handle(cors_filter_handle, st, r, r->connection);
+    /* Under ReportOnly nothing is written: the response is judged when it
+     * is logged. */
+    if (!st->report) {
+        ap_add_output_filter_handle(cors_filter_handle, st, r, r->connection);
+    }
 }
 
 /* A preflight, or a request cross-origin protection refuses, answered
@@ -1959,6 +2212,20 @@ static int cors_act(request_rec *r, cors_state *st)
     /* An error document is served as the error it stands for: it is never
      * answered as a preflight, nor refused again. */
     if (!st->v.status || cors_error_redirect(r)) {
+        return DECLINED;
+    }
+    if (st->report) {
+        /* Whatever answers or serves it today still does; what On would
+         * have done is logged. */
+        if (st->v.preflight) {
+            st->would_answer = 1;
+        }
+        else {
+            ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, r,
+                          "CORSEngine ReportOnly: On would refuse %s with "
+                          "%d (not sent): %s",
+                          r->uri, st->v.status, st->v.reason);
+        }
         return DECLINED;
     }
     if (st->v.preflight) {
@@ -2038,6 +2305,12 @@ static int cors_bypass_auth(request_rec *r)
         || st->conf->pol.passthrough) {
         return DECLINED;
     }
+    if (st->report) {
+        /* On would let it through to be answered: that is its verdict,
+         * whatever authentication makes of it now. */
+        st->would_answer = 1;
+        return DECLINED;
+    }
     ap_log_rerror(APLOG_MARK, APLOG_TRACE1, 0, r,
                   "preflight for %s passes without authentication", r->uri);
     return OK;
@@ -2071,6 +2344,323 @@ static int cors_post_read_request(request_rec *r)
     return DECLINED;
 }
 
+/* -------------------------------------------------------------------- */
+/* Counters for mod_status (docs/mod_cors.md, "Counters")                */
+
+/*
+ * One row of counters per virtual host (and one for the main server), in
+ * one anonymous shared memory segment that every child inherits from the
+ * parent, so that all processes and threads add to the same numbers
+ * without a lock (an atomic add each).  The segment is noted in the
+ * parent's process pool, which outlives restarts, and found again there
+ * by name on the next post_config: a graceful restart keeps the counts,
+ * and a virtual host keeps its row by its name ("host:port") even when
+ * the configuration around it changes.  A row is 64-byte aligned so that
+ * two hosts' counters never share a cache line.
+ */
+#define CORS_COUNT_KEY_LEN 120
+#define CORS_COUNT_USERDATA "mod_cors.c:counters"
+#define CORS_COUNT_MAGIC 0x43525331u /* layout of cors_count_seg, version */
+
+typedef struct cors_count_row {
+    char key[CORS_COUNT_KEY_LEN]; /* "host:port", "" for a free row */
+    apr_uint64_t c[CORS_COUNTS];  /* by cors_count_index */
+} __attribute__((aligned(64))) cors_count_row;
+
+typedef struct {
+    apr_uint32_t magic;    /* CORS_COUNT_MAGIC */
+    apr_uint32_t row_size; /* sizeof(cors_count_row): a module built with
+                            * other counters makes a segment of its own */
+    apr_uint32_t capacity; /* rows */
+    apr_uint32_t used;     /* rows handed out, each to one name */
+    cors_count_row rows[]; /* capacity of them */
+} __attribute__((aligned(64))) cors_count_seg;
+
+/* The current segment (parent and children alike), or NULL. */
+static cors_count_seg *cors_counters;
+
+/* Add one to counter i of s's row. */
+static APR_INLINE void cors_count(const server_rec *s, int i)
+{
+    const cors_server_conf *sconf =
+        ap_get_module_config(s->module_config, &cors_module);
+
+    if (sconf->count) {
+        __atomic_fetch_add(&sconf->count->c[i], 1, __ATOMIC_RELAXED);
+    }
+}
+
+/*
+ * For the origin maps (docs/mod_cors.md, "Counters"): a map of server s was
+ * read again after a change (failed 0) or refused (failed 1).
+ */
+static APR_INLINE void cors_count_map(const server_rec *s, int failed)
+{
+    cors_count(s, failed ? CORS_COUNT_MAP_ERRORS : CORS_COUNT_MAP_RELOADS);
+}
+
+/* The maps' counters, called from mod_cors_map.c. */
+void cors_count_map_reload(const server_rec *s)
+{
+    cors_count_map(s, 0);
+}
+
+void cors_count_map_error(const server_rec *s)
+{
+    cors_count_map(s, 1);
+}
+
+/* A server's row name: the main server's is "*", a virtual host's its
+ * ServerName and port. */
+static const char *cors_count_name(apr_pool_t *p, const server_rec *s)
+{
+    if (!s->is_virtual) {
+        return "*";
+    }
+    return apr_psprintf(p, "%s:%u",
+                        s->server_hostname ? s->server_hostname : "?",
+                        s->port ? (unsigned)s->port
+                        : s->addrs ? (unsigned)s->addrs->host_port
+                                   : 0u);
+}
+
+/*
+ * A segment of at least n rows, with old's rows copied over.  It lives in
+ * a pool of its own that nothing destroys: a child that exits runs
+ * apr_terminate() (registered with atexit()), which destroys every pool
+ * under the global one, the process pool included, and would unmap the
+ * segment while another thread of the child still counts a request it is
+ * finishing.  The memory goes with the process.
+ */
+static cors_count_seg *cors_count_make(server_rec *s,
+                                       const cors_count_seg *old,
+                                       apr_uint32_t n)
+{
+    apr_size_t size = sizeof(cors_count_seg) + n * sizeof(cors_count_row);
+    cors_count_seg *seg;
+    apr_pool_t *keep;
+    apr_shm_t *shm;
+    apr_status_t rv;
+
+    apr_pool_create_unmanaged_ex(&keep, NULL, NULL);
+    rv = apr_shm_create(&shm, size, NULL, keep);
+
+    if (rv == APR_SUCCESS) {
+        seg = apr_shm_baseaddr_get(shm);
+    }
+    else {
+        /* No anonymous shared memory: each process counts for itself. */
+        ap_log_error(APLOG_MARK, APLOG_WARNING, rv, s,
+                     "mod_cors: no shared memory for the counters "
+                     "mod_status shows: each process counts its own");
+        seg = apr_palloc(keep, size + 64);
+        seg = (cors_count_seg *)APR_ALIGN((apr_uintptr_t)seg, 64);
+    }
+    memset(seg, 0, size);
+    seg->magic = CORS_COUNT_MAGIC;
+    seg->row_size = sizeof(cors_count_row);
+    seg->capacity = n;
+    if (old && old->magic == CORS_COUNT_MAGIC
+        && old->row_size == sizeof(cors_count_row)) {
+        /* Children of the previous generation still add to old until they
+         * exit: what they count meanwhile is lost, once, when the number
+         * of virtual hosts outgrows the segment. */
+        memcpy(seg->rows, old->rows, old->used * sizeof(cors_count_row));
+        seg->used = old->used;
+    }
+    return seg;
+}
+
+/*
+ * post_config (in the parent, at start-up and on every restart): find the
+ * segment the previous generation left, or make one, and give every server
+ * its row by name.  Two servers of one name (two virtual hosts with the
+ * same ServerName and port) get rows of their own, "#2" added.
+ */
+static void cors_count_init(apr_pool_t *pconf, apr_pool_t *ptemp,
+                            server_rec *main_s)
+{
+    const void *main_sconf =
+        ap_get_module_config(main_s->module_config, &cors_module);
+    apr_pool_t *keep = main_s->process->pool;
+    apr_hash_t *taken = apr_hash_make(ptemp);
+    cors_count_seg *seg = NULL;
+    apr_uint32_t n = 0, i;
+    server_rec *s;
+
+    apr_pool_userdata_get((void **)&seg, CORS_COUNT_USERDATA, keep);
+    for (s = main_s; s; s = s->next) {
+        n++;
+    }
+    if (!seg || seg->magic != CORS_COUNT_MAGIC
+        || seg->row_size != sizeof(cors_count_row)
+        || seg->capacity - seg->used < n) {
+        apr_uint32_t want = (seg ? seg->used : 0) + n;
+        seg = cors_count_make(main_s, seg, want < 32 ? 64 : 2 * want);
+        apr_pool_userdata_set(seg, CORS_COUNT_USERDATA, NULL, keep);
+    }
+    for (s = main_s; s; s = s->next) {
+        cors_server_conf *sconf =
+            ap_get_module_config(s->module_config, &cors_module);
+        const char *name = cors_count_name(ptemp, s);
+
+        /* httpd hands a virtual host without a line of ours the main
+         * server's configuration (server/config.c, merge_server_configs):
+         * it gets one of its own for its row, with an empty policy table
+         * (lookups fall back to the server's, cors_find_policy). */
+        if (s != main_s && sconf == main_sconf) {
+            sconf = cors_create_server_conf(pconf, s);
+            ap_set_module_config(s->module_config, &cors_module, sconf);
+        }
+        int dup = 1;
+        cors_count_row *row = NULL;
+
+        while (apr_hash_get(taken, name, APR_HASH_KEY_STRING)) {
+            name = apr_psprintf(ptemp, "%s #%d", cors_count_name(ptemp, s),
+                                ++dup);
+        }
+        apr_hash_set(taken, name, APR_HASH_KEY_STRING, name);
+        for (i = 0; i < seg->used && !row; i++) {
+            if (strncmp(seg->rows[i].key, name, CORS_COUNT_KEY_LEN - 1) == 0) {
+                row = &seg->rows[i];
+            }
+        }
+        if (!row) {
+            row = &seg->rows[seg->used++];
+            apr_cpystrn(row->key, name, CORS_COUNT_KEY_LEN);
+        }
+        sconf->count = row;
+    }
+    cors_counters = seg;
+}
+
+/* Every row's counters added up, each read atomically (a tear-free 64-bit
+ * read; the rows go on counting meanwhile). */
+static void cors_count_row_read(const cors_count_row *row, apr_uint64_t *c)
+{
+    int i;
+
+    for (i = 0; i < CORS_COUNTS; i++) {
+        c[i] = __atomic_load_n(&row->c[i], __ATOMIC_RELAXED);
+    }
+}
+
+/* How a row is shown: the main server's is "*", which reads badly. */
+static const char *cors_count_label(const cors_count_row *row)
+{
+    return strcmp(row->key, "*") == 0 ? "main server" : row->key;
+}
+
+/* One HTML table row of a server's main counters. */
+static void cors_status_row(request_rec *r, const char *name,
+                            const apr_uint64_t *c, int total)
+{
+    const char *td = total ? "th" : "td";
+
+    ap_rprintf(r,
+               "<tr><%s>%s</%s><td>%" APR_UINT64_T_FMT "</td><td>%"
+               APR_UINT64_T_FMT "</td><td>%" APR_UINT64_T_FMT "</td><td>%"
+               APR_UINT64_T_FMT "</td><td>%" APR_UINT64_T_FMT "</td><td>%"
+               APR_UINT64_T_FMT "</td><td>%" APR_UINT64_T_FMT "</td><td>%"
+               APR_UINT64_T_FMT "</td><td>%" APR_UINT64_T_FMT "</td></tr>\n",
+               td, ap_escape_html(r->pool, name), td,
+               c[CORS_COUNT_PREFLIGHT_OK], cors_count_denied(c, 1),
+               c[CORS_COUNT_ACTUAL_OK], cors_count_denied(c, 0),
+               c[CORS_COUNT_NONE], c[CORS_COUNT_SHADOW_MATCH],
+               c[CORS_COUNT_SHADOW_MISMATCH], c[CORS_COUNT_MAP_RELOADS],
+               c[CORS_COUNT_MAP_ERRORS]);
+}
+
+/* The denials of one kind of a server, by CORS_REASON. */
+static void cors_status_reasons(request_rec *r, const char *name,
+                                const char *kind, const apr_uint64_t *c,
+                                int base)
+{
+    int why;
+
+    ap_rprintf(r, "<tr><td>%s</td><td>%s</td>",
+               ap_escape_html(r->pool, name), kind);
+    for (why = CORS_REASON_NONE + 1; why < CORS_COUNT_REASONS; why++) {
+        ap_rprintf(r, "<td>%" APR_UINT64_T_FMT "</td>", c[base + why]);
+    }
+    ap_rputs("</tr>\n", r);
+}
+
+/*
+ * mod_status' section: for ?auto the server totals as "Name: N" lines, for
+ * people two tables, the verdicts per virtual host and the server's total,
+ * then the denials by reason.
+ */
+static int cors_status_hook(request_rec *r, int flags)
+{
+    apr_uint64_t total[CORS_COUNTS], c[CORS_COUNTS];
+    const cors_count_seg *seg = cors_counters;
+    server_rec *s;
+    apr_uint32_t i;
+    int why;
+
+    if (!seg) {
+        return OK;
+    }
+    memset(total, 0, sizeof(total));
+    for (i = 0; i < seg->used; i++) {
+        cors_count_row_read(&seg->rows[i], c);
+        cors_count_add(total, c);
+    }
+    if (flags & AP_STATUS_SHORT) {
+        ap_rputs(cors_count_auto(r->pool, total), r);
+        return OK;
+    }
+
+    ap_rputs("<hr />\n<h2 id=\"cors\">CORS (mod_cors)</h2>\n"
+             "<p>Requests in CORSEngine On and ReportOnly scopes since "
+             "start-up (kept across graceful restarts), by CORS_RESULT; "
+             "ReportOnly scopes as On would decide them.</p>\n",
+             r);
+    ap_rputs("<table class=\"cors\" border=\"1\">\n<tr><th>Virtual host</th>"
+             "<th>preflight-ok</th><th>preflight-denied</th>"
+             "<th>actual-ok</th><th>actual-denied</th><th>none</th>"
+             "<th>shadow match</th><th>shadow mismatch</th>"
+             "<th>map reloads</th><th>map errors</th></tr>\n",
+             r);
+    for (s = ap_server_conf; s; s = s->next) {
+        const cors_server_conf *sconf =
+            ap_get_module_config(s->module_config, &cors_module);
+        if (sconf->count) {
+            cors_count_row_read(sconf->count, c);
+            cors_status_row(r, cors_count_label(sconf->count), c, 0);
+        }
+    }
+    cors_status_row(r, "Server total", total, 1);
+    ap_rputs("</table>\n", r);
+
+    ap_rputs("<h3>Denied, by CORS_REASON</h3>\n<table class=\"cors-reasons\" "
+             "border=\"1\">\n<tr><th>Virtual host</th><th>Kind</th>",
+             r);
+    for (why = CORS_REASON_NONE + 1; why < CORS_COUNT_REASONS; why++) {
+        ap_rprintf(r, "<th>%s</th>", cors_reason_name((cors_reason)why));
+    }
+    ap_rputs("</tr>\n", r);
+    for (s = ap_server_conf; s; s = s->next) {
+        const cors_server_conf *sconf =
+            ap_get_module_config(s->module_config, &cors_module);
+        if (!sconf->count) {
+            continue;
+        }
+        cors_count_row_read(sconf->count, c);
+        cors_status_reasons(r, cors_count_label(sconf->count), "preflight",
+                            c, CORS_COUNT_PREFLIGHT_DENIED);
+        cors_status_reasons(r, cors_count_label(sconf->count), "actual", c,
+                            CORS_COUNT_ACTUAL_DENIED);
+    }
+    cors_status_reasons(r, "Server total", "preflight", total,
+                        CORS_COUNT_PREFLIGHT_DENIED);
+    cors_status_reasons(r, "Server total", "actual", total,
+                        CORS_COUNT_ACTUAL_DENIED);
+    ap_rputs("</table>\n", r);
+    return OK;
+}
+
 /*
  * CORS_RESULT and CORS_REASON for mod_log_config, which reads them from the
  * last request of an internal-redirect chain: the decision of the policy
@@ -2098,11 +2688,28 @@ static int cors_log_transaction(request_rec *r)
         }
     }
     cors_settle_preflight(last, st);
-    apr_table_setn(last->subprocess_env, "CORS_RESULT",
+    /* addn, not setn: the module is these variables' only writer, once per
+     * request (an internal redirect renames its predecessor's to
+     * REDIRECT_*), and setn's search of the table costs more than judging
+     * the response. */
+    if (st->report) {
+        if (!st->shadow) {
+            cors_shadow_judge(last, st);
+        }
+        apr_table_addn(last->subprocess_env, "CORS_SHADOW", st->shadow);
+    }
+    apr_table_addn(last->subprocess_env, "CORS_RESULT",
                    cors_result_name(st->v.result));
     if (st->v.why) {
-        apr_table_setn(last->subprocess_env, "CORS_REASON",
+        apr_table_addn(last->subprocess_env, "CORS_REASON",
                        cors_reason_name(st->v.why));
+    }
+    /* Counted here, once per request the client sent. */
+    cors_count(last->server, cors_count_verdict(st->v.result, st->v.why));
+    if (st->report) {
+        cors_count(last->server, st->shadow == cors_shadow_match
+                                     ? CORS_COUNT_SHADOW_MATCH
+                                     : CORS_COUNT_SHADOW_MISMATCH);
     }
     return DECLINED;
 }
@@ -2164,6 +2771,693 @@ static void cors_child_init(apr_pool_t *pchild, server_rec *s)
     cors_map_child_init(pchild, s);
 }
 
+/* -------------------------------------------------------------------- */
+/* The explain page (docs/mod_cors.md, "The explain page")              */
+
+/*
+ * SetHandler cors-explain: what the server's configuration gives a request
+ * that a visitor describes (URL, Origin, method, request headers), without
+ * sending it.  The URL is looked up with a subrequest (ap_sub_req_method_
+ * uri), which runs the real walk (virtual host, <Directory>, .htaccess,
+ * <Files>, <Location>, <If>) and stops before the handler, which never
+ * runs; the policy found is then asked for its verdict, as the module's own
+ * hooks would.  Everything echoed is escaped (ap_escape_html2, cors_json_str).
+ */
+#define CORS_EXPLAIN_URL_MAX 2048
+#define CORS_EXPLAIN_ORIGIN_MAX 1024
+#define CORS_EXPLAIN_METHOD_MAX 64
+#define CORS_EXPLAIN_HEADERS_MAX 2048
+#define CORS_EXPLAIN_HOST_MAX 255
+
+/* The form. */
+typedef struct {
+    const char *url, *origin, *method, *headers, *host, *format;
+    int json;
+} cors_explain_form;
+
+/* One request the page explains: the lookup, and the verdict. */
+typedef struct {
+    request_rec *rr;           /* the subrequest that looked the URL up */
+    const cors_dir_conf *conf; /* the policy it found */
+    cors_verdict v;
+    int decided;               /* the engine is On or ReportOnly there */
+} cors_explain_case;
+
+/* A query argument's value checked against its limit: NULL, or why not. */
+static const char *cors_explain_check(apr_pool_t *p, const char *name,
+                                      const char *v, apr_size_t max)
+{
+    const unsigned char *c;
+
+    if (strlen(v) > max) {
+        return apr_psprintf(p, "%s is longer than %lu bytes", name,
+                            (unsigned long)max);
+    }
+    for (c = (const unsigned char *)v; *c; c++) {
+        if (*c < 0x20 || *c == 0x7f) {
+            return apr_psprintf(p,
+                                "%s has a control character (0x%02x): no "
+                                "header value holds one",
+                                name, *c);
+        }
+    }
+    return NULL;
+}
+
+/* Read the form from the query string: NULL, or the reason for a 400. */
+static const char *cors_explain_form_of(request_rec *r, cors_explain_form *f)
+{
+    char *args = r->args ? apr_pstrdup(r->pool, r->args) : NULL;
+    char *pair, *last = NULL;
+    const char *accept, *err;
+
+    memset(f, 0, sizeof(*f));
+    /* JSON when asked for, by format=json or by Accept (even if the rest
+     * of the query is refused). */
+    accept = apr_table_get(r->headers_in, "Accept");
+    f->json = accept && ap_strcasestr(accept, "application/json") != NULL;
+    if (args && (strncmp(args, "format=json", 11) == 0
+                 || ap_strstr_c(args, "&format=json"))) {
+        f->json = 1;
+    }
+    for (pair = args ? apr_strtok(args, "&;", &last) : NULL; pair;
+         pair = apr_strtok(NULL, "&;", &last)) {
+        char *v = strchr(pair, '=');
+        const char **slot;
+        if (v) {
+            *v++ = '\0';
+        }
+        else {
+            v = "";
+        }
+        if (ap_unescape_urlencoded(pair) || ap_unescape_urlencoded(v)) {
+            return "the query string is not validly %-encoded (or has %00)";
+        }
+        slot = strcmp(pair, "url") == 0       ? &f->url
+               : strcmp(pair, "origin") == 0  ? &f->origin
+               : strcmp(pair, "method") == 0  ? &f->method
+               : strcmp(pair, "headers") == 0 ? &f->headers
+               : strcmp(pair, "host") == 0    ? &f->host
+               : strcmp(pair, "format") == 0  ? &f->format
+                                              : NULL;
+        if (slot && !*slot) {
+            *slot = v;
+        }
+    }
+    if (f->format && *f->format) {
+        if (strcmp(f->format, "json") != 0 && strcmp(f->format, "html") != 0) {
+            return "format must be json or html";
+        }
+        f->json = strcmp(f->format, "json") == 0;
+    }
+    if ((f->url && (err = cors_explain_check(r->pool, "url", f->url,
+                                             CORS_EXPLAIN_URL_MAX)))
+        || (f->origin && (err = cors_explain_check(r->pool, "origin", f->origin,
+                                                   CORS_EXPLAIN_ORIGIN_MAX)))
+        || (f->method && (err = cors_explain_check(r->pool, "method", f->method,
+                                                   CORS_EXPLAIN_METHOD_MAX)))
+        || (f->headers
+            && (err = cors_explain_check(r->pool, "headers", f->headers,
+                                         CORS_EXPLAIN_HEADERS_MAX)))
+        || (f->host && (err = cors_explain_check(r->pool, "host", f->host,
+                                                 CORS_EXPLAIN_HOST_MAX)))) {
+        return err;
+    }
+    if (f->origin && !*f->origin) {
+        f->origin = NULL;
+    }
+    if (f->headers && !*f->headers) {
+        f->headers = NULL;
+    }
+    if (f->host && !*f->host) {
+        f->host = NULL;
+    }
+    if (!f->method || !*f->method) {
+        f->method = "GET";
+    }
+    if (!cors_is_token(f->method, strlen(f->method))) {
+        return "method must be a method token, such as GET or PUT";
+    }
+    if (f->url && *f->url && (f->url[0] != '/' || f->url[1] == '/')) {
+        return "url must be a local path starting with a single '/', not a "
+               "full URL: the page explains this server's configuration";
+    }
+    return NULL;
+}
+
+/*
+ * host=NAME[:PORT]: the virtual host whose ServerName or ServerAlias
+ * (wildcards as ServerAlias writes them) is NAME, listening on PORT when it
+ * is given; the first in configuration order, as Apache picks among name-
+ * based hosts of one address.  NULL, with *err, when there is none.
+ */
+static server_rec *cors_explain_vhost(request_rec *r, const char *host,
+                                      const char **err)
+{
+    char *name = apr_pstrdup(r->pool, host), *colon = strrchr(name, ':');
+    apr_port_t port = 0;
+    server_rec *s;
+    const char *c;
+
+    if (colon && !strchr(colon, ']')) {
+        *colon++ = '\0';
+        port = (apr_port_t)atoi(colon);
+        if (!*colon || strspn(colon, "0123456789") != strlen(colon)
+            || port == 0) {
+            *err = "host must be NAME or NAME:PORT";
+            return NULL;
+        }
+    }
+    for (c = name; *c; c++) {
+        if (!apr_isalnum(*c) && *c != '-' && *c != '.' && *c != '_') {
+            *err = "host must be NAME or NAME:PORT";
+            return NULL;
+        }
+    }
+    for (s = ap_server_conf; s; s = s->next) {
+        int named = s->server_hostname
+                    && strcasecmp(s->server_hostname, name) == 0;
+        int i;
+        server_addr_rec *a;
+
+        for (i = 0; !named && s->names && i < s->names->nelts; i++) {
+            named = strcasecmp(APR_ARRAY_IDX(s->names, i, char *), name) == 0;
+        }
+        for (i = 0; !named && s->wild_names && i < s->wild_names->nelts; i++) {
+            named = ap_strcasecmp_match(
+                        name, APR_ARRAY_IDX(s->wild_names, i, char *))
+                    == 0;
+        }
+        if (!named) {
+            continue;
+        }
+        if (!port || s->port == port) {
+            return s;
+        }
+        for (a = s->addrs; a; a = a->next) {
+            if (a->host_port == port) {
+                return s;
+            }
+        }
+    }
+    *err = apr_psprintf(r->pool,
+                        "no virtual host is named '%s'%s%s (ServerName or "
+                        "ServerAlias)",
+                        name, port ? " on port " : "", port ? colon : "");
+    return NULL;
+}
+
+/*
+ * Look the URL up as a request with this method and these headers would
+ * be, on server s, and decide it as the module's hooks would.  The
+ * subrequest copies the explaining request's server and request headers
+ * (server/request.c), so both are swapped in for the time of the lookup:
+ * <If> sections that test the Origin then see the form's.
+ */
+static void cors_explain_lookup(request_rec *r, server_rec *s,
+                                const cors_explain_form *f, int preflight,
+                                cors_explain_case *c)
+{
+    apr_table_t *in = apr_table_make(r->pool, 6);
+    apr_table_t *saved_in = r->headers_in;
+    server_rec *saved_s = r->server;
+    const char *hosthdr = f->host ? f->host : apr_table_get(saved_in, "Host");
+    cors_request req;
+
+    if (hosthdr) {
+        apr_table_setn(in, "Host", hosthdr);
+    }
+    if (f->origin) {
+        apr_table_setn(in, "Origin", f->origin);
+    }
+    if (preflight) {
+        apr_table_setn(in, "Access-Control-Request-Method", f->method);
+        if (f->headers) {
+            apr_table_setn(in, "Access-Control-Request-Headers", f->headers);
+        }
+    }
+    r->headers_in = in;
+    r->server = s;
+    c->rr = ap_sub_req_method_uri(preflight ? "OPTIONS" : f->method, f->url, r,
+                                  NULL);
+    r->headers_in = saved_in;
+    r->server = saved_s;
+
+    c->conf = cors_conf(c->rr);
+    c->decided = c->conf->pol.engine == CORS_ENGINE_ON
+                 || c->conf->pol.engine == CORS_ENGINE_REPORT;
+    memset(&c->v, 0, sizeof(c->v));
+    if (!c->decided) {
+        return;
+    }
+    memset(&req, 0, sizeof(req));
+    req.method = preflight ? "OPTIONS" : f->method;
+    req.origin = f->origin;
+    if (preflight) {
+        req.request_method = f->method;
+        req.request_headers = f->headers;
+    }
+    if (c->conf->pol.reject && req.origin) {
+        req.self = ap_construct_url(c->rr->pool, "", c->rr);
+    }
+    if (c->conf->pol.cross_origin && !preflight) {
+        /* Judged as a client without Fetch Metadata (no Sec-Fetch-Site):
+         * an Origin passes when it is allowed or names the Host. */
+        req.host = hosthdr;
+    }
+    cors_decide(r->pool, &c->conf->pol, &req, &c->v);
+    /* A preflight the server refuses before the module can answer it
+     * (Require ip; authentication where CORSPreflightBypassAuth is Off or
+     * the handler answers): what the module's hooks make of it. */
+    if (c->v.preflight && ap_is_HTTP_ERROR(c->rr->status)
+        && !(c->rr->status == HTTP_UNAUTHORIZED && c->conf->pol.bypass_auth
+             && !c->conf->pol.passthrough)) {
+        cors_verdict_served(r->pool, &c->conf->pol, &c->v, 0, c->rr->status,
+                            0);
+    }
+}
+
+/* The Access-Control-* and Vary headers a verdict sends, in order, as
+ * name/value pairs. */
+static apr_array_header_t *cors_explain_headers(apr_pool_t *p,
+                                                const cors_explain_case *c)
+{
+    const cors_verdict *v = &c->v;
+    apr_array_header_t *h = apr_array_make(p, 8, sizeof(const char *));
+    const char *expose = v->allow_origin ? v->expose_headers : NULL;
+
+#define CORS_EXPLAIN_PAIR(n, val)                                              \
+    if (val) {                                                                 \
+        APR_ARRAY_PUSH(h, const char *) = (n);                                 \
+        APR_ARRAY_PUSH(h, const char *) = (val);                               \
+    }
+    CORS_EXPLAIN_PAIR("Access-Control-Allow-Origin", v->allow_origin);
+    CORS_EXPLAIN_PAIR("Access-Control-Allow-Credentials", v->allow_credentials);
+    CORS_EXPLAIN_PAIR("Access-Control-Allow-Methods", v->allow_methods);
+    CORS_EXPLAIN_PAIR("Access-Control-Allow-Headers", v->allow_headers);
+    CORS_EXPLAIN_PAIR("Access-Control-Max-Age", v->max_age);
+    if (v->allow_origin && v->expose_response_names) {
+        expose = apr_pstrcat(p, expose ? expose : "",
+                             expose ? ", " : "",
+                             "(and the response's own header names the list "
+                             "allows)",
+                             NULL);
+    }
+    CORS_EXPLAIN_PAIR("Access-Control-Expose-Headers", expose);
+    CORS_EXPLAIN_PAIR("Vary", v->vary);
+    CORS_EXPLAIN_PAIR("Allow", v->allow);
+#undef CORS_EXPLAIN_PAIR
+    return h;
+}
+
+/* A setting's effective value, as the manual writes it. */
+static const char *cors_explain_value(apr_pool_t *p, const cors_policy *pol,
+                                      int field)
+{
+    const cors_field_def *d = &cors_fields[field];
+    const void *at = (const char *)pol + d->offset;
+
+    switch (d->kind) {
+    case CORS_KIND_INT: {
+        int v = *(const int *)at;
+        if (field == CORS_FIELD_ENGINE) {
+            return v == CORS_ENGINE_ON       ? "On"
+                   : v == CORS_ENGINE_REPORT ? "ReportOnly"
+                                             : "Off";
+        }
+        if (field == CORS_FIELD_PREFLIGHT_STATUS) {
+            return apr_itoa(p, v);
+        }
+        return v ? "On" : "Off";
+    }
+    case CORS_KIND_STRING:
+        return *(const char *const *)at ? *(const char *const *)at : "Off";
+    case CORS_KIND_LIST: {
+        const cors_list *l = *(const cors_list *const *)at;
+        apr_array_header_t *items;
+        const char *joined;
+        if (!l) {
+            return "(none)";
+        }
+        items = cors_list_items(p, l);
+        joined = cors_join(p, items);
+        if (cors_list_star(l)) {
+            joined = *joined ? apr_pstrcat(p, "* (", joined, ")", NULL) : "*";
+        }
+        return *joined ? joined : "(none)";
+    }
+    default: {
+        const cors_origins *o = *(const cors_origins *const *)at, *cur;
+        apr_array_header_t *items = cors_list_items(p, o->list);
+        int i;
+        if (cors_list_star(o->list)) {
+            APR_ARRAY_PUSH(items, const char *) = "*";
+        }
+        for (cur = o; cur; cur = cur->base) {
+            for (i = 0; cur->regexes && i < cur->regexes->nelts; i++) {
+                APR_ARRAY_PUSH(items, const char *) = apr_pstrcat(
+                    p, "regex ",
+                    APR_ARRAY_IDX(cur->regexes, i, cors_origin_regex).source,
+                    NULL);
+            }
+        }
+        return items->nelts ? cors_join(p, items) : "(none)";
+    }
+    }
+}
+
+/* The setting a verdict hangs on, for the page to point at, or -1. */
+static int cors_explain_decisive(const cors_explain_case *c)
+{
+    if (!c->decided) {
+        return CORS_FIELD_ENGINE;
+    }
+    switch (c->v.why) {
+    case CORS_REASON_NONE:
+        return c->v.result == CORS_RESULT_NONE ? -1 : CORS_FIELD_ORIGINS;
+    case CORS_REASON_ORIGIN:
+    case CORS_REASON_MALFORMED:
+        return CORS_FIELD_ORIGINS;
+    case CORS_REASON_METHOD:
+        return CORS_FIELD_METHODS;
+    case CORS_REASON_HEADERS:
+        return CORS_FIELD_ALLOW_HEADERS;
+    case CORS_REASON_CROSS_ORIGIN:
+        return CORS_FIELD_CROSS_ORIGIN;
+    default:
+        return -1;
+    }
+}
+
+/* The status the module answers with, in words. */
+static const char *cors_explain_status(apr_pool_t *p, const cors_explain_case *c)
+{
+    if (!c->decided) {
+        return "the handler's (the module changes nothing)";
+    }
+    if (c->v.status) {
+        return apr_itoa(p, c->v.status);
+    }
+    return "the handler's";
+}
+
+static const char *cors_explain_json_case(request_rec *r,
+                                          const cors_explain_case *c,
+                                          int preflight)
+{
+    apr_array_header_t *h = cors_explain_headers(r->pool, c);
+    const char *out = "{";
+    int i;
+
+    out = apr_pstrcat(
+        r->pool, out, "\"result\": ",
+        c->decided ? cors_json_str(r->pool, cors_result_name(c->v.result))
+                   : "null",
+        ", \"reason\": ",
+        cors_json_str(r->pool, c->decided ? cors_reason_name(c->v.why) : NULL),
+        ", \"detail\": ", cors_json_str(r->pool, c->v.reason),
+        ", \"lookup_status\": ", apr_itoa(r->pool, c->rr->status), NULL);
+    if (preflight) {
+        out = apr_pstrcat(r->pool, out, ", \"status\": ",
+                          c->decided && c->v.status
+                              ? apr_itoa(r->pool, c->v.status)
+                              : "null",
+                          NULL);
+    }
+    out = apr_pstrcat(r->pool, out, ", \"headers\": {", NULL);
+    for (i = 0; i + 1 < h->nelts; i += 2) {
+        out = apr_pstrcat(
+            r->pool, out, i ? ", " : "",
+            cors_json_str(r->pool, APR_ARRAY_IDX(h, i, const char *)), ": ",
+            cors_json_str(r->pool, APR_ARRAY_IDX(h, i + 1, const char *)),
+            NULL);
+    }
+    return apr_pstrcat(r->pool, out, "}}", NULL);
+}
+
+static void cors_explain_json(request_rec *r, const cors_explain_form *f,
+                              const cors_explain_case *pf,
+                              const cors_explain_case *ac)
+{
+    const cors_policy *pol = &ac->conf->pol;
+    int field, decisive = cors_explain_decisive(ac), first = 1;
+
+    ap_set_content_type(r, "application/json");
+    ap_rprintf(r, "{\"url\": %s, \"host\": %s, \"origin\": %s, \"method\": %s,\n",
+               cors_json_str(r->pool, f->url), cors_json_str(r->pool, f->host),
+               cors_json_str(r->pool, f->origin),
+               cors_json_str(r->pool, f->method));
+    ap_rprintf(r, " \"engine\": %s, \"applied\": %s,\n",
+               cors_json_str(r->pool,
+                             cors_explain_value(r->pool, pol, CORS_FIELD_ENGINE)),
+               pol->engine == CORS_ENGINE_ON ? "true" : "false");
+    ap_rprintf(r, " \"preflight\": %s,\n",
+               cors_explain_json_case(r, pf, 1));
+    ap_rprintf(r, " \"actual\": %s,\n", cors_explain_json_case(r, ac, 0));
+    ap_rputs(" \"settings\": [", r);
+    for (field = 0; field < CORS_FIELDS; field++) {
+        const cors_where *w =
+            cors_policy_where(pol, (cors_field)field);
+        ap_rprintf(r,
+                   "%s\n  {\"directive\": %s, \"value\": %s, \"file\": %s, "
+                   "\"line\": %s, \"as_written\": %s, \"decisive\": %s}",
+                   first ? "" : ",",
+                   cors_json_str(r->pool, cors_fields[field].directive),
+                   cors_json_str(r->pool,
+                                 cors_explain_value(r->pool, pol, field)),
+                   cors_json_str(r->pool, w ? w->file : NULL),
+                   w ? apr_itoa(r->pool, w->line) : "null",
+                   w ? cors_json_str(r->pool, apr_pstrcat(r->pool, w->directive,
+                                                          " ", w->args, NULL))
+                     : "null",
+                   field == decisive ? "true" : "false");
+        first = 0;
+    }
+    ap_rputs("\n ]}\n", r);
+}
+
+/* One verdict as a person reads it: allowed or refused, why, the status
+ * and the headers. */
+static void cors_explain_html_case(request_rec *r, const char *title,
+                                   const cors_explain_case *c, int preflight)
+{
+    apr_array_header_t *h = cors_explain_headers(r->pool, c);
+    int ok = c->decided
+             && (c->v.result == CORS_RESULT_PREFLIGHT_OK
+                 || c->v.result == CORS_RESULT_ACTUAL_OK);
+    const char *cls = !c->decided || c->v.result == CORS_RESULT_NONE
+                          ? "none"
+                      : ok ? "ok"
+                           : "refused";
+    const char *word = !c->decided ? "not in a CORS scope"
+                       : c->v.result == CORS_RESULT_NONE
+                           ? "no Origin: nothing to decide"
+                       : ok ? "allowed"
+                            : "refused";
+    int i;
+
+    ap_rprintf(r, "<section class=\"case %s\" id=\"%s\">\n<h2>%s: <span "
+                  "class=\"verdict\">%s</span></h2>\n<dl>\n",
+               cls, preflight ? "preflight" : "actual", title, word);
+    if (c->decided) {
+        ap_rprintf(r, "<dt>CORS_RESULT</dt><dd class=\"result\">%s</dd>\n",
+                   cors_result_name(c->v.result));
+    }
+    if (c->decided && c->v.why) {
+        ap_rprintf(r,
+                   "<dt>CORS_REASON</dt><dd class=\"reason\">%s</dd>\n"
+                   "<dt>Why</dt><dd class=\"detail\">%s</dd>\n",
+                   cors_reason_name(c->v.why),
+                   ap_escape_html2(r->pool, c->v.reason ? c->v.reason : "", 0));
+    }
+    ap_rprintf(r, "<dt>Status</dt><dd class=\"status\">%s</dd>\n</dl>\n",
+               ap_escape_html2(r->pool, cors_explain_status(r->pool, c), 0));
+    if (h->nelts) {
+        ap_rputs("<table class=\"headers\">\n", r);
+        for (i = 0; i + 1 < h->nelts; i += 2) {
+            ap_rprintf(r, "<tr><th>%s</th><td>%s</td></tr>\n",
+                       APR_ARRAY_IDX(h, i, const char *),
+                       ap_escape_html2(r->pool,
+                                       APR_ARRAY_IDX(h, i + 1, const char *),
+                                       0));
+        }
+        ap_rputs("</table>\n", r);
+    }
+    else {
+        ap_rputs("<p class=\"headers\">No Access-Control-* or Vary header.</p>\n",
+                 r);
+    }
+    ap_rputs("</section>\n", r);
+}
+
+static void cors_explain_html_form(request_rec *r, const cors_explain_form *f)
+{
+    static const char *const fields[][2] = {
+        {"url", "URL (a local path)"},
+        {"origin", "Origin"},
+        {"method", "Method"},
+        {"headers", "Request headers (Access-Control-Request-Headers)"},
+        {"host", "Virtual host (host or host:port; empty: this one)"}};
+    const char *values[5];
+    int i;
+
+    values[0] = f->url;
+    values[1] = f->origin;
+    values[2] = f->method;
+    values[3] = f->headers;
+    values[4] = f->host;
+    ap_rputs("<form method=\"get\" action=\"\">\n", r);
+    for (i = 0; i < 5; i++) {
+        ap_rprintf(r,
+                   "<label>%s <input type=\"text\" name=\"%s\" id=\"f-%s\" "
+                   "value=\"%s\"></label>\n",
+                   fields[i][1], fields[i][0], fields[i][0],
+                   ap_escape_html2(r->pool, values[i] ? values[i] : "", 0));
+    }
+    ap_rprintf(r,
+               "<button type=\"submit\" id=\"f-submit\">Explain</button> "
+               "<a id=\"f-json\" href=\"?%s%sformat=json\">JSON</a>\n"
+               "</form>\n",
+               r->args ? ap_escape_html2(r->pool, r->args, 0) : "",
+               r->args ? "&amp;" : "");
+}
+
+static void cors_explain_html(request_rec *r, const cors_explain_form *f,
+                              const cors_explain_case *pf,
+                              const cors_explain_case *ac, const char *error)
+{
+    int field, decisive;
+
+    ap_set_content_type(r, "text/html; charset=utf-8");
+    ap_rputs(DOCTYPE_HTML_4_01
+             "<html><head><title>mod_cors: explain a request</title>\n"
+             "<style>body{font-family:sans-serif;margin:1.5em;max-width:70em}"
+             "label{display:block;margin:.3em 0}input{width:40em}"
+             ".case{border:2px solid #999;padding:.5em 1em;margin:1em 0}"
+             ".ok{border-color:#2a2;background:#efe}"
+             ".refused{border-color:#c22;background:#fee}"
+             ".none{background:#f4f4f4}.error{color:#c22;font-weight:bold}"
+             "table{border-collapse:collapse}td,th{border:1px solid #bbb;"
+             "padding:.2em .5em;text-align:left;vertical-align:top}"
+             "tr.decisive{background:#ffd;font-weight:bold}"
+             ".note{color:#555}</style>\n"
+             "</head><body>\n<h1>mod_cors: explain a request</h1>\n",
+             r);
+    if (error) {
+        ap_rprintf(r, "<p class=\"error\" id=\"error\">%s</p>\n",
+                   ap_escape_html2(r->pool, error, 0));
+    }
+    cors_explain_html_form(r, f);
+    if (!pf) {
+        ap_rputs("</body></html>\n", r);
+        return;
+    }
+    ap_rprintf(r,
+               "<p class=\"note\">%s %s, Origin %s%s. CORSEngine %s "
+               "there%s.</p>\n",
+               ap_escape_html2(r->pool, f->method, 0),
+               ap_escape_html2(r->pool, f->url, 0),
+               f->origin ? ap_escape_html2(r->pool, f->origin, 0) : "(none)",
+               f->host ? apr_pstrcat(r->pool, ", on ",
+                                     ap_escape_html2(r->pool, f->host, 0),
+                                     NULL)
+                       : "",
+               cors_explain_value(r->pool, &ac->conf->pol, CORS_FIELD_ENGINE),
+               ac->conf->pol.engine == CORS_ENGINE_REPORT
+                   ? ": decided and logged as On would, nothing sent"
+                   : "");
+    cors_explain_html_case(r, "Preflight", pf, 1);
+    cors_explain_html_case(r, "Actual request", ac, 0);
+
+    decisive = cors_explain_decisive(ac);
+    ap_rputs("<h2>Effective settings</h2>\n<table class=\"settings\">\n"
+             "<tr><th>Directive</th><th>Value</th><th>Set by</th></tr>\n",
+             r);
+    for (field = 0; field < CORS_FIELDS; field++) {
+        const cors_policy *pol = &ac->conf->pol;
+        const cors_where *w =
+            cors_policy_where(pol, (cors_field)field);
+        ap_rprintf(
+            r, "<tr%s><td>%s</td><td>%s</td><td>%s</td></tr>\n",
+            field == decisive ? " class=\"decisive\"" : "",
+            cors_fields[field].directive,
+            ap_escape_html2(r->pool, cors_explain_value(r->pool, pol, field),
+                            0),
+            w ? ap_escape_html2(r->pool,
+                                apr_psprintf(r->pool, "%s:%d: %s %s", w->file,
+                                             w->line, w->directive, w->args),
+                                0)
+              : "default");
+    }
+    ap_rputs("</table>\n</body></html>\n", r);
+}
+
+/* A 400 with its reason, in the format asked for. */
+static int cors_explain_refuse(request_rec *r, const cors_explain_form *f,
+                               const char *why)
+{
+    r->status = HTTP_BAD_REQUEST;
+    if (f->json) {
+        ap_set_content_type(r, "application/json");
+        ap_rprintf(r, "{\"error\": %s}\n", cors_json_str(r->pool, why));
+    }
+    else {
+        cors_explain_html(r, f, NULL, NULL, why);
+    }
+    return OK;
+}
+
+static int cors_explain_handler(request_rec *r)
+{
+    cors_explain_form f;
+    cors_explain_case pf, ac;
+    server_rec *s = r->server;
+    const char *err;
+
+    /* Asked of every request: the first byte settles most. */
+    if (!r->handler || r->handler[0] != 'c'
+        || strcmp(r->handler, "cors-explain") != 0) {
+        return DECLINED;
+    }
+    r->allowed = (AP_METHOD_BIT << M_GET);
+    if (r->method_number != M_GET) {
+        return HTTP_METHOD_NOT_ALLOWED;
+    }
+    if ((err = cors_explain_form_of(r, &f)) != NULL) {
+        return cors_explain_refuse(r, &f, err);
+    }
+    if (f.host && !(s = cors_explain_vhost(r, f.host, &err))) {
+        return cors_explain_refuse(r, &f, err);
+    }
+    if (!f.url || !*f.url) {
+        if (f.json) {
+            return cors_explain_refuse(r, &f, "url is required");
+        }
+        cors_explain_html(r, &f, NULL, NULL, NULL);
+        return OK;
+    }
+    cors_explain_lookup(r, s, &f, 1, &pf);
+    cors_explain_lookup(r, s, &f, 0, &ac);
+    if (f.json) {
+        cors_explain_json(r, &f, &pf, &ac);
+    }
+    else {
+        cors_explain_html(r, &f, &pf, &ac, NULL);
+    }
+    ap_destroy_sub_req(pf.rr);
+    ap_destroy_sub_req(ac.rr);
+    return OK;
+}
+
+/* The parent, configuration read, before the children start: the
+ * counters' rows (see cors_count_init). */
+static int cors_post_config(apr_pool_t *pconf, apr_pool_t *plog,
+                            apr_pool_t *ptemp, server_rec *s)
+{
+    cors_count_init(pconf, ptemp, s);
+    return OK;
+}
+
 static void cors_register_hooks(apr_pool_t *p)
 {
     static const char *const after_authz[] = {"mod_authz_core.c", NULL};
@@ -2173,6 +3467,10 @@ static void cors_register_hooks(apr_pool_t *p)
     ap_hook_pre_config(cors_pre_config, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_check_config(cors_check_config, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_child_init(cors_child_init, NULL, NULL, APR_HOOK_MIDDLE);
+    ap_hook_post_config(cors_post_config, NULL, NULL, APR_HOOK_MIDDLE);
+    APR_OPTIONAL_HOOK(ap, status_hook, cors_status_hook, NULL, NULL,
+                      APR_HOOK_MIDDLE);
+    ap_hook_handler(cors_explain_handler, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_check_access_ex(cors_bypass_auth, after_authz, NULL, APR_HOOK_LAST,
                             AP_AUTH_INTERNAL_PER_CONF);
     ap_hook_post_read_request(cors_post_read_request, NULL, NULL,
@@ -2199,7 +3497,8 @@ module AP_MODULE_DECLARE_DATA cors_module = {
     STANDARD20_MODULE_STUFF,
     cors_create_dir_conf,   /* per-directory configuration: create */
     cors_merge_dir_conf,    /* per-directory configuration: merge */
-    cors_create_server_conf, /* per-server configuration: named policies */
+    cors_create_server_conf, /* per-server configuration: named policies,
+                             * counters */
     NULL,                   /* per-server merge: none (a virtual host's
                              * lookup falls back to the server's table) */
     cors_cmds,              /* the directives */

@@ -157,14 +157,6 @@ static APR_OPTIONAL_FN_TYPE(ap_dbd_acquire) * cors_dbd_acquire;
 static cors_map_version *cors_retired;
 static volatile apr_uint32_t cors_reloader_stop;
 
-void cors_count_map_reload(void)
-{
-}
-
-void cors_count_map_error(void)
-{
-}
-
 /* ---------------------------------------------------------------------- */
 /* Configuration                                                           */
 
@@ -807,7 +799,7 @@ static void cors_map_look(cors_map *m, apr_pool_t *p)
     cors_map_trim();
     if (v) {
         cors_map_swap(m, v);
-        cors_count_map_reload();
+        cors_count_map_reload(m->server);
         ap_log_error(APLOG_MARK, APLOG_INFO, 0, m->server,
                      "CORSAllowOriginMap %s: reloaded, %" APR_SIZE_T_FMT
                      " entries%s, read and checked in %" APR_TIME_T_FMT " ms",
@@ -824,7 +816,7 @@ static void cors_map_look(cors_map *m, apr_pool_t *p)
     /* Refused: said once, until the file changes again. */
     cors_map_stamp_of(p, m->files[0], &m->refused[0]);
     cors_map_stamp_of(p, m->files[1], &m->refused[1]);
-    cors_count_map_error();
+    cors_count_map_error(m->server);
     ap_log_error(APLOG_MARK, APLOG_ERR, 0, m->server,
                  "CORSAllowOriginMap %s (%s:%d): the changed map is refused, "
                  "the version read %s with %" APR_SIZE_T_FMT
@@ -1206,7 +1198,7 @@ static int cors_map_dbd_query(cors_map *m, request_rec *r,
                               "the server config: the origin is refused",
                               m->arg, k.key, name);
             }
-            cors_count_map_error();
+            cors_count_map_error(m->server);
             return 0;
         }
         return 1;
@@ -1240,7 +1232,7 @@ static int cors_map_find_dbd(cors_map *m, cors_map_ctx *ctx, const char *value,
     }
     rc = cors_map_dbd_query(m, ctx->r, origin, policy, &why);
     if (rc < 0) {
-        cors_count_map_error();
+        cors_count_map_error(m->server);
         if (cors_map_may_log(&m->error_logged)) {
             ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, ctx->r,
                           "CORSAllowOriginMap %s: the database cannot be "

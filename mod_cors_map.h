@@ -48,9 +48,10 @@ void cors_map_pre_config(apr_pool_t *pconf);
 int cors_map_check_config(apr_pool_t *pconf, apr_pool_t *ptemp, server_rec *s);
 void cors_map_child_init(apr_pool_t *pchild, server_rec *s);
 
-/* Counters of map reloads and of refused versions and database errors.
- * No-ops here; the status counters count them. */
-void cors_count_map_reload(void);
-void cors_count_map_error(void);
+/* The status counters (mod_cors.c; docs/mod_cors.md, "Counters") of the
+ * map's server: a version read again after a change; a version refused, a
+ * database that cannot be asked, or a row naming no policy. */
+void cors_count_map_reload(const server_rec *s);
+void cors_count_map_error(const server_rec *s);
 
 #endif /* MOD_CORS_MAP_H */

@@ -3,7 +3,7 @@
 # protocol fuzzer and the soak.  docs/hardening.md explains each and
 # records the numbers.  Included by Makefile; uses its variables.
 
-FUZZ_TARGETS  = origin token list decide
+FUZZ_TARGETS  = origin token list decide shadow
 FUZZ_SECONDS ?= 60
 FUZZ_CC      ?= clang
 FUZZ_FLAGS    = -g -O1 -fno-omit-frame-pointer \

@@ -97,9 +97,11 @@ typedef struct cors_where {
     int line;
 } cors_where;
 
-/* CORSEngine */
+/* CORSEngine.  ReportOnly decides as On would and changes nothing
+ * (docs/mod_cors.md, "Report-only"). */
 #define CORS_ENGINE_OFF 0
 #define CORS_ENGINE_ON 1
+#define CORS_ENGINE_REPORT 2
 
 /*
  * A policy: what one section says, or what a request's sections say once
@@ -112,7 +114,7 @@ typedef struct cors_where {
  * the configuration is read (or an .htaccess file), read-only afterwards.
  */
 typedef struct cors_policy {
-    int engine;                /* CORSEngine: CORS_ENGINE_OFF or _ON */
+    int engine;                /* CORSEngine: CORS_ENGINE_* */
     cors_origins *origins;     /* never NULL (empty: nothing allowed) */
     cors_list *methods;        /* CORSAllowMethods (GET HEAD POST) */
     cors_list *allow_headers;  /* CORSAllowHeaders (none) */

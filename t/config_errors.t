@@ -347,12 +347,16 @@ bad('regex whose comment swallows the anchors',
     0, 'CORSAllowOriginMatch "(?x)https://a\\.example #"');
 
 # --- On/Off directives ---------------------------------------------------------------
-for my $d (qw(CORSEngine CORSAllowCredentials CORSAllowPrivateNetwork
+for my $d (qw(CORSAllowCredentials CORSAllowPrivateNetwork
               CORSPreflightPassthrough CORSPreflightBypassAuth CORSRejectDisallowed
               CORSCrossOriginProtection)) {
     bad("$d maybe", "$d must be On or Off", 0, "$d maybe");
     good("$d On/Off", "$d Off", $loc->("$d On"));
 }
+bad('CORSEngine maybe', "CORSEngine: 'maybe' must be On, Off or ReportOnly", 0, 'CORSEngine maybe');
+bad('CORSEngine without a value', qr/CORSEngine takes one argument, On to apply CORS/, 0, 'CORSEngine');
+good('CORSEngine On/Off/ReportOnly', 'CORSEngine Off', $loc->('CORSEngine On'),
+     $loc->('CORSEngine reportonly'));
 
 # --- every directive in every context -----------------------------------------------
 my @all = ('CORSEngine On', 'CORSAllowOrigin https://a.example',

@@ -96,7 +96,7 @@ my @POLICIES = (
 # One server: a text map, a DBM map built by cors-maptool and one built by
 # httxt2dbm, sections that edit or replace a mapped list, and .htaccess.
 
-my $h = CorsHttpd->new(name => 'maps', modules => [qw(mime)]);
+my $h = CorsHttpd->new(name => 'maps', modules => [qw(mime status)]);
 my $D = $h->dir;
 my $TXT = "$D/maps/tenants.txt";
 my $tenants = <<"EOF";
@@ -133,6 +133,9 @@ my @main = (
     '    AllowOverride FileInfo',
     '</Directory>',
     @POLICIES,
+    '<Location "/server-status">',
+    '    SetHandler server-status',
+    '</Location>',
     '<CORSPolicy tenant-map>',
     qq{    CORSAllowOriginMap "txt:$D/maps/ht.txt"},
     '</CORSPolicy>',
@@ -381,6 +384,18 @@ ok(!allowed($h, '/ht/a.txt', 'https://a.example'), '.htaccess: only that map');
         'dbm: a key not normalised is a bad entry');
     ok(allowed($h, '/h/a.txt', 'https://httxt.example'), 'dbm: the last good version stays');
     ok(!allowed($h, '/h/a.txt', 'https://httxt2.example'), 'dbm: nothing of the refused one is used');
+}
+
+# The status counters (docs/mod_cors.md, "Counters"): every process counts
+# its reloads and refusals.
+{
+    my $r = req('GET', '/server-status?auto', [], port => $h->port);
+    my %v = $r->{body} =~ /^(CORS\w+): (\d+)$/mg;
+    my @procs = $h->children;
+    cmp_ok($v{CORSMapReloads} // 0, '>=', 6, 'counters: map reloads counted');
+    cmp_ok($v{CORSMapErrors} // 0, '>=', 8, 'counters: refused versions counted');
+    cmp_ok($v{CORSMapErrors} // 0, '<=', 11 * (@procs || 1),
+           'counters: each refused version once per process');
 }
 
 ok($h->stop, 'the server stopped');

@@ -14,7 +14,9 @@
 # short callgrind run, default 100; the long one sends twice as many),
 # BENCH_ROUNDS (wrk rounds, default 15), BENCH_DURATION (seconds per wrk run,
 # default 2), BENCH_CONNS (wrk connections, default 32), BENCH_OUT (directory
-# for the results, default bench/httpd/results).  Needs valgrind and wrk
+# for the results, default bench/httpd/results), BENCH_MOD_CORS (the
+# mod_cors.so to measure, default .libs/mod_cors.so: another build, to
+# compare two versions scenario by scenario).  Needs valgrind and wrk
 # (installed with apt-get when missing and running as root).
 #
 # Everything listens on 127.0.0.1 only, on a port found free at run time;
@@ -209,6 +211,16 @@ CORSPolicy bench"
 $POLICY_ORIGINS
 $POLICY_REST
 </CORSPolicy>" ;;
+    # CORSEngine ReportOnly with the same policy, beside the recipe it is
+    # to replace (docs/migrating.md, "Rolling out")
+    reportonly-preflight) req=preflight mods=cors dir="$RECIPE
+CORSEngine ReportOnly
+$POLICY_ORIGINS
+$POLICY_REST" ;;
+    reportonly-get) mods=cors dir="$RECIPE
+CORSEngine ReportOnly
+$POLICY_ORIGINS
+$POLICY_REST" ;;
     modcors-get-10k) mods=cors dir="CORSEngine On
 $(origins_10k)
 $POLICY_REST" ;;
@@ -244,7 +256,7 @@ floor-preflight floor-get modcors-preflight modcors-get modcors-preflight-named
 modcors-get-named modcors-get-10k
 modcors-get-1kwild modcors-get-protected modcors-post modcors-post-protected
 modcors-post-host modcors-post-host-protected loc-1-plain loc-1-cors loc-10-plain loc-10-cors
-loc-100-plain loc-100-cors modcors-get-map100k modcors-get-dbm1m modcors-get-dbd"
+loc-100-plain loc-100-cors reportonly-preflight reportonly-get modcors-get-map100k modcors-get-dbm1m modcors-get-dbd"
 
 # write_conf NAME MPM PORT -> the configuration file's path
 write_conf() {
@@ -379,7 +391,7 @@ ir_bench() {
         b=$(cg_total "$OUT/$s.2N.callgrind")
         printf '%s\t%s\t%s\t%s\n' "$s" $(((b - a) / N)) "$a" "$b" >>"$OUT/ir.tsv"
         printf '%-22s %8d Ir/request\n' "$s" $(((b - a) / N))
-        case $s in modcors-* | loc-*-cors | floor-*)
+        case $s in modcors-* | loc-*-cors | floor-* | reportonly-*)
             module_functions "$s" >"$OUT/$s.functions.tsv" ;;
         esac
     done
@@ -415,9 +427,10 @@ ir_report() {
         $r->("modcors-get-map100k", "modcors-get", 1.01, "txt: map, 100,000 entries");
         $r->("modcors-get-dbm1m", "modcors-get", 1.03, "dbm: map, 1,000,000 entries");
         $r->("modcors-get-dbd", "modcors-get", 1.02, "dbd: map (SQLite), answer cached");
-        $r->("modcors-get-protected", "modcors-get", 1.001, "GET, cross-origin protection On");
         $r->("modcors-post-protected", "modcors-post", 1.01, "POST, cross-origin protection (Sec-Fetch-Site)");
         $r->("modcors-post-host-protected", "modcors-post-host", 1.01, "POST, cross-origin protection (Origin = Host)");
+        $r->("reportonly-preflight", "recipe-preflight", 1.03, "ReportOnly beside the recipe, preflight");
+        $r->("reportonly-get", "recipe-get", 1.03, "ReportOnly beside the recipe, GET");
         print "\n| target | ratio | limit | |\n|---|---|---|---|\n", map "$_\n", @t;
         if (exists $ir{"loc-100-cors"} && exists $ir{"loc-1-cors"}
             && exists $ir{"loc-100-plain"} && exists $ir{"loc-1-plain"}) {

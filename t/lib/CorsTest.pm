@@ -20,7 +20,7 @@ use Exporter 'import';
 
 our @EXPORT = qw(
     req preflight hdrs hdr acx_names vary_tokens uid parse_response
-    calls_for error_log_mark error_log_since cors_result cors_outcome
+    calls_for error_log_mark error_log_since cors_result cors_outcome log_line_for
     main_port vhost_port t_logs docroot same_origin
     APP EVIL PF_VARY config
     cors_plan no_acx acao_is acx_is vary_ok vary_lacks refused_ok preflight_ok
