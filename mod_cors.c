@@ -3017,6 +3017,10 @@ static void cors_explain_lookup(request_rec *r, server_rec *s,
         req.request_method = f->method;
         req.request_headers = f->headers;
     }
+    if (req.origin && cors_origins_maps(c->conf->pol.origins)) {
+        /* A map's entry, and the policy it names, as the hooks see them. */
+        c->conf = cors_map_origin(c->rr, c->conf, &req);
+    }
     if (c->conf->pol.reject && req.origin) {
         req.self = ap_construct_url(c->rr->pool, "", c->rr);
     }

@@ -73,7 +73,7 @@ is_deeply([map { $_->{directive} } @{ $j->{settings} }],
           [qw(CORSEngine CORSAllowOrigin CORSAllowMethods CORSAllowHeaders CORSExposeHeaders
               CORSAllowCredentials CORSMaxAge CORSAllowPrivateNetwork CORSPreflightStatus
               CORSPreflightPassthrough CORSPreflightBypassAuth CORSRejectDisallowed
-              CORSCrossOriginProtection)],
+              CORSAllowOriginMapTTL CORSCrossOriginProtection)],
           'one setting per directive');
 for my $s (@{ $j->{settings} }) {
     ok(exists $s->{$_}, "setting $s->{directive}: has $_") for qw(directive value file line);

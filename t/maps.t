@@ -133,6 +133,9 @@ my @main = (
     '    AllowOverride FileInfo',
     '</Directory>',
     @POLICIES,
+    '<Location "/cors-explain">',
+    '    SetHandler cors-explain',
+    '</Location>',
     '<Location "/server-status">',
     '    SetHandler server-status',
     '</Location>',
@@ -229,6 +232,26 @@ $r = pf($h, '/m/a.txt', 'https://i.example', 'PATCH');
 preflight_ok($r, 'https://i.example', 'policy: a tab before the policy name');
 refused_ok(pf($h, '/m/a.txt', 'https://a.example', 'PUT'), qr/method 'PUT'/,
     'policy: an origin without one keeps the section\'s methods');
+
+# --- the explain page answers as the hooks do --------------------------------
+{
+    require JSON::PP;
+    my $ex = sub {
+        my %a = @_;
+        my $q = join '&', map { my $v = $a{$_}; $v =~ s/([^A-Za-z0-9._~\/:-])/sprintf '%%%02X', ord $1/ge; "$_=$v" }
+                sort keys %a;
+        my $r = req('GET', "/cors-explain?$q&format=json", [], port => $h->port);
+        return $r->{status} == 200 ? JSON::PP::decode_json($r->{body}) : { status => $r->{status} };
+    };
+    my $j = $ex->(url => '/m/a.txt', origin => $PARTNER, method => 'PUT');
+    is($j->{preflight}{result}, 'preflight-ok', 'explain: a policy-mapped origin\'s preflight');
+    is($j->{preflight}{headers}{'Access-Control-Allow-Credentials'}, 'true',
+       'explain: with the policy the entry names');
+    $j = $ex->(url => '/m/a.txt', origin => 'https://a.example', method => 'PUT');
+    is($j->{preflight}{result}, 'preflight-denied', 'explain: a mapped origin, the section\'s methods');
+    $j = $ex->(url => '/m/a.txt', origin => 'https://c.example', method => 'GET');
+    is($j->{preflight}{reason}, 'origin', 'explain: an origin no map has');
+}
 
 # --- the map as an item of the origin list --------------------------------
 ok(allowed($h, '/m/edit/a.txt', 'https://a.example'), 'edits: the child inherits the map');
