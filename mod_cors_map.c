@@ -44,6 +44,7 @@
 #include "apr_file_io.h"
 #include "apr_hash.h"
 #include "apr_optional.h"
+#include "apr_shm.h"
 #include "apr_strings.h"
 #include "apr_thread_cond.h"
 #include "apr_thread_mutex.h"
@@ -135,6 +136,9 @@ struct cors_map {
                                     * taking their reference */
     cors_map_stamp refused[2];     /* the last version refused, not to log it
                                     * again until the file changes */
+    volatile apr_uint32_t *said;   /* the last refused version logged by any
+                                    * process (cors_map_said) */
+    apr_uint32_t said_here;        /* ... where shared memory is missing */
     cors_answers *answers;         /* dbd, per process */
     volatile apr_uint32_t error_logged;   /* second of the last error of
                                            * the file or database logged */
@@ -782,6 +786,26 @@ static int cors_map_changed(cors_map *m, apr_pool_t *p,
     return 0;
 }
 
+/*
+ * Whether this process should log the refusal of the version stamp says:
+ * each process refuses a bad file itself, but the error log hears of it
+ * once, from the first process to claim it in a slot of anonymous shared
+ * memory (made before the children are forked).
+ */
+static int cors_map_said(cors_map *m, const cors_map_stamp *stamp)
+{
+    apr_uint32_t h = 2166136261u, prev;
+    const unsigned char *b = (const unsigned char *)stamp;
+    apr_size_t i;
+
+    for (i = 0; i < 2 * sizeof(*stamp); i++) {
+        h = (h ^ b[i]) * 16777619u;
+    }
+    h |= 1;
+    prev = apr_atomic_read32(m->said);
+    return prev == h || apr_atomic_cas32(m->said, h, prev) != prev;
+}
+
 /* One look at m from the reload thread. */
 static void cors_map_look(cors_map *m, apr_pool_t *p)
 {
@@ -814,9 +838,13 @@ static void cors_map_look(cors_map *m, apr_pool_t *p)
         return;
     }
     /* Refused: said once, until the file changes again. */
+    memset(m->refused, 0, sizeof(m->refused));
     cors_map_stamp_of(p, m->files[0], &m->refused[0]);
     cors_map_stamp_of(p, m->files[1], &m->refused[1]);
     cors_count_map_error(m->server);
+    if (cors_map_said(m, m->refused)) {
+        return;
+    }
     ap_log_error(APLOG_MARK, APLOG_ERR, 0, m->server,
                  "CORSAllowOriginMap %s (%s:%d): the changed map is refused, "
                  "the version read %s with %" APR_SIZE_T_FMT
@@ -936,6 +964,20 @@ int cors_map_check_config(apr_pool_t *pconf, apr_pool_t *ptemp, server_rec *s)
      * from the terminal, so only there does "apachectl start" show a bad
      * map (its policies are those of the reading, so nothing is kept from
      * one to the other). */
+    /* The slots of cors_map_said(), shared by the children to come. */
+    if (cors_maps->nelts) {
+        apr_shm_t *shm;
+        volatile apr_uint32_t *said = NULL;
+        apr_size_t size = sizeof(apr_uint32_t) * (apr_size_t)cors_maps->nelts;
+        if (apr_shm_create(&shm, size, NULL, pconf) == APR_SUCCESS) {
+            said = apr_shm_baseaddr_get(shm);
+            memset((void *)said, 0, size);
+        }
+        for (i = 0; i < cors_maps->nelts; i++) {
+            cors_map *m = APR_ARRAY_IDX(cors_maps, i, cors_map *);
+            m->said = said ? &said[i] : &m->said_here;
+        }
+    }
     for (i = 0; i < cors_maps->nelts; i++) {
         cors_map *m = APR_ARRAY_IDX(cors_maps, i, cors_map *);
         cors_map_version *v = NULL;
