@@ -6,9 +6,11 @@
 # representative subset that takes a few seconds.
 
 # (mpm.t runs concurrent clients over preflights, actual requests, the
-# cache and the proxy; the rest cover auth, errors, cache and h2c.)
+# cache and the proxy; the rest cover auth, errors, cache and h2c;
+# maps_dbd.t the database maps, whose answers each process keeps.  maps.t
+# runs its reloads under load under each MPM itself.)
 INTEROP_MPM_TESTS = t/auth.t t/errors.t t/cache.t \
-                    t/http2.t t/mpm.t
+                    t/http2.t t/mpm.t t/maps_dbd.t
 
 # The MPM the main run inherits from /etc/apache2 (empty if none found).
 INTEROP_DEFAULT_MPM = $(patsubst mpm_%.load,%,$(notdir $(wildcard /etc/apache2/mods-enabled/mpm_*.load)))
