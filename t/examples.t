@@ -344,15 +344,16 @@ for my $name (sort keys %cases) {
 
 # The configuration snippets of the documentation: every ```apache block
 # of the manual, migrating.md (before and after: the recipes it criticises
-# are real, working Apache configuration) and troubleshooting.md must pass
-# `httpd -t`, so that nothing a reader copies is a syntax error.
+# are real, working Apache configuration), troubleshooting.md and scaling.md
+# must pass `httpd -t`, so that nothing a reader copies is a syntax error
+# (the map files they name are stood in for by empty maps).
 {
     my $h = CorsHttpd->new(name => 'docs-snippets',
         modules => [qw(authz_host authz_user authn_core authn_file auth_basic
                        mime dir alias headers setenvif rewrite proxy
                        proxy_http dbd)]);
     my $dir = $h->dir;
-    for my $doc (qw(mod_cors.md migrating.md troubleshooting.md)) {
+    for my $doc (qw(mod_cors.md migrating.md troubleshooting.md scaling.md)) {
         my $md = slurp("$FindBin::Bin/../docs/$doc");
         my $n = 0;
         while ($md =~ /^```apache\n(.*?)^```$/msg) {
