@@ -72,7 +72,9 @@ fuzz-merge: $(FUZZ_BINS)
 # instrumented module is not linked against the runtimes, whose symbols the
 # preloaded libraries provide.
 HARDEN_COPY = rm -rf $(1)/tree && mkdir -p $(1)/tree $(1)/logs && \
-    chmod 1777 $(1)/logs && cp -a mod_cors.c modules t docs $(1)/tree/ && \
+    chmod 1777 $(1)/logs && \
+    cp -a mod_cors.c mod_cors_map.c mod_cors_map.h modules t docs \
+        cors-maptool $(1)/tree/ && \
     rm -rf $(1)/tree/t/fuzz $(1)/tree/t/logs $(1)/tree/t/conf/httpd.conf
 
 SAN_FLAGS = -g -O1 -fno-omit-frame-pointer -fsanitize=address,undefined \
@@ -80,7 +82,7 @@ SAN_FLAGS = -g -O1 -fno-omit-frame-pointer -fsanitize=address,undefined \
 LIBASAN   = $(shell $(CC) -print-file-name=libasan.so)
 LIBUBSAN  = $(shell $(CC) -print-file-name=libubsan.so)
 
-test-asan:
+test-asan: cors-maptool
 	@$(call HARDEN_COPY,.asan)
 	cd .asan/tree && $(APXS) -c -I modules \
 	    $(addprefix -Wc$(comma),$(WARNINGS) $(SAN_FLAGS)) \
@@ -102,7 +104,7 @@ test-asan:
 # valgrind memcheck of `httpd -X` through the whole suite; errors whose
 # stack has a mod_cors frame fail the run (httpd's and APR's own reports are
 # counted and shown, not judged).
-test-valgrind: .libs/mod_cors.so
+test-valgrind: .libs/mod_cors.so cors-maptool
 	@$(call HARDEN_COPY,.valgrind)
 	mkdir -p .valgrind/tree/.libs && cp .libs/mod_cors.so .valgrind/tree/.libs/
 	@printf '%s\n' '#!/bin/sh' \
@@ -182,7 +184,7 @@ http-fuzz-asan:
 COV_FLAGS = -O0 -g --coverage
 GCOVR     = gcovr
 
-coverage:
+coverage: cors-maptool
 	rm -rf .cov && mkdir -p .cov/unit
 	@for t in $(notdir $(UNIT_TESTS)); do \
 	    $(CC) $(COV_FLAGS) $(WARNINGS) $(APR_CFLAGS) $(PSL_CFLAGS) \
