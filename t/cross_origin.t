@@ -20,6 +20,7 @@ use lib "$FindBin::Bin/lib";
 use Apache::Test qw(-withtestmore);
 use CorsTest;
 use CorsHttpd ();
+use IO::Socket::INET ();
 
 cors_plan();
 
@@ -324,6 +325,32 @@ refused($r, $id, 'Storage Access Headers on a POST change nothing', qr/cross-sit
              body => $body);
     is($r->{status}, 403, 'a 20 KB body: refused');
     is(calls_for($id), 0, 'a 20 KB body: the handler never ran');
+}
+
+# A client that waits for "100 Continue" before it sends its body gets the
+# refusal instead, and the connection is closed (the body is never read).
+{
+    $id = uid();
+    my $sock = IO::Socket::INET->new(PeerAddr => '127.0.0.1', PeerPort => $P,
+                                     Proto => 'tcp', Timeout => 10)
+        or die "cannot connect: $!";
+    $sock->syswrite("POST /xo/h/m?id=$id HTTP/1.1\r\nHost: localhost:$P\r\n"
+                    . "Origin: https://evil.example\r\nSec-Fetch-Site: cross-site\r\n"
+                    . "Content-Length: 100000\r\nExpect: 100-continue\r\n\r\n");
+    my $raw = '';
+    local $SIG{ALRM} = sub { die "no answer to an Expect: 100-continue POST\n" };
+    alarm 10;
+    while (1) {
+        my $n = $sock->sysread(my $buf, 65536);
+        last unless $n;
+        $raw .= $buf;
+    }
+    alarm 0;
+    close $sock;
+    like($raw, qr{\AHTTP/1\.1 403 }, 'Expect: 100-continue: the refusal, no 100 Continue first');
+    my ($res) = parse_response($raw, close_delimited => 1);
+    like(hdr($res, 'Connection') // '', qr/close/i, 'Expect: 100-continue: the connection is closed');
+    is(calls_for($id), 0, 'Expect: 100-continue: the handler never ran');
 }
 
 # --- behind a reverse proxy that terminates TLS ---------------------------------

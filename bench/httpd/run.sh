@@ -384,7 +384,6 @@ ir_report() {
         $r->("modcors-get", "recipe-get", 0.75, "GET vs recipe");
         $r->("modcors-get-10k", "modcors-get", 1.01, "10,000 origins");
         $r->("modcors-get-1kwild", "modcors-get", 1.01, "1,000 wildcards");
-        $r->("modcors-get-protected", "modcors-get", 1.001, "GET, cross-origin protection On");
         $r->("modcors-post-protected", "modcors-post", 1.01, "POST, cross-origin protection (Sec-Fetch-Site)");
         $r->("modcors-post-host-protected", "modcors-post-host", 1.01, "POST, cross-origin protection (Origin = Host)");
         $r->("reportonly-preflight", "recipe-preflight", 1.03, "ReportOnly beside the recipe, preflight");
