@@ -179,28 +179,28 @@ typedef struct cors_chain {
 /* One decision: a request of the chain judged by the policy that governs
  * it (docs/mod_cors.md, "Internal redirects"). */
 typedef struct cors_state {
-    struct cors_state *next;   /* the chain's other decisions */
-    const request_rec *gov;    /* the request whose policy governs */
-    const cors_dir_conf *conf; /* that policy (per_dir_config changes
-                                * when mod_dir picks an index file) */
-    cors_verdict v;            /* what cors_decide() said (or the refusal) */
-    const char *expose;        /* Access-Control-Expose-Headers as first
-                                * written (with response names, for '*') */
-    int expose_done;           /* expose is settled: CORS_LATE reuses it */
-    int written;               /* Access-Control-* headers cors_write set */
-    const char *vary;          /* the first Vary line cors_write left */
-    int acted;                 /* the fixups have acted on it */
-    int answered;              /* the module answered the preflight */
-    int refused;               /* CORSRejectDisallowed or cross-origin
-                                * protection refused it */
-    int report;                /* CORSEngine ReportOnly: decide, say so,
-                                * change nothing */
-    int would_answer;          /* ReportOnly: On would have answered the
-                                * preflight itself */
-    const char *shadow;        /* ReportOnly: CORS_SHADOW, once the
-                                * response has been judged */
-    const char *origin;        /* ReportOnly: the request's Origin and */
-    const char *request_method; /* Access-Control-Request-Method and */
+    struct cors_state *next;     /* the chain's other decisions */
+    const request_rec *gov;      /* the request whose policy governs */
+    const cors_dir_conf *conf;   /* that policy (per_dir_config changes
+                                  * when mod_dir picks an index file) */
+    cors_verdict v;              /* what cors_decide() said (or the refusal) */
+    const char *expose;          /* Access-Control-Expose-Headers as first
+                                  * written (with response names, for '*') */
+    int expose_done;             /* expose is settled: CORS_LATE reuses it */
+    int written;                 /* Access-Control-* headers cors_write set */
+    const char *vary;            /* the first Vary line cors_write left */
+    int acted;                   /* the fixups have acted on it */
+    int answered;                /* the module answered the preflight */
+    int refused;                 /* CORSRejectDisallowed or cross-origin
+                                  * protection refused it */
+    int report;                  /* CORSEngine ReportOnly: decide, say so,
+                                  * change nothing */
+    int would_answer;            /* ReportOnly: On would have answered the
+                                  * preflight itself */
+    const char *shadow;          /* ReportOnly: CORS_SHADOW, once the
+                                  * response has been judged */
+    const char *origin;          /* ReportOnly: the request's Origin and */
+    const char *request_method;  /* Access-Control-Request-Method and */
     const char *request_headers; /* -Headers, as decided on */
 } cors_state;
 
@@ -1898,16 +1898,14 @@ static int cors_shadow_which(const char *key)
     case 27:
         return cors_name_is(key, "access-control-allow-origin", len) ? 0 : -1;
     case 32:
-        return cors_name_is(key, "access-control-allow-credentials", len)
-                   ? 1
-                   : -1;
+        return cors_name_is(key, "access-control-allow-credentials", len) ? 1
+                                                                          : -1;
     case 28:
         return cors_name_is(key, "access-control-allow-methods", len)   ? 2
                : cors_name_is(key, "access-control-allow-headers", len) ? 3
                                                                         : -1;
     case 29:
-        return cors_name_is(key, "access-control-expose-headers", len) ? 4
-                                                                       : -1;
+        return cors_name_is(key, "access-control-expose-headers", len) ? 4 : -1;
     default:
         return -1;
     }
@@ -2008,16 +2006,14 @@ static void cors_shadow_judge(request_rec *r, cors_state *st)
          k++) {
         continue;
     }
-    ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, r,
-                  "CORSEngine ReportOnly: %s for %s: On would send "
-                  "%s: '%s'%s, the response (status %d) has '%s'",
-                  st->shadow, r->uri, cors_shadow_headers[k],
-                  *cors_shadow_slot(&want, k) ? *cors_shadow_slot(&want, k)
-                                              : "(none)",
-                  v->preflight && !want.ok_status ? " (refusing it)" : "",
-                  r->status,
-                  *cors_shadow_slot(&got, k) ? *cors_shadow_slot(&got, k)
-                                             : "(none)");
+    ap_log_rerror(
+        APLOG_MARK, APLOG_DEBUG, 0, r,
+        "CORSEngine ReportOnly: %s for %s: On would send "
+        "%s: '%s'%s, the response (status %d) has '%s'",
+        st->shadow, r->uri, cors_shadow_headers[k],
+        *cors_shadow_slot(&want, k) ? *cors_shadow_slot(&want, k) : "(none)",
+        v->preflight && !want.ok_status ? " (refusing it)" : "", r->status,
+        *cors_shadow_slot(&got, k) ? *cors_shadow_slot(&got, k) : "(none)");
 }
 
 static void cors_insert_filter(request_rec *r)
@@ -2275,7 +2271,7 @@ static const char *cors_count_name(apr_pool_t *p, const server_rec *s)
     }
     return apr_psprintf(p, "%s:%u",
                         s->server_hostname ? s->server_hostname : "?",
-                        s->port ? (unsigned)s->port
+                        s->port    ? (unsigned)s->port
                         : s->addrs ? (unsigned)s->addrs->host_port
                                    : 0u);
 }
@@ -2288,8 +2284,7 @@ static const char *cors_count_name(apr_pool_t *p, const server_rec *s)
  * segment while another thread of the child still counts a request it is
  * finishing.  The memory goes with the process.
  */
-static cors_count_seg *cors_count_make(server_rec *s,
-                                       const cors_count_seg *old,
+static cors_count_seg *cors_count_make(server_rec *s, const cors_count_seg *old,
                                        apr_uint32_t n)
 {
     apr_size_t size = sizeof(cors_count_seg) + n * sizeof(cors_count_row);
@@ -2372,8 +2367,8 @@ static void cors_count_init(apr_pool_t *pconf, apr_pool_t *ptemp,
         cors_count_row *row = NULL;
 
         while (apr_hash_get(taken, name, APR_HASH_KEY_STRING)) {
-            name = apr_psprintf(ptemp, "%s #%d", cors_count_name(ptemp, s),
-                                ++dup);
+            name =
+                apr_psprintf(ptemp, "%s #%d", cors_count_name(ptemp, s), ++dup);
         }
         apr_hash_set(taken, name, APR_HASH_KEY_STRING, name);
         for (i = 0; i < seg->used && !row; i++) {
@@ -2413,18 +2408,18 @@ static void cors_status_row(request_rec *r, const char *name,
 {
     const char *td = total ? "th" : "td";
 
-    ap_rprintf(r,
-               "<tr><%s>%s</%s><td>%" APR_UINT64_T_FMT "</td><td>%"
-               APR_UINT64_T_FMT "</td><td>%" APR_UINT64_T_FMT "</td><td>%"
-               APR_UINT64_T_FMT "</td><td>%" APR_UINT64_T_FMT "</td><td>%"
-               APR_UINT64_T_FMT "</td><td>%" APR_UINT64_T_FMT "</td><td>%"
-               APR_UINT64_T_FMT "</td><td>%" APR_UINT64_T_FMT "</td></tr>\n",
-               td, ap_escape_html(r->pool, name), td,
-               c[CORS_COUNT_PREFLIGHT_OK], cors_count_denied(c, 1),
-               c[CORS_COUNT_ACTUAL_OK], cors_count_denied(c, 0),
-               c[CORS_COUNT_NONE], c[CORS_COUNT_SHADOW_MATCH],
-               c[CORS_COUNT_SHADOW_MISMATCH], c[CORS_COUNT_MAP_RELOADS],
-               c[CORS_COUNT_MAP_ERRORS]);
+    ap_rprintf(
+        r,
+        "<tr><%s>%s</%s><td>%" APR_UINT64_T_FMT "</td><td>%" APR_UINT64_T_FMT
+        "</td><td>%" APR_UINT64_T_FMT "</td><td>%" APR_UINT64_T_FMT
+        "</td><td>%" APR_UINT64_T_FMT "</td><td>%" APR_UINT64_T_FMT
+        "</td><td>%" APR_UINT64_T_FMT "</td><td>%" APR_UINT64_T_FMT
+        "</td><td>%" APR_UINT64_T_FMT "</td></tr>\n",
+        td, ap_escape_html(r->pool, name), td, c[CORS_COUNT_PREFLIGHT_OK],
+        cors_count_denied(c, 1), c[CORS_COUNT_ACTUAL_OK],
+        cors_count_denied(c, 0), c[CORS_COUNT_NONE], c[CORS_COUNT_SHADOW_MATCH],
+        c[CORS_COUNT_SHADOW_MISMATCH], c[CORS_COUNT_MAP_RELOADS],
+        c[CORS_COUNT_MAP_ERRORS]);
 }
 
 /* The denials of one kind of a server, by CORS_REASON. */
@@ -2434,8 +2429,8 @@ static void cors_status_reasons(request_rec *r, const char *name,
 {
     int why;
 
-    ap_rprintf(r, "<tr><td>%s</td><td>%s</td>",
-               ap_escape_html(r->pool, name), kind);
+    ap_rprintf(r, "<tr><td>%s</td><td>%s</td>", ap_escape_html(r->pool, name),
+               kind);
     for (why = CORS_REASON_NONE + 1; why < CORS_COUNT_REASONS; why++) {
         ap_rprintf(r, "<td>%" APR_UINT64_T_FMT "</td>", c[base + why]);
     }
@@ -2504,8 +2499,8 @@ static int cors_status_hook(request_rec *r, int flags)
             continue;
         }
         cors_count_row_read(sconf->count, c);
-        cors_status_reasons(r, cors_count_label(sconf->count), "preflight",
-                            c, CORS_COUNT_PREFLIGHT_DENIED);
+        cors_status_reasons(r, cors_count_label(sconf->count), "preflight", c,
+                            CORS_COUNT_PREFLIGHT_DENIED);
         cors_status_reasons(r, cors_count_label(sconf->count), "actual", c,
                             CORS_COUNT_ACTUAL_DENIED);
     }
@@ -2646,7 +2641,7 @@ typedef struct {
     request_rec *rr;           /* the subrequest that looked the URL up */
     const cors_dir_conf *conf; /* the policy it found */
     cors_verdict v;
-    int decided;               /* the engine is On or ReportOnly there */
+    int decided; /* the engine is On or ReportOnly there */
 } cors_explain_case;
 
 /* A query argument's value checked against its limit: NULL, or why not. */
@@ -2682,8 +2677,9 @@ static const char *cors_explain_form_of(request_rec *r, cors_explain_form *f)
      * of the query is refused). */
     accept = apr_table_get(r->headers_in, "Accept");
     f->json = accept && ap_strcasestr(accept, "application/json") != NULL;
-    if (args && (strncmp(args, "format=json", 11) == 0
-                 || ap_strstr_c(args, "&format=json"))) {
+    if (args
+        && (strncmp(args, "format=json", 11) == 0
+            || ap_strstr_c(args, "&format=json"))) {
         f->json = 1;
     }
     for (pair = args ? apr_strtok(args, "&;", &last) : NULL; pair;
@@ -2716,17 +2712,21 @@ static const char *cors_explain_form_of(request_rec *r, cors_explain_form *f)
         }
         f->json = strcmp(f->format, "json") == 0;
     }
-    if ((f->url && (err = cors_explain_check(r->pool, "url", f->url,
-                                             CORS_EXPLAIN_URL_MAX)))
-        || (f->origin && (err = cors_explain_check(r->pool, "origin", f->origin,
-                                                   CORS_EXPLAIN_ORIGIN_MAX)))
-        || (f->method && (err = cors_explain_check(r->pool, "method", f->method,
-                                                   CORS_EXPLAIN_METHOD_MAX)))
+    if ((f->url
+         && (err = cors_explain_check(r->pool, "url", f->url,
+                                      CORS_EXPLAIN_URL_MAX)))
+        || (f->origin
+            && (err = cors_explain_check(r->pool, "origin", f->origin,
+                                         CORS_EXPLAIN_ORIGIN_MAX)))
+        || (f->method
+            && (err = cors_explain_check(r->pool, "method", f->method,
+                                         CORS_EXPLAIN_METHOD_MAX)))
         || (f->headers
             && (err = cors_explain_check(r->pool, "headers", f->headers,
                                          CORS_EXPLAIN_HEADERS_MAX)))
-        || (f->host && (err = cors_explain_check(r->pool, "host", f->host,
-                                                 CORS_EXPLAIN_HOST_MAX)))) {
+        || (f->host
+            && (err = cors_explain_check(r->pool, "host", f->host,
+                                         CORS_EXPLAIN_HOST_MAX)))) {
         return err;
     }
     if (f->origin && !*f->origin) {
@@ -2781,8 +2781,8 @@ static server_rec *cors_explain_vhost(request_rec *r, const char *host,
         }
     }
     for (s = ap_server_conf; s; s = s->next) {
-        int named = s->server_hostname
-                    && strcasecmp(s->server_hostname, name) == 0;
+        int named =
+            s->server_hostname && strcasecmp(s->server_hostname, name) == 0;
         int i;
         server_addr_rec *a;
 
@@ -2790,8 +2790,8 @@ static server_rec *cors_explain_vhost(request_rec *r, const char *host,
             named = strcasecmp(APR_ARRAY_IDX(s->names, i, char *), name) == 0;
         }
         for (i = 0; !named && s->wild_names && i < s->wild_names->nelts; i++) {
-            named = ap_strcasecmp_match(
-                        name, APR_ARRAY_IDX(s->wild_names, i, char *))
+            named = ap_strcasecmp_match(name,
+                                        APR_ARRAY_IDX(s->wild_names, i, char *))
                     == 0;
         }
         if (!named) {
@@ -2878,8 +2878,7 @@ static void cors_explain_lookup(request_rec *r, server_rec *s,
     if (c->v.preflight && ap_is_HTTP_ERROR(c->rr->status)
         && !(c->rr->status == HTTP_UNAUTHORIZED && c->conf->pol.bypass_auth
              && !c->conf->pol.passthrough)) {
-        cors_verdict_served(r->pool, &c->conf->pol, &c->v, 0, c->rr->status,
-                            0);
+        cors_verdict_served(r->pool, &c->conf->pol, &c->v, 0, c->rr->status, 0);
     }
 }
 
@@ -2903,8 +2902,7 @@ static apr_array_header_t *cors_explain_headers(apr_pool_t *p,
     CORS_EXPLAIN_PAIR("Access-Control-Allow-Headers", v->allow_headers);
     CORS_EXPLAIN_PAIR("Access-Control-Max-Age", v->max_age);
     if (v->allow_origin && v->expose_response_names) {
-        expose = apr_pstrcat(p, expose ? expose : "",
-                             expose ? ", " : "",
+        expose = apr_pstrcat(p, expose ? expose : "", expose ? ", " : "",
                              "(and the response's own header names the list "
                              "allows)",
                              NULL);
@@ -2996,7 +2994,8 @@ static int cors_explain_decisive(const cors_explain_case *c)
 }
 
 /* The status the module answers with, in words. */
-static const char *cors_explain_status(apr_pool_t *p, const cors_explain_case *c)
+static const char *cors_explain_status(apr_pool_t *p,
+                                       const cors_explain_case *c)
 {
     if (!c->decided) {
         return "the handler's (the module changes nothing)";
@@ -3024,11 +3023,10 @@ static const char *cors_explain_json_case(request_rec *r,
         ", \"detail\": ", cors_json_str(r->pool, c->v.reason),
         ", \"lookup_status\": ", apr_itoa(r->pool, c->rr->status), NULL);
     if (preflight) {
-        out = apr_pstrcat(r->pool, out, ", \"status\": ",
-                          c->decided && c->v.status
-                              ? apr_itoa(r->pool, c->v.status)
-                              : "null",
-                          NULL);
+        out = apr_pstrcat(
+            r->pool, out, ", \"status\": ",
+            c->decided && c->v.status ? apr_itoa(r->pool, c->v.status) : "null",
+            NULL);
     }
     out = apr_pstrcat(r->pool, out, ", \"headers\": {", NULL);
     for (i = 0; i + 1 < h->nelts; i += 2) {
@@ -3049,34 +3047,32 @@ static void cors_explain_json(request_rec *r, const cors_explain_form *f,
     int field, decisive = cors_explain_decisive(ac), first = 1;
 
     ap_set_content_type(r, "application/json");
-    ap_rprintf(r, "{\"url\": %s, \"host\": %s, \"origin\": %s, \"method\": %s,\n",
-               cors_json_str(r->pool, f->url), cors_json_str(r->pool, f->host),
-               cors_json_str(r->pool, f->origin),
-               cors_json_str(r->pool, f->method));
+    ap_rprintf(
+        r, "{\"url\": %s, \"host\": %s, \"origin\": %s, \"method\": %s,\n",
+        cors_json_str(r->pool, f->url), cors_json_str(r->pool, f->host),
+        cors_json_str(r->pool, f->origin), cors_json_str(r->pool, f->method));
     ap_rprintf(r, " \"engine\": %s, \"applied\": %s,\n",
-               cors_json_str(r->pool,
-                             cors_explain_value(r->pool, pol, CORS_FIELD_ENGINE)),
+               cors_json_str(r->pool, cors_explain_value(r->pool, pol,
+                                                         CORS_FIELD_ENGINE)),
                pol->engine == CORS_ENGINE_ON ? "true" : "false");
-    ap_rprintf(r, " \"preflight\": %s,\n",
-               cors_explain_json_case(r, pf, 1));
+    ap_rprintf(r, " \"preflight\": %s,\n", cors_explain_json_case(r, pf, 1));
     ap_rprintf(r, " \"actual\": %s,\n", cors_explain_json_case(r, ac, 0));
     ap_rputs(" \"settings\": [", r);
     for (field = 0; field < CORS_FIELDS; field++) {
-        const cors_where *w =
-            cors_policy_where(pol, (cors_field)field);
-        ap_rprintf(r,
-                   "%s\n  {\"directive\": %s, \"value\": %s, \"file\": %s, "
-                   "\"line\": %s, \"as_written\": %s, \"decisive\": %s}",
-                   first ? "" : ",",
-                   cors_json_str(r->pool, cors_fields[field].directive),
-                   cors_json_str(r->pool,
-                                 cors_explain_value(r->pool, pol, field)),
-                   cors_json_str(r->pool, w ? w->file : NULL),
-                   w ? apr_itoa(r->pool, w->line) : "null",
-                   w ? cors_json_str(r->pool, apr_pstrcat(r->pool, w->directive,
-                                                          " ", w->args, NULL))
-                     : "null",
-                   field == decisive ? "true" : "false");
+        const cors_where *w = cors_policy_where(pol, (cors_field)field);
+        ap_rprintf(
+            r,
+            "%s\n  {\"directive\": %s, \"value\": %s, \"file\": %s, "
+            "\"line\": %s, \"as_written\": %s, \"decisive\": %s}",
+            first ? "" : ",",
+            cors_json_str(r->pool, cors_fields[field].directive),
+            cors_json_str(r->pool, cors_explain_value(r->pool, pol, field)),
+            cors_json_str(r->pool, w ? w->file : NULL),
+            w ? apr_itoa(r->pool, w->line) : "null",
+            w ? cors_json_str(
+                r->pool, apr_pstrcat(r->pool, w->directive, " ", w->args, NULL))
+              : "null",
+            field == decisive ? "true" : "false");
         first = 0;
     }
     ap_rputs("\n ]}\n", r);
@@ -3091,9 +3087,8 @@ static void cors_explain_html_case(request_rec *r, const char *title,
     int ok = c->decided
              && (c->v.result == CORS_RESULT_PREFLIGHT_OK
                  || c->v.result == CORS_RESULT_ACTUAL_OK);
-    const char *cls = !c->decided || c->v.result == CORS_RESULT_NONE
-                          ? "none"
-                      : ok ? "ok"
+    const char *cls = !c->decided || c->v.result == CORS_RESULT_NONE ? "none"
+                      : ok                                           ? "ok"
                            : "refused";
     const char *word = !c->decided ? "not in a CORS scope"
                        : c->v.result == CORS_RESULT_NONE
@@ -3102,8 +3097,9 @@ static void cors_explain_html_case(request_rec *r, const char *title,
                             : "refused";
     int i;
 
-    ap_rprintf(r, "<section class=\"case %s\" id=\"%s\">\n<h2>%s: <span "
-                  "class=\"verdict\">%s</span></h2>\n<dl>\n",
+    ap_rprintf(r,
+               "<section class=\"case %s\" id=\"%s\">\n<h2>%s: <span "
+               "class=\"verdict\">%s</span></h2>\n<dl>\n",
                cls, preflight ? "preflight" : "actual", title, word);
     if (c->decided) {
         ap_rprintf(r, "<dt>CORS_RESULT</dt><dd class=\"result\">%s</dd>\n",
@@ -3123,15 +3119,15 @@ static void cors_explain_html_case(request_rec *r, const char *title,
         for (i = 0; i + 1 < h->nelts; i += 2) {
             ap_rprintf(r, "<tr><th>%s</th><td>%s</td></tr>\n",
                        APR_ARRAY_IDX(h, i, const char *),
-                       ap_escape_html2(r->pool,
-                                       APR_ARRAY_IDX(h, i + 1, const char *),
-                                       0));
+                       ap_escape_html2(
+                           r->pool, APR_ARRAY_IDX(h, i + 1, const char *), 0));
         }
         ap_rputs("</table>\n", r);
     }
     else {
-        ap_rputs("<p class=\"headers\">No Access-Control-* or Vary header.</p>\n",
-                 r);
+        ap_rputs(
+            "<p class=\"headers\">No Access-Control-* or Vary header.</p>\n",
+            r);
     }
     ap_rputs("</section>\n", r);
 }
@@ -3205,8 +3201,7 @@ static void cors_explain_html(request_rec *r, const cors_explain_form *f,
                ap_escape_html2(r->pool, f->url, 0),
                f->origin ? ap_escape_html2(r->pool, f->origin, 0) : "(none)",
                f->host ? apr_pstrcat(r->pool, ", on ",
-                                     ap_escape_html2(r->pool, f->host, 0),
-                                     NULL)
+                                     ap_escape_html2(r->pool, f->host, 0), NULL)
                        : "",
                cors_explain_value(r->pool, &ac->conf->pol, CORS_FIELD_ENGINE),
                ac->conf->pol.engine == CORS_ENGINE_REPORT
@@ -3221,8 +3216,7 @@ static void cors_explain_html(request_rec *r, const cors_explain_form *f,
              r);
     for (field = 0; field < CORS_FIELDS; field++) {
         const cors_policy *pol = &ac->conf->pol;
-        const cors_where *w =
-            cors_policy_where(pol, (cors_field)field);
+        const cors_where *w = cors_policy_where(pol, (cors_field)field);
         ap_rprintf(
             r, "<tr%s><td>%s</td><td>%s</td><td>%s</td></tr>\n",
             field == decisive ? " class=\"decisive\"" : "",
