@@ -2993,6 +2993,19 @@ static int cors_explain_decisive(const cors_explain_case *c)
     }
 }
 
+/* Whether a browser sends this preflight at all: for a method other than
+ * GET, HEAD and POST, or for request headers that need one (which are
+ * what Access-Control-Request-Headers lists). */
+static int cors_explain_preflight_sent(const cors_explain_case *c)
+{
+    const char *h = apr_table_get(c->rr->headers_in,
+                                  "Access-Control-Request-Headers");
+    const char *m = apr_table_get(c->rr->headers_in,
+                                  "Access-Control-Request-Method");
+
+    return (m && !cors_method_safelisted(m)) || (h && h[strspn(h, " \t,")]);
+}
+
 /* The status the module answers with, in words. */
 static const char *cors_explain_status(apr_pool_t *p,
                                        const cors_explain_case *c)
@@ -3023,6 +3036,12 @@ static const char *cors_explain_json_case(request_rec *r,
         ", \"detail\": ", cors_json_str(r->pool, c->v.reason),
         ", \"lookup_status\": ", apr_itoa(r->pool, c->rr->status), NULL);
     if (preflight) {
+        /* Browsers send one for another method than GET, HEAD and POST, or
+         * for request headers that need it (which are what Access-Control-
+         * Request-Headers lists). */
+        out = apr_pstrcat(r->pool, out, ", \"sent_by_browsers\": ",
+                          cors_explain_preflight_sent(c) ? "true" : "false",
+                          NULL);
         out = apr_pstrcat(
             r->pool, out, ", \"status\": ",
             c->decided && c->v.status ? apr_itoa(r->pool, c->v.status) : "null",
@@ -3099,8 +3118,19 @@ static void cors_explain_html_case(request_rec *r, const char *title,
 
     ap_rprintf(r,
                "<section class=\"case %s\" id=\"%s\">\n<h2>%s: <span "
-               "class=\"verdict\">%s</span></h2>\n<dl>\n",
+               "class=\"verdict\">%s</span></h2>\n",
                cls, preflight ? "preflight" : "actual", title, word);
+    if (preflight) {
+        ap_rputs(cors_explain_preflight_sent(c)
+                     ? "<p class=\"note\" id=\"preflight-sent\">Browsers send "
+                       "this preflight before the request.</p>\n"
+                     : "<p class=\"note\" id=\"preflight-sent\">Browsers send "
+                       "no preflight for this request (GET, HEAD or POST, "
+                       "no request header that needs one): this is what "
+                       "one would get.</p>\n",
+                 r);
+    }
+    ap_rputs("<dl>\n", r);
     if (c->decided) {
         ap_rprintf(r, "<dt>CORS_RESULT</dt><dd class=\"result\">%s</dd>\n",
                    cors_result_name(c->v.result));
