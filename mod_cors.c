@@ -2998,10 +2998,10 @@ static int cors_explain_decisive(const cors_explain_case *c)
  * what Access-Control-Request-Headers lists). */
 static int cors_explain_preflight_sent(const cors_explain_case *c)
 {
-    const char *h = apr_table_get(c->rr->headers_in,
-                                  "Access-Control-Request-Headers");
-    const char *m = apr_table_get(c->rr->headers_in,
-                                  "Access-Control-Request-Method");
+    const char *h =
+        apr_table_get(c->rr->headers_in, "Access-Control-Request-Headers");
+    const char *m =
+        apr_table_get(c->rr->headers_in, "Access-Control-Request-Method");
 
     return (m && !cors_method_safelisted(m)) || (h && h[strspn(h, " \t,")]);
 }
