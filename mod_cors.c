@@ -2335,25 +2335,45 @@ static void cors_count_init(apr_pool_t *pconf, apr_pool_t *ptemp,
         ap_get_module_config(main_s->module_config, &cors_module);
     apr_pool_t *keep = main_s->process->pool;
     apr_hash_t *taken = apr_hash_make(ptemp);
+    apr_array_header_t *names = apr_array_make(ptemp, 16, sizeof(char *));
     cors_count_seg *seg = NULL;
-    apr_uint32_t n = 0, i;
+    apr_uint32_t missing = 0, i;
     server_rec *s;
+    int k;
 
     apr_pool_userdata_get((void **)&seg, CORS_COUNT_USERDATA, keep);
-    for (s = main_s; s; s = s->next) {
-        n++;
+    if (seg
+        && (seg->magic != CORS_COUNT_MAGIC
+            || seg->row_size != sizeof(cors_count_row))) {
+        seg = NULL;
     }
-    if (!seg || seg->magic != CORS_COUNT_MAGIC
-        || seg->row_size != sizeof(cors_count_row)
-        || seg->capacity - seg->used < n) {
-        apr_uint32_t want = (seg ? seg->used : 0) + n;
+    /* Each server's row name, and how many have no row yet. */
+    for (s = main_s; s; s = s->next) {
+        const char *name = cors_count_name(ptemp, s);
+        int dup = 1;
+        while (apr_hash_get(taken, name, APR_HASH_KEY_STRING)) {
+            name =
+                apr_psprintf(ptemp, "%s #%d", cors_count_name(ptemp, s), ++dup);
+        }
+        apr_hash_set(taken, name, APR_HASH_KEY_STRING, name);
+        APR_ARRAY_PUSH(names, const char *) = name;
+        for (i = 0; seg && i < seg->used; i++) {
+            if (strncmp(seg->rows[i].key, name, CORS_COUNT_KEY_LEN - 1) == 0) {
+                break;
+            }
+        }
+        missing += !seg || i == seg->used;
+    }
+    if (!seg || seg->capacity - seg->used < missing) {
+        apr_uint32_t want = (seg ? seg->used : 0) + missing;
         seg = cors_count_make(main_s, seg, want < 32 ? 64 : 2 * want);
         apr_pool_userdata_set(seg, CORS_COUNT_USERDATA, NULL, keep);
     }
-    for (s = main_s; s; s = s->next) {
+    for (s = main_s, k = 0; s; s = s->next, k++) {
         cors_server_conf *sconf =
             ap_get_module_config(s->module_config, &cors_module);
-        const char *name = cors_count_name(ptemp, s);
+        const char *name = APR_ARRAY_IDX(names, k, const char *);
+        cors_count_row *row = NULL;
 
         /* httpd hands a virtual host without a line of ours the main
          * server's configuration (server/config.c, merge_server_configs):
@@ -2363,14 +2383,6 @@ static void cors_count_init(apr_pool_t *pconf, apr_pool_t *ptemp,
             sconf = cors_create_server_conf(pconf, s);
             ap_set_module_config(s->module_config, &cors_module, sconf);
         }
-        int dup = 1;
-        cors_count_row *row = NULL;
-
-        while (apr_hash_get(taken, name, APR_HASH_KEY_STRING)) {
-            name =
-                apr_psprintf(ptemp, "%s #%d", cors_count_name(ptemp, s), ++dup);
-        }
-        apr_hash_set(taken, name, APR_HASH_KEY_STRING, name);
         for (i = 0; i < seg->used && !row; i++) {
             if (strncmp(seg->rows[i].key, name, CORS_COUNT_KEY_LEN - 1) == 0) {
                 row = &seg->rows[i];
