@@ -2474,6 +2474,18 @@ static int cors_status_hook(request_rec *r, int flags)
         ap_rputs(cors_count_auto(r->pool, total), r);
         return OK;
     }
+    if (flags & AP_STATUS_NOTABLE) {
+        /* ?notable: the server totals as lines, no table. */
+        char *lines = apr_pstrdup(r->pool, cors_count_auto(r->pool, total));
+        char *line, *last = NULL;
+        ap_rputs("<hr />\n<h2 id=\"cors\">CORS (mod_cors)</h2>\n<p>", r);
+        for (line = apr_strtok(lines, "\n", &last); line;
+             line = apr_strtok(NULL, "\n", &last)) {
+            ap_rprintf(r, "%s<br />\n", line);
+        }
+        ap_rputs("</p>\n", r);
+        return OK;
+    }
 
     ap_rputs("<hr />\n<h2 id=\"cors\">CORS (mod_cors)</h2>\n"
              "<p>Requests in CORSEngine On and ReportOnly scopes since "

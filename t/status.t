@@ -104,6 +104,7 @@ for (@auto) {
     is($after->{$_} - $before->{$_}, $delta{$_}, "?auto $_ moved by $delta{$_}");
 }
 
+my $r;
 my ($rows, $html) = status_rows("localhost:$port");
 my @verdicts = map { $rows->[0][$_] - $rows_before->[0][$_] } 0 .. 8;
 is_deeply(\@verdicts, [3, 6, 3, 5, 2, 1, 2, 0, 0],
@@ -119,6 +120,11 @@ like($html, qr{<tr><th>Virtual host</th><th>Kind</th><th>origin</th><th>malforme
      'the reasons table names CORS_REASON values');
 like($html, qr{<tr><th>Server total</th>}, 'the server total row');
 like($html, qr{<tr><td>main server</td>}, 'the main server has a row');
+
+# ?notable: the totals as lines, no table
+$r = req('GET', '/server-status?notable', [], port => $port);
+like($r->{body}, qr{<h2 id="cors">CORS \(mod_cors\)</h2>\n<p>CORSPreflightOK: \d+<br />}, '?notable: the totals as lines');
+unlike($r->{body}, qr{<table class="cors}, '?notable: no table');
 
 # Outside every CORS scope nothing is counted.
 my $mark = status_auto();
