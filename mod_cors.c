@@ -137,7 +137,7 @@ typedef struct cors_policy_use {
 
 /* Per (virtual) server: the <CORSPolicy> sections defined in it. */
 typedef struct {
-    apr_hash_t *policies; /* NAME -> cors_dir_conf */
+    apr_hash_t *policies;         /* NAME -> cors_dir_conf */
     struct cors_count_row *count; /* this server's counters, in shared
                                    * memory; NULL until post_config */
 } cors_server_conf;
@@ -463,8 +463,7 @@ static void cors_mark(cmd_parms *cmd, cors_dir_conf *conf, cors_field field)
     cors_policy_mark(cmd->pool, &conf->pol, field, where);
 }
 
-static const char *cors_set_engine(cmd_parms *cmd, void *dconf,
-                                   const char *arg)
+static const char *cors_set_engine(cmd_parms *cmd, void *dconf, const char *arg)
 {
     cors_dir_conf *conf = dconf;
 
@@ -478,8 +477,7 @@ static const char *cors_set_engine(cmd_parms *cmd, void *dconf,
         conf->pol.engine = CORS_ENGINE_REPORT;
     }
     else {
-        return apr_psprintf(cmd->pool,
-                            "%s: '%s' must be On, Off or ReportOnly",
+        return apr_psprintf(cmd->pool, "%s: '%s' must be On, Off or ReportOnly",
                             cmd->cmd->name, arg);
     }
     cors_mark(cmd, conf, CORS_FIELD_ENGINE);
@@ -581,18 +579,28 @@ static const char *cors_regex_limits(void)
 static volatile apr_uint32_t *cors_regex_warned;
 static apr_uint32_t cors_regex_warned_here[CORS_REGEX_SLOTS];
 
-/* pre_config: the slots, shared by the children forked from this parent;
- * they go with pconf (a restart's children get new ones). */
-static void cors_regex_init(apr_pool_t *pconf)
+/*
+ * pre_config: the slots, shared by the children forked from this parent.
+ * Made once per process and kept across restarts (a second of the last
+ * warning stays valid), in a pool nothing destroys: a child that exits runs
+ * apr_terminate(), which destroys every pool under the global one, and
+ * would unmap the slots under a thread still matching a regex.
+ */
+static void cors_regex_init(void)
 {
+    static volatile apr_uint32_t *shared;
     apr_size_t size = sizeof(apr_uint32_t) * CORS_REGEX_SLOTS;
+    apr_pool_t *keep;
     apr_shm_t *shm;
 
-    cors_regex_warned = cors_regex_warned_here;
-    if (apr_shm_create(&shm, size, NULL, pconf) == APR_SUCCESS) {
-        cors_regex_warned = apr_shm_baseaddr_get(shm);
-        memset((void *)cors_regex_warned, 0, size);
+    if (!shared
+        && apr_pool_create_unmanaged_ex(&keep, NULL, NULL) == APR_SUCCESS) {
+        if (apr_shm_create(&shm, size, NULL, keep) == APR_SUCCESS) {
+            shared = apr_shm_baseaddr_get(shm);
+            memset((void *)shared, 0, size);
+        }
     }
+    cors_regex_warned = shared ? shared : cors_regex_warned_here;
 }
 
 /* Whether the regex with this hash may warn now, and if so, the minute is
@@ -2590,13 +2598,13 @@ static int cors_log_transaction(request_rec *r)
 }
 
 /* Before any directive is read: the Public Suffix List the origin parser
- * consults, and the slots that rate-limit the regexes' warnings (freed with
- * pconf, made again on restart). */
+ * consults, and the slots that rate-limit the regexes' warnings (made once
+ * per process, kept across restarts). */
 static int cors_pre_config(apr_pool_t *pconf, apr_pool_t *plog,
                            apr_pool_t *ptemp)
 {
     cors_origin_init(pconf);
-    cors_regex_init(pconf);
+    cors_regex_init();
     cors_policy_uses = apr_array_make(pconf, 8, sizeof(cors_dir_conf *));
     cors_config_read = 0;
     return OK;
