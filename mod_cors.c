@@ -138,7 +138,7 @@ typedef struct cors_policy_use {
 
 /* Per (virtual) server: the <CORSPolicy> sections defined in it. */
 typedef struct {
-    apr_hash_t *policies; /* NAME -> cors_dir_conf */
+    apr_hash_t *policies;         /* NAME -> cors_dir_conf */
     struct cors_count_row *count; /* this server's counters, in shared
                                    * memory; NULL until post_config */
 } cors_server_conf;
@@ -180,31 +180,31 @@ typedef struct cors_chain {
 /* One decision: a request of the chain judged by the policy that governs
  * it (docs/mod_cors.md, "Internal redirects"). */
 typedef struct cors_state {
-    struct cors_state *next;   /* the chain's other decisions */
-    const request_rec *gov;    /* the request whose policy governs */
-    const cors_dir_conf *key;  /* that policy (per_dir_config changes
-                                * when mod_dir picks an index file) */
-    const cors_dir_conf *conf; /* the settings that apply: key, or key
-                                * with the policy a map names for the
-                                * origin (docs/mod_cors.md, "Maps") */
-    cors_verdict v;            /* what cors_decide() said (or the refusal) */
-    const char *expose;        /* Access-Control-Expose-Headers as first
-                                * written (with response names, for '*') */
-    int expose_done;           /* expose is settled: CORS_LATE reuses it */
-    int written;               /* Access-Control-* headers cors_write set */
-    const char *vary;          /* the first Vary line cors_write left */
-    int acted;                 /* the fixups have acted on it */
-    int answered;              /* the module answered the preflight */
-    int refused;               /* CORSRejectDisallowed or cross-origin
-                                * protection refused it */
-    int report;                /* CORSEngine ReportOnly: decide, say so,
-                                * change nothing */
-    int would_answer;          /* ReportOnly: On would have answered the
-                                * preflight itself */
-    const char *shadow;        /* ReportOnly: CORS_SHADOW, once the
-                                * response has been judged */
-    const char *origin;        /* ReportOnly: the request's Origin and */
-    const char *request_method; /* Access-Control-Request-Method and */
+    struct cors_state *next;     /* the chain's other decisions */
+    const request_rec *gov;      /* the request whose policy governs */
+    const cors_dir_conf *key;    /* that policy (per_dir_config changes
+                                  * when mod_dir picks an index file) */
+    const cors_dir_conf *conf;   /* the settings that apply: key, or key
+                                  * with the policy a map names for the
+                                  * origin (docs/mod_cors.md, "Maps") */
+    cors_verdict v;              /* what cors_decide() said (or the refusal) */
+    const char *expose;          /* Access-Control-Expose-Headers as first
+                                  * written (with response names, for '*') */
+    int expose_done;             /* expose is settled: CORS_LATE reuses it */
+    int written;                 /* Access-Control-* headers cors_write set */
+    const char *vary;            /* the first Vary line cors_write left */
+    int acted;                   /* the fixups have acted on it */
+    int answered;                /* the module answered the preflight */
+    int refused;                 /* CORSRejectDisallowed or cross-origin
+                                  * protection refused it */
+    int report;                  /* CORSEngine ReportOnly: decide, say so,
+                                  * change nothing */
+    int would_answer;            /* ReportOnly: On would have answered the
+                                  * preflight itself */
+    const char *shadow;          /* ReportOnly: CORS_SHADOW, once the
+                                  * response has been judged */
+    const char *origin;          /* ReportOnly: the request's Origin and */
+    const char *request_method;  /* Access-Control-Request-Method and */
     const char *request_headers; /* -Headers, as decided on */
 } cors_state;
 
@@ -467,8 +467,7 @@ static void cors_mark(cmd_parms *cmd, cors_dir_conf *conf, cors_field field)
     cors_policy_mark(cmd->pool, &conf->pol, field, where);
 }
 
-static const char *cors_set_engine(cmd_parms *cmd, void *dconf,
-                                   const char *arg)
+static const char *cors_set_engine(cmd_parms *cmd, void *dconf, const char *arg)
 {
     cors_dir_conf *conf = dconf;
 
@@ -482,8 +481,7 @@ static const char *cors_set_engine(cmd_parms *cmd, void *dconf,
         conf->pol.engine = CORS_ENGINE_REPORT;
     }
     else {
-        return apr_psprintf(cmd->pool,
-                            "%s: '%s' must be On, Off or ReportOnly",
+        return apr_psprintf(cmd->pool, "%s: '%s' must be On, Off or ReportOnly",
                             cmd->cmd->name, arg);
     }
     cors_mark(cmd, conf, CORS_FIELD_ENGINE);
@@ -585,18 +583,28 @@ static const char *cors_regex_limits(void)
 static volatile apr_uint32_t *cors_regex_warned;
 static apr_uint32_t cors_regex_warned_here[CORS_REGEX_SLOTS];
 
-/* pre_config: the slots, shared by the children forked from this parent;
- * they go with pconf (a restart's children get new ones). */
-static void cors_regex_init(apr_pool_t *pconf)
+/*
+ * pre_config: the slots, shared by the children forked from this parent.
+ * Made once per process and kept across restarts (a second of the last
+ * warning stays valid), in a pool nothing destroys: a child that exits runs
+ * apr_terminate(), which destroys every pool under the global one, and
+ * would unmap the slots under a thread still matching a regex.
+ */
+static void cors_regex_init(void)
 {
+    static volatile apr_uint32_t *shared;
     apr_size_t size = sizeof(apr_uint32_t) * CORS_REGEX_SLOTS;
+    apr_pool_t *keep;
     apr_shm_t *shm;
 
-    cors_regex_warned = cors_regex_warned_here;
-    if (apr_shm_create(&shm, size, NULL, pconf) == APR_SUCCESS) {
-        cors_regex_warned = apr_shm_baseaddr_get(shm);
-        memset((void *)cors_regex_warned, 0, size);
+    if (!shared
+        && apr_pool_create_unmanaged_ex(&keep, NULL, NULL) == APR_SUCCESS) {
+        if (apr_shm_create(&shm, size, NULL, keep) == APR_SUCCESS) {
+            shared = apr_shm_baseaddr_get(shm);
+            memset((void *)shared, 0, size);
+        }
     }
+    cors_regex_warned = shared ? shared : cors_regex_warned_here;
 }
 
 /* Whether the regex with this hash may warn now, and if so, the minute is
@@ -2031,16 +2039,14 @@ static int cors_shadow_which(const char *key)
     case 27:
         return cors_name_is(key, "access-control-allow-origin", len) ? 0 : -1;
     case 32:
-        return cors_name_is(key, "access-control-allow-credentials", len)
-                   ? 1
-                   : -1;
+        return cors_name_is(key, "access-control-allow-credentials", len) ? 1
+                                                                          : -1;
     case 28:
         return cors_name_is(key, "access-control-allow-methods", len)   ? 2
                : cors_name_is(key, "access-control-allow-headers", len) ? 3
                                                                         : -1;
     case 29:
-        return cors_name_is(key, "access-control-expose-headers", len) ? 4
-                                                                       : -1;
+        return cors_name_is(key, "access-control-expose-headers", len) ? 4 : -1;
     default:
         return -1;
     }
@@ -2141,16 +2147,14 @@ static void cors_shadow_judge(request_rec *r, cors_state *st)
          k++) {
         continue;
     }
-    ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, r,
-                  "CORSEngine ReportOnly: %s for %s: On would send "
-                  "%s: '%s'%s, the response (status %d) has '%s'",
-                  st->shadow, r->uri, cors_shadow_headers[k],
-                  *cors_shadow_slot(&want, k) ? *cors_shadow_slot(&want, k)
-                                              : "(none)",
-                  v->preflight && !want.ok_status ? " (refusing it)" : "",
-                  r->status,
-                  *cors_shadow_slot(&got, k) ? *cors_shadow_slot(&got, k)
-                                             : "(none)");
+    ap_log_rerror(
+        APLOG_MARK, APLOG_DEBUG, 0, r,
+        "CORSEngine ReportOnly: %s for %s: On would send "
+        "%s: '%s'%s, the response (status %d) has '%s'",
+        st->shadow, r->uri, cors_shadow_headers[k],
+        *cors_shadow_slot(&want, k) ? *cors_shadow_slot(&want, k) : "(none)",
+        v->preflight && !want.ok_status ? " (refusing it)" : "", r->status,
+        *cors_shadow_slot(&got, k) ? *cors_shadow_slot(&got, k) : "(none)");
 }
 
 static void cors_insert_filter(request_rec *r)
@@ -2419,7 +2423,7 @@ static const char *cors_count_name(apr_pool_t *p, const server_rec *s)
     }
     return apr_psprintf(p, "%s:%u",
                         s->server_hostname ? s->server_hostname : "?",
-                        s->port ? (unsigned)s->port
+                        s->port    ? (unsigned)s->port
                         : s->addrs ? (unsigned)s->addrs->host_port
                                    : 0u);
 }
@@ -2432,8 +2436,7 @@ static const char *cors_count_name(apr_pool_t *p, const server_rec *s)
  * segment while another thread of the child still counts a request it is
  * finishing.  The memory goes with the process.
  */
-static cors_count_seg *cors_count_make(server_rec *s,
-                                       const cors_count_seg *old,
+static cors_count_seg *cors_count_make(server_rec *s, const cors_count_seg *old,
                                        apr_uint32_t n)
 {
     apr_size_t size = sizeof(cors_count_seg) + n * sizeof(cors_count_row);
@@ -2484,25 +2487,45 @@ static void cors_count_init(apr_pool_t *pconf, apr_pool_t *ptemp,
         ap_get_module_config(main_s->module_config, &cors_module);
     apr_pool_t *keep = main_s->process->pool;
     apr_hash_t *taken = apr_hash_make(ptemp);
+    apr_array_header_t *names = apr_array_make(ptemp, 16, sizeof(char *));
     cors_count_seg *seg = NULL;
-    apr_uint32_t n = 0, i;
+    apr_uint32_t missing = 0, i;
     server_rec *s;
+    int k;
 
     apr_pool_userdata_get((void **)&seg, CORS_COUNT_USERDATA, keep);
-    for (s = main_s; s; s = s->next) {
-        n++;
+    if (seg
+        && (seg->magic != CORS_COUNT_MAGIC
+            || seg->row_size != sizeof(cors_count_row))) {
+        seg = NULL;
     }
-    if (!seg || seg->magic != CORS_COUNT_MAGIC
-        || seg->row_size != sizeof(cors_count_row)
-        || seg->capacity - seg->used < n) {
-        apr_uint32_t want = (seg ? seg->used : 0) + n;
+    /* Each server's row name, and how many have no row yet. */
+    for (s = main_s; s; s = s->next) {
+        const char *name = cors_count_name(ptemp, s);
+        int dup = 1;
+        while (apr_hash_get(taken, name, APR_HASH_KEY_STRING)) {
+            name =
+                apr_psprintf(ptemp, "%s #%d", cors_count_name(ptemp, s), ++dup);
+        }
+        apr_hash_set(taken, name, APR_HASH_KEY_STRING, name);
+        APR_ARRAY_PUSH(names, const char *) = name;
+        for (i = 0; seg && i < seg->used; i++) {
+            if (strncmp(seg->rows[i].key, name, CORS_COUNT_KEY_LEN - 1) == 0) {
+                break;
+            }
+        }
+        missing += !seg || i == seg->used;
+    }
+    if (!seg || seg->capacity - seg->used < missing) {
+        apr_uint32_t want = (seg ? seg->used : 0) + missing;
         seg = cors_count_make(main_s, seg, want < 32 ? 64 : 2 * want);
         apr_pool_userdata_set(seg, CORS_COUNT_USERDATA, NULL, keep);
     }
-    for (s = main_s; s; s = s->next) {
+    for (s = main_s, k = 0; s; s = s->next, k++) {
         cors_server_conf *sconf =
             ap_get_module_config(s->module_config, &cors_module);
-        const char *name = cors_count_name(ptemp, s);
+        const char *name = APR_ARRAY_IDX(names, k, const char *);
+        cors_count_row *row = NULL;
 
         /* httpd hands a virtual host without a line of ours the main
          * server's configuration (server/config.c, merge_server_configs):
@@ -2512,14 +2535,6 @@ static void cors_count_init(apr_pool_t *pconf, apr_pool_t *ptemp,
             sconf = cors_create_server_conf(pconf, s);
             ap_set_module_config(s->module_config, &cors_module, sconf);
         }
-        int dup = 1;
-        cors_count_row *row = NULL;
-
-        while (apr_hash_get(taken, name, APR_HASH_KEY_STRING)) {
-            name = apr_psprintf(ptemp, "%s #%d", cors_count_name(ptemp, s),
-                                ++dup);
-        }
-        apr_hash_set(taken, name, APR_HASH_KEY_STRING, name);
         for (i = 0; i < seg->used && !row; i++) {
             if (strncmp(seg->rows[i].key, name, CORS_COUNT_KEY_LEN - 1) == 0) {
                 row = &seg->rows[i];
@@ -2557,18 +2572,18 @@ static void cors_status_row(request_rec *r, const char *name,
 {
     const char *td = total ? "th" : "td";
 
-    ap_rprintf(r,
-               "<tr><%s>%s</%s><td>%" APR_UINT64_T_FMT "</td><td>%"
-               APR_UINT64_T_FMT "</td><td>%" APR_UINT64_T_FMT "</td><td>%"
-               APR_UINT64_T_FMT "</td><td>%" APR_UINT64_T_FMT "</td><td>%"
-               APR_UINT64_T_FMT "</td><td>%" APR_UINT64_T_FMT "</td><td>%"
-               APR_UINT64_T_FMT "</td><td>%" APR_UINT64_T_FMT "</td></tr>\n",
-               td, ap_escape_html(r->pool, name), td,
-               c[CORS_COUNT_PREFLIGHT_OK], cors_count_denied(c, 1),
-               c[CORS_COUNT_ACTUAL_OK], cors_count_denied(c, 0),
-               c[CORS_COUNT_NONE], c[CORS_COUNT_SHADOW_MATCH],
-               c[CORS_COUNT_SHADOW_MISMATCH], c[CORS_COUNT_MAP_RELOADS],
-               c[CORS_COUNT_MAP_ERRORS]);
+    ap_rprintf(
+        r,
+        "<tr><%s>%s</%s><td>%" APR_UINT64_T_FMT "</td><td>%" APR_UINT64_T_FMT
+        "</td><td>%" APR_UINT64_T_FMT "</td><td>%" APR_UINT64_T_FMT
+        "</td><td>%" APR_UINT64_T_FMT "</td><td>%" APR_UINT64_T_FMT
+        "</td><td>%" APR_UINT64_T_FMT "</td><td>%" APR_UINT64_T_FMT
+        "</td><td>%" APR_UINT64_T_FMT "</td></tr>\n",
+        td, ap_escape_html(r->pool, name), td, c[CORS_COUNT_PREFLIGHT_OK],
+        cors_count_denied(c, 1), c[CORS_COUNT_ACTUAL_OK],
+        cors_count_denied(c, 0), c[CORS_COUNT_NONE], c[CORS_COUNT_SHADOW_MATCH],
+        c[CORS_COUNT_SHADOW_MISMATCH], c[CORS_COUNT_MAP_RELOADS],
+        c[CORS_COUNT_MAP_ERRORS]);
 }
 
 /* The denials of one kind of a server, by CORS_REASON. */
@@ -2578,8 +2593,8 @@ static void cors_status_reasons(request_rec *r, const char *name,
 {
     int why;
 
-    ap_rprintf(r, "<tr><td>%s</td><td>%s</td>",
-               ap_escape_html(r->pool, name), kind);
+    ap_rprintf(r, "<tr><td>%s</td><td>%s</td>", ap_escape_html(r->pool, name),
+               kind);
     for (why = CORS_REASON_NONE + 1; why < CORS_COUNT_REASONS; why++) {
         ap_rprintf(r, "<td>%" APR_UINT64_T_FMT "</td>", c[base + why]);
     }
@@ -2609,6 +2624,18 @@ static int cors_status_hook(request_rec *r, int flags)
     }
     if (flags & AP_STATUS_SHORT) {
         ap_rputs(cors_count_auto(r->pool, total), r);
+        return OK;
+    }
+    if (flags & AP_STATUS_NOTABLE) {
+        /* ?notable: the server totals as lines, no table. */
+        char *lines = apr_pstrdup(r->pool, cors_count_auto(r->pool, total));
+        char *line, *last = NULL;
+        ap_rputs("<hr />\n<h2 id=\"cors\">CORS (mod_cors)</h2>\n<p>", r);
+        for (line = apr_strtok(lines, "\n", &last); line;
+             line = apr_strtok(NULL, "\n", &last)) {
+            ap_rprintf(r, "%s<br />\n", line);
+        }
+        ap_rputs("</p>\n", r);
         return OK;
     }
 
@@ -2648,8 +2675,8 @@ static int cors_status_hook(request_rec *r, int flags)
             continue;
         }
         cors_count_row_read(sconf->count, c);
-        cors_status_reasons(r, cors_count_label(sconf->count), "preflight",
-                            c, CORS_COUNT_PREFLIGHT_DENIED);
+        cors_status_reasons(r, cors_count_label(sconf->count), "preflight", c,
+                            CORS_COUNT_PREFLIGHT_DENIED);
         cors_status_reasons(r, cors_count_label(sconf->count), "actual", c,
                             CORS_COUNT_ACTUAL_DENIED);
     }
@@ -2715,13 +2742,13 @@ static int cors_log_transaction(request_rec *r)
 }
 
 /* Before any directive is read: the Public Suffix List the origin parser
- * consults, and the slots that rate-limit the regexes' warnings (freed with
- * pconf, made again on restart). */
+ * consults, and the slots that rate-limit the regexes' warnings (made once
+ * per process, kept across restarts). */
 static int cors_pre_config(apr_pool_t *pconf, apr_pool_t *plog,
                            apr_pool_t *ptemp)
 {
     cors_origin_init(pconf);
-    cors_regex_init(pconf);
+    cors_regex_init();
     cors_policy_uses = apr_array_make(pconf, 8, sizeof(cors_dir_conf *));
     cors_config_read = 0;
     cors_map_pre_config(pconf);
@@ -2800,7 +2827,7 @@ typedef struct {
     request_rec *rr;           /* the subrequest that looked the URL up */
     const cors_dir_conf *conf; /* the policy it found */
     cors_verdict v;
-    int decided;               /* the engine is On or ReportOnly there */
+    int decided; /* the engine is On or ReportOnly there */
 } cors_explain_case;
 
 /* A query argument's value checked against its limit: NULL, or why not. */
@@ -2836,8 +2863,9 @@ static const char *cors_explain_form_of(request_rec *r, cors_explain_form *f)
      * of the query is refused). */
     accept = apr_table_get(r->headers_in, "Accept");
     f->json = accept && ap_strcasestr(accept, "application/json") != NULL;
-    if (args && (strncmp(args, "format=json", 11) == 0
-                 || ap_strstr_c(args, "&format=json"))) {
+    if (args
+        && (strncmp(args, "format=json", 11) == 0
+            || ap_strstr_c(args, "&format=json"))) {
         f->json = 1;
     }
     for (pair = args ? apr_strtok(args, "&;", &last) : NULL; pair;
@@ -2870,17 +2898,21 @@ static const char *cors_explain_form_of(request_rec *r, cors_explain_form *f)
         }
         f->json = strcmp(f->format, "json") == 0;
     }
-    if ((f->url && (err = cors_explain_check(r->pool, "url", f->url,
-                                             CORS_EXPLAIN_URL_MAX)))
-        || (f->origin && (err = cors_explain_check(r->pool, "origin", f->origin,
-                                                   CORS_EXPLAIN_ORIGIN_MAX)))
-        || (f->method && (err = cors_explain_check(r->pool, "method", f->method,
-                                                   CORS_EXPLAIN_METHOD_MAX)))
+    if ((f->url
+         && (err = cors_explain_check(r->pool, "url", f->url,
+                                      CORS_EXPLAIN_URL_MAX)))
+        || (f->origin
+            && (err = cors_explain_check(r->pool, "origin", f->origin,
+                                         CORS_EXPLAIN_ORIGIN_MAX)))
+        || (f->method
+            && (err = cors_explain_check(r->pool, "method", f->method,
+                                         CORS_EXPLAIN_METHOD_MAX)))
         || (f->headers
             && (err = cors_explain_check(r->pool, "headers", f->headers,
                                          CORS_EXPLAIN_HEADERS_MAX)))
-        || (f->host && (err = cors_explain_check(r->pool, "host", f->host,
-                                                 CORS_EXPLAIN_HOST_MAX)))) {
+        || (f->host
+            && (err = cors_explain_check(r->pool, "host", f->host,
+                                         CORS_EXPLAIN_HOST_MAX)))) {
         return err;
     }
     if (f->origin && !*f->origin) {
@@ -2935,8 +2967,8 @@ static server_rec *cors_explain_vhost(request_rec *r, const char *host,
         }
     }
     for (s = ap_server_conf; s; s = s->next) {
-        int named = s->server_hostname
-                    && strcasecmp(s->server_hostname, name) == 0;
+        int named =
+            s->server_hostname && strcasecmp(s->server_hostname, name) == 0;
         int i;
         server_addr_rec *a;
 
@@ -2944,8 +2976,8 @@ static server_rec *cors_explain_vhost(request_rec *r, const char *host,
             named = strcasecmp(APR_ARRAY_IDX(s->names, i, char *), name) == 0;
         }
         for (i = 0; !named && s->wild_names && i < s->wild_names->nelts; i++) {
-            named = ap_strcasecmp_match(
-                        name, APR_ARRAY_IDX(s->wild_names, i, char *))
+            named = ap_strcasecmp_match(name,
+                                        APR_ARRAY_IDX(s->wild_names, i, char *))
                     == 0;
         }
         if (!named) {
@@ -3036,8 +3068,7 @@ static void cors_explain_lookup(request_rec *r, server_rec *s,
     if (c->v.preflight && ap_is_HTTP_ERROR(c->rr->status)
         && !(c->rr->status == HTTP_UNAUTHORIZED && c->conf->pol.bypass_auth
              && !c->conf->pol.passthrough)) {
-        cors_verdict_served(r->pool, &c->conf->pol, &c->v, 0, c->rr->status,
-                            0);
+        cors_verdict_served(r->pool, &c->conf->pol, &c->v, 0, c->rr->status, 0);
     }
 }
 
@@ -3061,8 +3092,7 @@ static apr_array_header_t *cors_explain_headers(apr_pool_t *p,
     CORS_EXPLAIN_PAIR("Access-Control-Allow-Headers", v->allow_headers);
     CORS_EXPLAIN_PAIR("Access-Control-Max-Age", v->max_age);
     if (v->allow_origin && v->expose_response_names) {
-        expose = apr_pstrcat(p, expose ? expose : "",
-                             expose ? ", " : "",
+        expose = apr_pstrcat(p, expose ? expose : "", expose ? ", " : "",
                              "(and the response's own header names the list "
                              "allows)",
                              NULL);
@@ -3153,8 +3183,22 @@ static int cors_explain_decisive(const cors_explain_case *c)
     }
 }
 
+/* Whether a browser sends this preflight at all: for a method other than
+ * GET, HEAD and POST, or for request headers that need one (which are
+ * what Access-Control-Request-Headers lists). */
+static int cors_explain_preflight_sent(const cors_explain_case *c)
+{
+    const char *h =
+        apr_table_get(c->rr->headers_in, "Access-Control-Request-Headers");
+    const char *m =
+        apr_table_get(c->rr->headers_in, "Access-Control-Request-Method");
+
+    return (m && !cors_method_safelisted(m)) || (h && h[strspn(h, " \t,")]);
+}
+
 /* The status the module answers with, in words. */
-static const char *cors_explain_status(apr_pool_t *p, const cors_explain_case *c)
+static const char *cors_explain_status(apr_pool_t *p,
+                                       const cors_explain_case *c)
 {
     if (!c->decided) {
         return "the handler's (the module changes nothing)";
@@ -3182,11 +3226,16 @@ static const char *cors_explain_json_case(request_rec *r,
         ", \"detail\": ", cors_json_str(r->pool, c->v.reason),
         ", \"lookup_status\": ", apr_itoa(r->pool, c->rr->status), NULL);
     if (preflight) {
-        out = apr_pstrcat(r->pool, out, ", \"status\": ",
-                          c->decided && c->v.status
-                              ? apr_itoa(r->pool, c->v.status)
-                              : "null",
+        /* Browsers send one for another method than GET, HEAD and POST, or
+         * for request headers that need it (which are what Access-Control-
+         * Request-Headers lists). */
+        out = apr_pstrcat(r->pool, out, ", \"sent_by_browsers\": ",
+                          cors_explain_preflight_sent(c) ? "true" : "false",
                           NULL);
+        out = apr_pstrcat(
+            r->pool, out, ", \"status\": ",
+            c->decided && c->v.status ? apr_itoa(r->pool, c->v.status) : "null",
+            NULL);
     }
     out = apr_pstrcat(r->pool, out, ", \"headers\": {", NULL);
     for (i = 0; i + 1 < h->nelts; i += 2) {
@@ -3207,34 +3256,32 @@ static void cors_explain_json(request_rec *r, const cors_explain_form *f,
     int field, decisive = cors_explain_decisive(ac), first = 1;
 
     ap_set_content_type(r, "application/json");
-    ap_rprintf(r, "{\"url\": %s, \"host\": %s, \"origin\": %s, \"method\": %s,\n",
-               cors_json_str(r->pool, f->url), cors_json_str(r->pool, f->host),
-               cors_json_str(r->pool, f->origin),
-               cors_json_str(r->pool, f->method));
+    ap_rprintf(
+        r, "{\"url\": %s, \"host\": %s, \"origin\": %s, \"method\": %s,\n",
+        cors_json_str(r->pool, f->url), cors_json_str(r->pool, f->host),
+        cors_json_str(r->pool, f->origin), cors_json_str(r->pool, f->method));
     ap_rprintf(r, " \"engine\": %s, \"applied\": %s,\n",
-               cors_json_str(r->pool,
-                             cors_explain_value(r->pool, pol, CORS_FIELD_ENGINE)),
+               cors_json_str(r->pool, cors_explain_value(r->pool, pol,
+                                                         CORS_FIELD_ENGINE)),
                pol->engine == CORS_ENGINE_ON ? "true" : "false");
-    ap_rprintf(r, " \"preflight\": %s,\n",
-               cors_explain_json_case(r, pf, 1));
+    ap_rprintf(r, " \"preflight\": %s,\n", cors_explain_json_case(r, pf, 1));
     ap_rprintf(r, " \"actual\": %s,\n", cors_explain_json_case(r, ac, 0));
     ap_rputs(" \"settings\": [", r);
     for (field = 0; field < CORS_FIELDS; field++) {
-        const cors_where *w =
-            cors_policy_where(pol, (cors_field)field);
-        ap_rprintf(r,
-                   "%s\n  {\"directive\": %s, \"value\": %s, \"file\": %s, "
-                   "\"line\": %s, \"as_written\": %s, \"decisive\": %s}",
-                   first ? "" : ",",
-                   cors_json_str(r->pool, cors_fields[field].directive),
-                   cors_json_str(r->pool,
-                                 cors_explain_value(r->pool, pol, field)),
-                   cors_json_str(r->pool, w ? w->file : NULL),
-                   w ? apr_itoa(r->pool, w->line) : "null",
-                   w ? cors_json_str(r->pool, apr_pstrcat(r->pool, w->directive,
-                                                          " ", w->args, NULL))
-                     : "null",
-                   field == decisive ? "true" : "false");
+        const cors_where *w = cors_policy_where(pol, (cors_field)field);
+        ap_rprintf(
+            r,
+            "%s\n  {\"directive\": %s, \"value\": %s, \"file\": %s, "
+            "\"line\": %s, \"as_written\": %s, \"decisive\": %s}",
+            first ? "" : ",",
+            cors_json_str(r->pool, cors_fields[field].directive),
+            cors_json_str(r->pool, cors_explain_value(r->pool, pol, field)),
+            cors_json_str(r->pool, w ? w->file : NULL),
+            w ? apr_itoa(r->pool, w->line) : "null",
+            w ? cors_json_str(
+                r->pool, apr_pstrcat(r->pool, w->directive, " ", w->args, NULL))
+              : "null",
+            field == decisive ? "true" : "false");
         first = 0;
     }
     ap_rputs("\n ]}\n", r);
@@ -3249,9 +3296,8 @@ static void cors_explain_html_case(request_rec *r, const char *title,
     int ok = c->decided
              && (c->v.result == CORS_RESULT_PREFLIGHT_OK
                  || c->v.result == CORS_RESULT_ACTUAL_OK);
-    const char *cls = !c->decided || c->v.result == CORS_RESULT_NONE
-                          ? "none"
-                      : ok ? "ok"
+    const char *cls = !c->decided || c->v.result == CORS_RESULT_NONE ? "none"
+                      : ok                                           ? "ok"
                            : "refused";
     const char *word = !c->decided ? "not in a CORS scope"
                        : c->v.result == CORS_RESULT_NONE
@@ -3260,9 +3306,21 @@ static void cors_explain_html_case(request_rec *r, const char *title,
                             : "refused";
     int i;
 
-    ap_rprintf(r, "<section class=\"case %s\" id=\"%s\">\n<h2>%s: <span "
-                  "class=\"verdict\">%s</span></h2>\n<dl>\n",
+    ap_rprintf(r,
+               "<section class=\"case %s\" id=\"%s\">\n<h2>%s: <span "
+               "class=\"verdict\">%s</span></h2>\n",
                cls, preflight ? "preflight" : "actual", title, word);
+    if (preflight) {
+        ap_rputs(cors_explain_preflight_sent(c)
+                     ? "<p class=\"note\" id=\"preflight-sent\">Browsers send "
+                       "this preflight before the request.</p>\n"
+                     : "<p class=\"note\" id=\"preflight-sent\">Browsers send "
+                       "no preflight for this request (GET, HEAD or POST, "
+                       "no request header that needs one): this is what "
+                       "one would get.</p>\n",
+                 r);
+    }
+    ap_rputs("<dl>\n", r);
     if (c->decided) {
         ap_rprintf(r, "<dt>CORS_RESULT</dt><dd class=\"result\">%s</dd>\n",
                    cors_result_name(c->v.result));
@@ -3281,15 +3339,15 @@ static void cors_explain_html_case(request_rec *r, const char *title,
         for (i = 0; i + 1 < h->nelts; i += 2) {
             ap_rprintf(r, "<tr><th>%s</th><td>%s</td></tr>\n",
                        APR_ARRAY_IDX(h, i, const char *),
-                       ap_escape_html2(r->pool,
-                                       APR_ARRAY_IDX(h, i + 1, const char *),
-                                       0));
+                       ap_escape_html2(
+                           r->pool, APR_ARRAY_IDX(h, i + 1, const char *), 0));
         }
         ap_rputs("</table>\n", r);
     }
     else {
-        ap_rputs("<p class=\"headers\">No Access-Control-* or Vary header.</p>\n",
-                 r);
+        ap_rputs(
+            "<p class=\"headers\">No Access-Control-* or Vary header.</p>\n",
+            r);
     }
     ap_rputs("</section>\n", r);
 }
@@ -3363,8 +3421,7 @@ static void cors_explain_html(request_rec *r, const cors_explain_form *f,
                ap_escape_html2(r->pool, f->url, 0),
                f->origin ? ap_escape_html2(r->pool, f->origin, 0) : "(none)",
                f->host ? apr_pstrcat(r->pool, ", on ",
-                                     ap_escape_html2(r->pool, f->host, 0),
-                                     NULL)
+                                     ap_escape_html2(r->pool, f->host, 0), NULL)
                        : "",
                cors_explain_value(r->pool, &ac->conf->pol, CORS_FIELD_ENGINE),
                ac->conf->pol.engine == CORS_ENGINE_REPORT
@@ -3379,8 +3436,7 @@ static void cors_explain_html(request_rec *r, const cors_explain_form *f,
              r);
     for (field = 0; field < CORS_FIELDS; field++) {
         const cors_policy *pol = &ac->conf->pol;
-        const cors_where *w =
-            cors_policy_where(pol, (cors_field)field);
+        const cors_where *w = cors_policy_where(pol, (cors_field)field);
         ap_rprintf(
             r, "<tr%s><td>%s</td><td>%s</td><td>%s</td></tr>\n",
             field == decisive ? " class=\"decisive\"" : "",

@@ -146,6 +146,8 @@ typedef struct {
     int ah_listed; /* ... lists every requested header name */
     int ah_auth;   /* ... leaves out a requested authorization, which no
                     * wildcard covers */
+    int m_safe;    /* the requested method is GET, HEAD or POST, which
+                    * needs no listing */
 } cors_shadow_grant;
 
 /* The most items of a list kept for lookups; a longer list is searched
@@ -222,10 +224,18 @@ static int cors_shadow_items_have(const cors_shadow_items *items,
 /* The requested header names, parsed once for both sides. */
 typedef cors_shadow_items cors_shadow_names;
 
+/*
+ * What side grants.  like, when not NULL, is the other side's grant, whose
+ * methods (same bytes) or header names (the same but for case, which a
+ * browser ignores in them) this side shares: those are copied, not worked
+ * out again.
+ */
 static void cors_shadow_grant_of(const cors_shadow_request *req,
                                  const cors_shadow_names *asked,
                                  const cors_shadow_side *side,
-                                 cors_shadow_grant *g)
+                                 cors_shadow_grant *g,
+                                 const cors_shadow_grant *like, int same_am,
+                                 int same_ah)
 {
     cors_shadow_items items;
     const char *ao, *rh, *name;
@@ -247,10 +257,27 @@ static void cors_shadow_grant_of(const cors_shadow_request *req,
     if (!req->preflight) {
         return;
     }
-    cors_shadow_scan(side->allow_methods, &g->am_valid, &g->am_star,
-                     req->request_method ? req->request_method : "",
-                     req->request_method ? strlen(req->request_method) : 0,
-                     &g->am_listed, NULL);
+    g->m_safe = like ? like->m_safe
+                     : cors_method_safelisted(
+                         req->request_method ? req->request_method : "");
+    if (like && same_am) {
+        g->am_valid = like->am_valid;
+        g->am_star = like->am_star;
+        g->am_listed = like->am_listed;
+    }
+    else {
+        cors_shadow_scan(side->allow_methods, &g->am_valid, &g->am_star,
+                         req->request_method ? req->request_method : "",
+                         req->request_method ? strlen(req->request_method) : 0,
+                         &g->am_listed, NULL);
+    }
+    if (like && same_ah) {
+        g->ah_valid = like->ah_valid;
+        g->ah_star = like->ah_star;
+        g->ah_listed = like->ah_listed;
+        g->ah_auth = like->ah_auth;
+        return;
+    }
     cors_shadow_scan(side->allow_headers, &g->ah_valid, &g->ah_star, NULL, 0,
                      NULL, &items);
     g->ah_listed = 1;
@@ -292,9 +319,8 @@ static int cors_shadow_stage(const cors_shadow_request *req,
     case CORS_SHADOW_METHODS:
         return !req->preflight
                || (g->am_valid
-                   && (cors_method_safelisted(
-                           req->request_method ? req->request_method : "")
-                       || g->am_listed || (!credentials && g->am_star)));
+                   && (g->m_safe || g->am_listed
+                       || (!credentials && g->am_star)));
     case CORS_SHADOW_HEADERS:
         return !req->preflight
                || (g->ah_valid
@@ -405,8 +431,13 @@ const char *cors_shadow_compare(const cors_shadow_request *req,
     else {
         asked.n = asked.overflow = 0;
     }
-    cors_shadow_grant_of(req, &asked, want, &gw);
-    cors_shadow_grant_of(req, &asked, got, &gg);
+    cors_shadow_grant_of(req, &asked, want, &gw, NULL, 0, 0);
+    cors_shadow_grant_of(
+        req, &asked, got, &gg, &gw,
+        cors_shadow_same(want->allow_methods, got->allow_methods),
+        want->allow_headers == got->allow_headers
+            || (want->allow_headers && got->allow_headers
+                && strcasecmp(want->allow_headers, got->allow_headers) == 0));
 
     for (credentials = 0; credentials <= 1; credentials++) {
         int sw[CORS_SHADOW_FIELDS], sg[CORS_SHADOW_FIELDS];

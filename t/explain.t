@@ -58,6 +58,7 @@ is($j->{engine}, 'On', 'engine');
 is($j->{preflight}{result}, 'preflight-ok', 'preflight: result');
 is($j->{preflight}{reason}, undef, 'preflight: no reason when allowed');
 is($j->{preflight}{status}, 204, 'preflight: status');
+ok($j->{preflight}{sent_by_browsers}, 'a PUT: browsers send the preflight');
 is_deeply($j->{preflight}{headers}, {
     'Access-Control-Allow-Origin'  => APP,
     'Access-Control-Allow-Methods' => 'PUT',
@@ -103,6 +104,10 @@ $j = explain_json(url => '/h/eng/x', origin => APP, method => 'PUT', headers => 
 is($j->{preflight}{reason}, 'headers', 'a header not allowed');
 $j = explain_json(url => '/h/eng/x', method => 'GET');
 is($j->{actual}{result}, 'none', 'no origin: none');
+$j = explain_json(url => '/h/eng/x', origin => APP, method => 'POST');
+ok(!$j->{preflight}{sent_by_browsers}, 'a POST without headers: no preflight sent');
+$j = explain_json(url => '/h/eng/x', origin => APP, method => 'GET', headers => 'X-A');
+ok($j->{preflight}{sent_by_browsers}, 'a GET with a header that needs one: sent');
 
 # --- scopes: ReportOnly, Off, a named policy, .htaccess, another host -------------
 $j = explain_json(url => '/h/ro/x', origin => APP, method => 'PUT', headers => 'X-A');

@@ -250,6 +250,21 @@ is(join(', ', hdrs($r, 'Access-Control-Allow-Origin')), APP . ', ' . APP,
 is(shadow_of("pxro/x?id=$id"), 'actual-ok - mismatch:access-control-allow-origin',
    'two ACAO lines fail in a browser: mismatch');
 
+# --- over HTTP/2 (h2c, conf/http2.conf.in's virtual host): the headers that
+# went out are judged there too, "Header always" ones included -------------------
+SKIP: {
+    skip 'no curl with HTTP/2', 2
+        unless `curl --version 2>/dev/null` =~ /\bHTTP2\b/;
+    my $h2 = 'http://127.0.0.1:' . vhost_port('cors_h2');
+    for my $c ([APP, 'actual-ok - match'],
+               [EVIL, 'actual-denied origin mismatch:access-control-allow-origin']) {
+        $id = uid();
+        system('curl', '-sS', '-o', '/dev/null', '--http2-prior-knowledge',
+               '--max-time', '20', '-H', "Origin: $c->[0]", "$h2/h/ro/always/x?id=$id");
+        is(shadow_of($id), $c->[1], "h2c, $c->[0]: $c->[1]");
+    }
+}
+
 # --- the mismatch is explained at LogLevel cors:debug ------------------------------
 my $mark = error_log_mark();
 $id = uid();

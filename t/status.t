@@ -104,6 +104,7 @@ for (@auto) {
     is($after->{$_} - $before->{$_}, $delta{$_}, "?auto $_ moved by $delta{$_}");
 }
 
+my $r;
 my ($rows, $html) = status_rows("localhost:$port");
 my @verdicts = map { $rows->[0][$_] - $rows_before->[0][$_] } 0 .. 8;
 is_deeply(\@verdicts, [3, 6, 3, 5, 2, 1, 2, 0, 0],
@@ -119,6 +120,11 @@ like($html, qr{<tr><th>Virtual host</th><th>Kind</th><th>origin</th><th>malforme
      'the reasons table names CORS_REASON values');
 like($html, qr{<tr><th>Server total</th>}, 'the server total row');
 like($html, qr{<tr><td>main server</td>}, 'the main server has a row');
+
+# ?notable: the totals as lines, no table
+$r = req('GET', '/server-status?notable', [], port => $port);
+like($r->{body}, qr{<h2 id="cors">CORS \(mod_cors\)</h2>\n<p>CORSPreflightOK: \d+<br />}, '?notable: the totals as lines');
+unlike($r->{body}, qr{<table class="cors}, '?notable: no table');
 
 # Outside every CORS scope nothing is counted.
 my $mark = status_auto();
@@ -148,5 +154,69 @@ my $next = settled($kept, CORSActualOK => 1);
 is($next->{CORSActualOK} - $kept->{CORSActualOK}, 1, 'and counting goes on from there');
 my ($rows_kept) = status_rows("localhost:$port");
 is($rows_kept->[0][2] - $rows->[0][2], 1, 'the virtual host kept its row across the restart');
+
+# Many virtual hosts (more rows than the first segment holds), and a
+# configuration that gains hosts between graceful restarts: every host keeps
+# its row and its counts.  A private httpd (t/lib/CorsHttpd.pm).
+{
+    require CorsHttpd;
+    my $h = CorsHttpd->new(name => 'status-hosts', modules => [qw(mime status)]);
+    my ($dir, $p) = ($h->dir, $h->port);
+    $h->write_file('htdocs/a.txt', "a\n");
+    my $conf = sub {
+        my $hosts = shift;
+        $h->write_conf(
+            qq{DocumentRoot "$dir/htdocs"},
+            qq{<Directory "$dir/htdocs">}, '    Require all granted', '</Directory>',
+            '<Location /server-status>', '    SetHandler server-status', '</Location>',
+            map { ("<VirtualHost 127.0.0.1:$p>", "    ServerName v$_.example",
+                   qq{    DocumentRoot "$dir/htdocs"},
+                   '    <Location /a.txt>', '        CORSEngine On',
+                   '        CORSAllowOrigin https://app.example.com', '    </Location>',
+                   '</VirtualHost>') } 1 .. $hosts);
+    };
+    my $get = sub {
+        my ($host, $path) = @_;
+        req('GET', $path, [Origin => APP], port => $p, host => $host);
+    };
+    my $row = sub {
+        my $host = shift;
+        my $r = $get->('v1.example', '/server-status');
+        return $r->{body} =~ m{<tr><td>\Q$host\E</td><td>(\d+)</td><td>(\d+)</td><td>(\d+)</td>}
+            ? $3 : undef;
+    };
+    my $gen = sub {
+        my $r = eval { $get->('v1.example', '/server-status?auto') } or return -1;
+        return $r->{body} =~ /^ParentServerConfigGeneration: (\d+)$/m ? $1 : -1;
+    };
+    my $graceful = sub {
+        my $g0 = $gen->();
+        kill 'USR1', $h->{pid};
+        my $g = $g0;
+        for (1 .. 100) { $g = $gen->(); last if $g > $g0; sleep 0.1 }
+        return $g > $g0;
+    };
+
+    $conf->(40);
+    ok($h->start, 'a server with 40 virtual hosts starts') or diag($h->error_log);
+    $get->("v$_.example", '/a.txt') for 1, 40, 40;
+    sleep 0.3;
+    is($row->("v1.example:$p"), 1, 'v1 counted');
+    is($row->("v40.example:$p"), 2, 'v40 counted');
+
+    $conf->(90);    # more hosts than the segment has rows left
+    ok($graceful->(), 'graceful restart into 90 virtual hosts');
+    is($row->("v40.example:$p"), 2, 'v40 kept its count');
+    $get->("v$_.example", '/a.txt') for 40, 90;
+    sleep 0.3;
+    is($row->("v40.example:$p"), 3, 'v40 goes on counting in its row');
+    is($row->("v90.example:$p"), 1, 'v90, new, has a row of its own');
+    my $auto = $get->('v1.example', '/server-status?auto')->{body};
+    like($auto, qr/^CORSActualOK: 5$/m, 'the server total has every request');
+    ok($graceful->(), 'graceful restart with the same hosts');
+    is($row->("v90.example:$p"), 1, 'v90 kept its count');
+    is(scalar(() = $h->error_log =~ /Segmentation fault|AH00052/g), 0, 'no child crashed');
+    $h->stop;
+}
 
 done_testing();
