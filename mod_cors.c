@@ -2446,10 +2446,14 @@ static cors_count_seg *cors_count_make(server_rec *s, const cors_count_seg *old,
     apr_status_t rv;
 
     apr_pool_create_unmanaged_ex(&keep, NULL, NULL);
-    rv = apr_shm_create(&shm, size, NULL, keep);
+    /* APR puts its own header in front of an anonymous segment's base, so
+     * the base is only 8-byte aligned: 64 bytes more, and the rows start at
+     * the next 64-byte boundary. */
+    rv = apr_shm_create(&shm, size + 64, NULL, keep);
 
     if (rv == APR_SUCCESS) {
         seg = apr_shm_baseaddr_get(shm);
+        seg = (cors_count_seg *)APR_ALIGN((apr_uintptr_t)seg, 64);
     }
     else {
         /* No anonymous shared memory: each process counts for itself. */
