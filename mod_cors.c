@@ -181,13 +181,13 @@ typedef struct cors_chain {
  * it (docs/mod_cors.md, "Internal redirects"). */
 typedef struct cors_state {
     struct cors_state *next;     /* the chain's other decisions */
-    const request_rec *gov;      /* the request whose policy governs */
+    const request_rec *governor; /* the request whose policy governs */
     const cors_dir_conf *key;    /* that policy (per_dir_config changes
                                   * when mod_dir picks an index file) */
     const cors_dir_conf *conf;   /* the settings that apply: key, or key
                                   * with the policy a map names for the
                                   * origin (docs/mod_cors.md, "Maps") */
-    cors_verdict v;              /* what cors_decide() said (or the refusal) */
+    cors_verdict verdict;        /* what cors_decide() said */
     const char *expose;          /* Access-Control-Expose-Headers as first
                                   * written (with response names, for '*') */
     int expose_done;             /* expose is settled: CORS_LATE reuses it */
@@ -489,7 +489,7 @@ static const char *cors_set_engine(cmd_parms *cmd, void *dconf, const char *arg)
 }
 
 /* Whether this section's own origin list turns '*' on. */
-static int cors_section_any(const cors_dir_conf *conf)
+static int cors_section_star(const cors_dir_conf *conf)
 {
     return cors_section_set(conf, CORS_FIELD_ORIGINS)
            && conf->pol.origins->list->star == 1;
@@ -951,7 +951,7 @@ static const char *cors_set_credentials(cmd_parms *cmd, void *dconf, int on)
 
     cors_mark(cmd, conf, CORS_FIELD_CREDENTIALS);
 
-    if (on && cors_section_any(conf)) {
+    if (on && cors_section_star(conf)) {
         return apr_psprintf(cmd->pool,
                             "%s: On cannot be used with "
                             "CORSAllowOrigin '*' in the same section",
@@ -1088,7 +1088,7 @@ static const char *cors_set_allow_origin_map(cmd_parms *cmd, void *dconf,
                             "the origin list, which it replaces",
                             cmd->cmd->name);
     }
-    if (cors_section_any(conf)) {
+    if (cors_section_star(conf)) {
         return apr_psprintf(cmd->pool,
                             "%s cannot be used with CORSAllowOrigin '*' in "
                             "the same section: '*' already allows every "
@@ -1548,8 +1548,8 @@ static const char *cors_host_header(const apr_table_t *in)
  */
 static cors_state *cors_state_of(request_rec *r, cors_chain *ch)
 {
-    const request_rec *gov = cors_governor(r);
-    const cors_dir_conf *conf = cors_conf(gov);
+    const request_rec *governor = cors_governor(r);
+    const cors_dir_conf *conf = cors_conf(governor);
     cors_state *st;
     cors_request req;
 
@@ -1558,14 +1558,14 @@ static cors_state *cors_state_of(request_rec *r, cors_chain *ch)
         return NULL;
     }
     for (st = ch->states; st; st = st->next) {
-        if (st->gov == gov && st->key == conf) {
+        if (st->governor == governor && st->key == conf) {
             return st;
         }
     }
 
-    /* cors_decide() fills st->v whole; the rest is set here. */
+    /* cors_decide() fills st->verdict whole; the rest is set here. */
     st = apr_palloc(r->pool, sizeof(*st));
-    st->gov = gov;
+    st->governor = governor;
     st->key = st->conf = conf;
     st->expose = st->vary = NULL;
     st->expose_done = st->written = st->answered = st->refused = 0;
@@ -1607,16 +1607,17 @@ static cors_state *cors_state_of(request_rec *r, cors_chain *ch)
         }
         req.error_document = cors_error_redirect(r);
     }
-    cors_decide(r->pool, &conf->pol, &req, &st->v);
+    cors_decide(r->pool, &conf->pol, &req, &st->verdict);
     st->origin = req.origin;
     st->request_method = req.request_method;
     st->request_headers = req.request_headers;
 
-    if (st->v.reason) {
+    if (st->verdict.reason) {
         ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, r, "%s denied: %s",
-                      st->v.preflight ? "preflight" : "request", st->v.reason);
+                      st->verdict.preflight ? "preflight" : "request",
+                      st->verdict.reason);
     }
-    if (st->v.credentials_dropped && req.origin) {
+    if (st->verdict.credentials_dropped && req.origin) {
         ap_log_rerror(APLOG_MARK, APLOG_WARNING, 0, r,
                       "CORSAllowCredentials On is ignored for %s: it meets "
                       "CORSAllowOrigin '*' or a CORSAllowOriginMatch that "
@@ -1630,7 +1631,7 @@ static cors_state *cors_state_of(request_rec *r, cors_chain *ch)
 /* Our value for a response header, or NULL if we do not send it. */
 static const char *cors_our_value(const cors_state *st, const char *name)
 {
-    const cors_verdict *v = &st->v;
+    const cors_verdict *v = &st->verdict;
     const char *n = name + CORS_HEADER_PREFIX_LEN;
 
     if (strcasecmp(n, "Expose-Headers") == 0) {
@@ -1768,14 +1769,14 @@ static const char *cors_expose_response_names(request_rec *r,
     int t, i;
 
     /* The listed names first, each once; then the response's others. */
-    if (st->v.expose_headers) {
+    if (st->verdict.expose_headers) {
         apr_array_header_t *listed =
             cors_list_items(r->pool, st->conf->pol.expose_headers);
         for (i = 0; i < listed->nelts; i++) {
             const char *name = APR_ARRAY_IDX(listed, i, const char *);
             apr_hash_set(seen, name, APR_HASH_KEY_STRING, name);
         }
-        APR_ARRAY_PUSH(names, const char *) = st->v.expose_headers;
+        APR_ARRAY_PUSH(names, const char *) = st->verdict.expose_headers;
     }
     tables[0] = r->headers_out;
     tables[1] = r->err_headers_out;
@@ -1817,7 +1818,7 @@ static APR_INLINE void cors_add_header(request_rec *r, cors_state *st,
  * and Vary is merged.  (CORS_RESULT is set when the request is logged.) */
 static void cors_write(request_rec *r, cors_state *st)
 {
-    const cors_verdict *v = &st->v;
+    const cors_verdict *v = &st->verdict;
 
     /* Settled once, on the first pass, from the response as it stands:
      * CORS_LATE then writes (and recognises) the same value. */
@@ -1863,7 +1864,7 @@ static void cors_settle_preflight(const request_rec *r, cors_state *st)
 {
     int answered = st->answered;
 
-    if (!st->v.preflight) {
+    if (!st->verdict.preflight) {
         return;
     }
     /* Under ReportOnly, On would have answered a preflight that reached
@@ -1874,8 +1875,8 @@ static void cors_settle_preflight(const request_rec *r, cors_state *st)
     if (st->report) {
         answered = st->would_answer || !ap_is_HTTP_ERROR(r->status);
     }
-    cors_verdict_served(r->pool, &st->conf->pol, &st->v, answered, r->status,
-                        cors_error_redirect(r));
+    cors_verdict_served(r->pool, &st->conf->pol, &st->verdict, answered,
+                        r->status, cors_error_redirect(r));
 }
 
 /*
@@ -1886,7 +1887,7 @@ static void cors_settle_preflight(const request_rec *r, cors_state *st)
  */
 static int cors_intact(request_rec *r, const cors_state *st)
 {
-    const cors_verdict *v = &st->v;
+    const cors_verdict *v = &st->verdict;
     const apr_array_header_t *arr;
     const apr_table_entry_t *e;
     int i, seen = 0;
@@ -2106,7 +2107,7 @@ static const apr_array_header_t *cors_shadow_names(void *baton)
  */
 static void cors_shadow_judge(request_rec *r, cors_state *st)
 {
-    const cors_verdict *v = &st->v;
+    const cors_verdict *v = &st->verdict;
     cors_shadow_request req;
     cors_shadow_side want, got;
     const char *diff;
@@ -2185,11 +2186,11 @@ static int cors_answer(request_rec *r, cors_state *st)
     st->answered = 1;
     cors_write(r, st);
 
-    r->status = st->v.status;
-    if (st->v.body) {
+    r->status = st->verdict.status;
+    if (st->verdict.body) {
         ap_set_content_type(r, "text/plain");
-        ap_set_content_length(r, (apr_off_t)strlen(st->v.body));
-        ap_rputs(st->v.body, r);
+        ap_set_content_length(r, (apr_off_t)strlen(st->verdict.body));
+        ap_rputs(st->verdict.body, r);
     }
     else if (r->status == HTTP_OK) {
         ap_set_content_length(r, 0);
@@ -2215,39 +2216,39 @@ static int cors_act(request_rec *r, cors_state *st)
     st->acted = 1;
     /* An error document is served as the error it stands for: it is never
      * answered as a preflight, nor refused again. */
-    if (!st->v.status || cors_error_redirect(r)) {
+    if (!st->verdict.status || cors_error_redirect(r)) {
         return DECLINED;
     }
     if (st->report) {
         /* Whatever answers or serves it today still does; what On would
          * have done is logged. */
-        if (st->v.preflight) {
+        if (st->verdict.preflight) {
             st->would_answer = 1;
         }
         else {
             ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, r,
                           "CORSEngine ReportOnly: On would refuse %s with "
                           "%d (not sent): %s",
-                          r->uri, st->v.status, st->v.reason);
+                          r->uri, st->verdict.status, st->verdict.reason);
         }
         return DECLINED;
     }
-    if (st->v.preflight) {
+    if (st->verdict.preflight) {
         return cors_answer(r, st);
     }
     st->refused = 1;
-    if (st->v.body) {
+    if (st->verdict.body) {
         /* Cross-origin protection: the module's own one-line 403, like a
          * refused preflight's; ErrorDocument is not consulted. */
         ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, r,
-                      "CORSCrossOriginProtection: %d for %s: %s", st->v.status,
-                      r->uri, st->v.reason);
+                      "CORSCrossOriginProtection: %d for %s: %s",
+                      st->verdict.status, r->uri, st->verdict.reason);
         return cors_answer(r, st);
     }
     ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, r,
-                  "CORSRejectDisallowed: %d for %s: %s", st->v.status, r->uri,
-                  st->v.reason);
-    return st->v.status;
+                  "CORSRejectDisallowed: %d for %s: %s", st->verdict.status,
+                  r->uri, st->verdict.reason);
+    return st->verdict.status;
 }
 
 /*
@@ -2285,7 +2286,7 @@ static int cors_fixups_first(request_rec *r)
     if (r->finfo.filetype != APR_DIR || (r->path_info && *r->path_info)
         || !r->uri || (len = strlen(r->uri)) == 0 || r->uri[len - 1] == '/'
         || !(ch = cors_chain_of(r)) || ch->method_number != M_OPTIONS
-        || !(st = cors_state_of(r, ch)) || !st->v.preflight) {
+        || !(st = cors_state_of(r, ch)) || !st->verdict.preflight) {
         return DECLINED;
     }
     return cors_act(r, st);
@@ -2305,7 +2306,7 @@ static int cors_bypass_auth(request_rec *r)
      * the request is a preflight is decided in one place, cors_decide(). */
     if (!(ch = cors_chain_of(r)) || ch->method_number != M_OPTIONS
         || cors_error_redirect(r) || !(st = cors_state_of(r, ch))
-        || !st->v.preflight || !st->conf->pol.bypass_auth
+        || !st->verdict.preflight || !st->conf->pol.bypass_auth
         || st->conf->pol.passthrough) {
         return DECLINED;
     }
@@ -2730,13 +2731,14 @@ static int cors_log_transaction(request_rec *r)
         apr_table_addn(last->subprocess_env, "CORS_SHADOW", st->shadow);
     }
     apr_table_addn(last->subprocess_env, "CORS_RESULT",
-                   cors_result_name(st->v.result));
-    if (st->v.why) {
+                   cors_result_name(st->verdict.result));
+    if (st->verdict.why) {
         apr_table_addn(last->subprocess_env, "CORS_REASON",
-                       cors_reason_name(st->v.why));
+                       cors_reason_name(st->verdict.why));
     }
     /* Counted here, once per request the client sent. */
-    cors_count(last->server, cors_count_verdict(st->v.result, st->v.why));
+    cors_count(last->server,
+               cors_count_verdict(st->verdict.result, st->verdict.why));
     if (st->report) {
         cors_count(last->server, st->shadow == cors_shadow_match
                                      ? CORS_COUNT_SHADOW_MATCH
@@ -2830,7 +2832,7 @@ typedef struct {
 typedef struct {
     request_rec *rr;           /* the subrequest that looked the URL up */
     const cors_dir_conf *conf; /* the policy it found */
-    cors_verdict v;
+    cors_verdict verdict;
     int decided; /* the engine is On or ReportOnly there */
 } cors_explain_case;
 
@@ -3042,7 +3044,7 @@ static void cors_explain_lookup(request_rec *r, server_rec *s,
     c->conf = cors_conf(c->rr);
     c->decided = c->conf->pol.engine == CORS_ENGINE_ON
                  || c->conf->pol.engine == CORS_ENGINE_REPORT;
-    memset(&c->v, 0, sizeof(c->v));
+    memset(&c->verdict, 0, sizeof(c->verdict));
     if (!c->decided) {
         return;
     }
@@ -3065,14 +3067,15 @@ static void cors_explain_lookup(request_rec *r, server_rec *s,
          * an Origin passes when it is allowed or names the Host. */
         req.host = hosthdr;
     }
-    cors_decide(r->pool, &c->conf->pol, &req, &c->v);
+    cors_decide(r->pool, &c->conf->pol, &req, &c->verdict);
     /* A preflight the server refuses before the module can answer it
      * (Require ip; authentication where CORSPreflightBypassAuth is Off or
      * the handler answers): what the module's hooks make of it. */
-    if (c->v.preflight && ap_is_HTTP_ERROR(c->rr->status)
+    if (c->verdict.preflight && ap_is_HTTP_ERROR(c->rr->status)
         && !(c->rr->status == HTTP_UNAUTHORIZED && c->conf->pol.bypass_auth
              && !c->conf->pol.passthrough)) {
-        cors_verdict_served(r->pool, &c->conf->pol, &c->v, 0, c->rr->status, 0);
+        cors_verdict_served(r->pool, &c->conf->pol, &c->verdict, 0,
+                            c->rr->status, 0);
     }
 }
 
@@ -3081,7 +3084,7 @@ static void cors_explain_lookup(request_rec *r, server_rec *s,
 static apr_array_header_t *cors_explain_headers(apr_pool_t *p,
                                                 const cors_explain_case *c)
 {
-    const cors_verdict *v = &c->v;
+    const cors_verdict *v = &c->verdict;
     apr_array_header_t *h = apr_array_make(p, 8, sizeof(const char *));
     const char *expose = v->allow_origin ? v->expose_headers : NULL;
 
@@ -3170,9 +3173,9 @@ static int cors_explain_decisive(const cors_explain_case *c)
     if (!c->decided) {
         return CORS_FIELD_ENGINE;
     }
-    switch (c->v.why) {
+    switch (c->verdict.why) {
     case CORS_REASON_NONE:
-        return c->v.result == CORS_RESULT_NONE ? -1 : CORS_FIELD_ORIGINS;
+        return c->verdict.result == CORS_RESULT_NONE ? -1 : CORS_FIELD_ORIGINS;
     case CORS_REASON_ORIGIN:
     case CORS_REASON_MALFORMED:
         return CORS_FIELD_ORIGINS;
@@ -3207,8 +3210,8 @@ static const char *cors_explain_status(apr_pool_t *p,
     if (!c->decided) {
         return "the handler's (the module changes nothing)";
     }
-    if (c->v.status) {
-        return apr_itoa(p, c->v.status);
+    if (c->verdict.status) {
+        return apr_itoa(p, c->verdict.status);
     }
     return "the handler's";
 }
@@ -3223,11 +3226,12 @@ static const char *cors_explain_json_case(request_rec *r,
 
     out = apr_pstrcat(
         r->pool, out, "\"result\": ",
-        c->decided ? cors_json_str(r->pool, cors_result_name(c->v.result))
+        c->decided ? cors_json_str(r->pool, cors_result_name(c->verdict.result))
                    : "null",
         ", \"reason\": ",
-        cors_json_str(r->pool, c->decided ? cors_reason_name(c->v.why) : NULL),
-        ", \"detail\": ", cors_json_str(r->pool, c->v.reason),
+        cors_json_str(r->pool,
+                      c->decided ? cors_reason_name(c->verdict.why) : NULL),
+        ", \"detail\": ", cors_json_str(r->pool, c->verdict.reason),
         ", \"lookup_status\": ", apr_itoa(r->pool, c->rr->status), NULL);
     if (preflight) {
         /* Browsers send one for another method than GET, HEAD and POST, or
@@ -3236,10 +3240,11 @@ static const char *cors_explain_json_case(request_rec *r,
         out = apr_pstrcat(r->pool, out, ", \"sent_by_browsers\": ",
                           cors_explain_preflight_sent(c) ? "true" : "false",
                           NULL);
-        out = apr_pstrcat(
-            r->pool, out, ", \"status\": ",
-            c->decided && c->v.status ? apr_itoa(r->pool, c->v.status) : "null",
-            NULL);
+        out = apr_pstrcat(r->pool, out, ", \"status\": ",
+                          c->decided && c->verdict.status
+                              ? apr_itoa(r->pool, c->verdict.status)
+                              : "null",
+                          NULL);
     }
     out = apr_pstrcat(r->pool, out, ", \"headers\": {", NULL);
     for (i = 0; i + 1 < h->nelts; i += 2) {
@@ -3298,13 +3303,14 @@ static void cors_explain_html_case(request_rec *r, const char *title,
 {
     apr_array_header_t *h = cors_explain_headers(r->pool, c);
     int ok = c->decided
-             && (c->v.result == CORS_RESULT_PREFLIGHT_OK
-                 || c->v.result == CORS_RESULT_ACTUAL_OK);
-    const char *cls = !c->decided || c->v.result == CORS_RESULT_NONE ? "none"
-                      : ok                                           ? "ok"
+             && (c->verdict.result == CORS_RESULT_PREFLIGHT_OK
+                 || c->verdict.result == CORS_RESULT_ACTUAL_OK);
+    const char *cls = !c->decided || c->verdict.result == CORS_RESULT_NONE
+                          ? "none"
+                      : ok ? "ok"
                            : "refused";
     const char *word = !c->decided ? "not in a CORS scope"
-                       : c->v.result == CORS_RESULT_NONE
+                       : c->verdict.result == CORS_RESULT_NONE
                            ? "no Origin: nothing to decide"
                        : ok ? "allowed"
                             : "refused";
@@ -3327,14 +3333,15 @@ static void cors_explain_html_case(request_rec *r, const char *title,
     ap_rputs("<dl>\n", r);
     if (c->decided) {
         ap_rprintf(r, "<dt>CORS_RESULT</dt><dd class=\"result\">%s</dd>\n",
-                   cors_result_name(c->v.result));
+                   cors_result_name(c->verdict.result));
     }
-    if (c->decided && c->v.why) {
+    if (c->decided && c->verdict.why) {
         ap_rprintf(r,
                    "<dt>CORS_REASON</dt><dd class=\"reason\">%s</dd>\n"
                    "<dt>Why</dt><dd class=\"detail\">%s</dd>\n",
-                   cors_reason_name(c->v.why),
-                   ap_escape_html2(r->pool, c->v.reason ? c->v.reason : "", 0));
+                   cors_reason_name(c->verdict.why),
+                   ap_escape_html2(
+                       r->pool, c->verdict.reason ? c->verdict.reason : "", 0));
     }
     ap_rprintf(r, "<dt>Status</dt><dd class=\"status\">%s</dd>\n</dl>\n",
                ap_escape_html2(r->pool, cors_explain_status(r->pool, c), 0));

@@ -70,12 +70,12 @@ const apr_array_header_t *cors_origins_maps(const cors_origins *o)
     return o->edit ? NULL : o->maps;
 }
 
-int cors_origins_any(const cors_origins *o)
+int cors_origins_star(const cors_origins *o)
 {
     return cors_list_star(o->list);
 }
 
-int cors_origins_any_plain(const cors_origins *o)
+int cors_origins_star_plain(const cors_origins *o)
 {
     return cors_list_star_plain(o->list);
 }

@@ -111,10 +111,10 @@ int cors_origins_map_find(apr_pool_t *p, const cors_origins *o,
                           const char *value, void *ctx, const void **policy);
 
 /* '*' configured and in effect. */
-int cors_origins_any(const cors_origins *o);
+int cors_origins_star(const cors_origins *o);
 
 /* '*' in effect with nothing removed from it: '*' may go to a browser. */
-int cors_origins_any_plain(const cors_origins *o);
+int cors_origins_star_plain(const cors_origins *o);
 
 /* Some regex in effect matches a canary origin. */
 int cors_origins_canary(const cors_origins *o);

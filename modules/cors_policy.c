@@ -331,7 +331,7 @@ static void cors_decide_preflight(apr_pool_t *p, const cors_policy *pol,
     v->status = pol->passthrough ? 0 : pol->preflight_status;
     /* A mapped origin may have a policy of its own: its answer names it,
      * whatever '*' would say to others. */
-    v->allow_origin = cors_origins_any_plain(pol->origins) && !credentials
+    v->allow_origin = cors_origins_star_plain(pol->origins) && !credentials
                               && !req->origin_mapped
                           ? "*"
                           : req->origin;
@@ -448,7 +448,7 @@ static void cors_decide_actual(apr_pool_t *p, const cors_policy *pol,
         cors_method_safelisted(req->method)
         || strcmp(req->method, "OPTIONS") == 0
         || cors_list_has(pol->methods, req->method, APR_HASH_KEY_STRING);
-    if (cors_origins_any_plain(pol->origins) && !credentials
+    if (cors_origins_star_plain(pol->origins) && !credentials
         && !req->origin_mapped) {
         /* The response does not depend on the Origin: '*' on every
          * response in scope, and no Vary: Origin. */
@@ -493,7 +493,7 @@ void cors_decide(apr_pool_t *p, const cors_policy *pol, const cors_request *req,
      * merging: the configuration check could not see it, so credentials go
      * (docs/mod_cors.md, "Wildcards and credentials"). */
     if (credentials
-        && (cors_origins_any(pol->origins)
+        && (cors_origins_star(pol->origins)
             || cors_origins_canary(pol->origins))) {
         credentials = 0;
         v->credentials_dropped = 1;

@@ -51,12 +51,12 @@ typedef struct cors_shadow_request {
  * NULL when a browser would do exactly the same with `got` as with `want`,
  * with and without credentials: pass or fail the request, and let a script
  * read the same response headers.  Otherwise CORS_SHADOW's value for it,
- * "mismatch:" and the lowercase name of the first header, in the order access-control-allow-origin, -allow-
- * credentials, -allow-methods, -allow-headers, -expose-headers, whose part
- * of the browser's verdict differs in a credentials mode where the verdicts
- * differ.  A preflight whose status is not 2xx grants nothing whatever its
- * headers say; that is reported on access-control-allow-origin, the first
- * thing a browser finds wanting.
+ * "mismatch:" and the lowercase name of the first header, in the order
+ * access-control-allow-origin, -allow- credentials, -allow-methods,
+ * -allow-headers, -expose-headers, whose part of the browser's verdict differs
+ * in a credentials mode where the verdicts differ.  A preflight whose status is
+ * not 2xx grants nothing whatever its headers say; that is reported on
+ * access-control-allow-origin, the first thing a browser finds wanting.
  */
 const char *cors_shadow_compare(const cors_shadow_request *req,
                                 const cors_shadow_side *want,

@@ -1564,7 +1564,7 @@ static void test_defaults(apr_pool_t *p)
     CHECK_NULL(d.lines);
     CHECK_INT(d.engine, CORS_ENGINE_OFF);
     CHECK_NOT_NULL(d.origins);
-    CHECK_INT(cors_origins_any(d.origins), 0);
+    CHECK_INT(cors_origins_star(d.origins), 0);
     CHECK_STR(cors_list_joined(p, d.methods), "GET, HEAD, POST");
     CHECK_STR(cors_list_joined(p, d.allow_headers), "");
     CHECK_STR(cors_list_joined(p, d.expose_headers), "");
