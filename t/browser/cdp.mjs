@@ -27,6 +27,13 @@ const FLAGS = [
   '--host-resolver-rules=MAP cross.test 127.0.0.1',
 ];
 
+// A setting t/browser/run passes in the environment; missing is an error.
+export const env = (k) => {
+  const v = process.env[k];
+  if (!v) throw new Error(`${k} is not set (run t/browser/run)`);
+  return v;
+};
+
 export class Browser {
   constructor(proc) {
     this.proc = proc;

@@ -14,14 +14,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Browser } from './cdp.mjs';
+import { Browser, env } from './cdp.mjs';
 import { buildCases } from './cases.mjs';
 
-const env = (k) => {
-  const v = process.env[k];
-  if (!v) throw new Error(`${k} is not set (run t/browser/run)`);
-  return v;
-};
 const CHROMIUM = env('BT_CHROMIUM');
 const WORKDIR = env('BT_WORKDIR');
 const API_LOG = env('BT_API_LOG');

@@ -9,13 +9,8 @@
 
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Browser } from './cdp.mjs';
+import { Browser, env } from './cdp.mjs';
 
-const env = (k) => {
-  const v = process.env[k];
-  if (!v) throw new Error(`${k} is not set (run t/browser/run)`);
-  return v;
-};
 const CHROMIUM = env('BT_CHROMIUM');
 const WORKDIR = env('BT_WORKDIR');
 const APP = env('BT_APP');
